@@ -1,0 +1,217 @@
+package io.portfw.config;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a JSON config file into a {@link PortfwConfig}, or fails with every error found,
+ * each with its JSON path. Pure: reading a config changes nothing that runs.
+ */
+public final class ConfigLoader {
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
+
+  private ConfigLoader() {}
+
+  public static PortfwConfig load(Path file) throws ConfigException {
+    requireNonNull(file, "file");
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file.toString(), List.of(new ConfigError("(file)", "no such file")));
+    } catch (IOException e) {
+      throw new ConfigException(file.toString(), List.of(new ConfigError("(file)", "cannot read: " + e.getMessage())));
+    }
+    return parse(text, file.toString());
+  }
+
+  /** Parses config text; {@code source} names it in the error message. */
+  public static PortfwConfig parse(String json, String source) throws ConfigException {
+    requireNonNull(json, "json");
+    requireNonNull(source, "source");
+    JsonNode root;
+    try {
+      root = JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      String where = at == null ? "(json)" : "line " + at.getLineNr() + ", column " + at.getColumnNr();
+      throw new ConfigException(source, List.of(new ConfigError(where, "invalid JSON: " + e.getOriginalMessage())));
+    }
+    if (root == null || root.isMissingNode()) {
+      throw new ConfigException(source, List.of(new ConfigError("(json)", "the file is empty")));
+    }
+    Problems problems = new Problems();
+    PortfwConfig config = new Reading(problems).config(root);
+    if (!problems.isEmpty()) {
+      throw new ConfigException(source, problems.list());
+    }
+    return config;
+  }
+
+  /** One pass over one document; every read adds what it finds wrong to the same problems. */
+  private static final class Reading {
+
+    private final Problems problems;
+    private final AddressParser addresses;
+    private final CrossChecks cross;
+
+    Reading(Problems problems) {
+      this.problems = problems;
+      this.addresses = new AddressParser(problems);
+      this.cross = new CrossChecks(problems);
+    }
+
+    PortfwConfig config(JsonNode root) {
+      if (!root.isObject()) {
+        problems.add("(root)", "must be an object, not " + JsonObjectReader.kind(root));
+        return null;
+      }
+      JsonObjectReader top = new JsonObjectReader(root, "", problems);
+      AdminConfig admin = top.has("admin") ? admin(top.object("admin")) : AdminConfig.DEFAULT;
+      List<ListenerConfig> listeners = new ArrayList<>();
+      for (JsonObjectReader.Element e : top.array("listeners", true)) {
+        listener(new JsonObjectReader(e.node(), e.path(), problems)).ifPresent(listeners::add);
+      }
+      List<PoolConfig> pools = new ArrayList<>();
+      for (JsonObjectReader.Element e : top.array("pools", true)) {
+        pool(new JsonObjectReader(e.node(), e.path(), problems)).ifPresent(pools::add);
+      }
+      top.rejectUnknownKeys();
+      cross.checkPoolReferences();
+      return problems.isEmpty() ? new PortfwConfig(admin, listeners, pools) : null;
+    }
+
+    private AdminConfig admin(JsonObjectReader r) {
+      ListenAddress listen = r.string("listen", false)
+          .flatMap(text -> addresses.listen(text, r.pathOf("listen")))
+          .orElse(AdminConfig.DEFAULT.listen());
+      if (listen.isRange()) {
+        problems.add(r.pathOf("listen"), "the admin endpoint listens on one port, not a range");
+      }
+      Optional<String> token = r.string("token", false);
+      if (token.isPresent() && token.get().length() < 16) {
+        problems.add(r.pathOf("token"), "is too short: use at least 16 characters");
+      }
+      if (token.isEmpty() && !isLoopback(listen.host())) {
+        problems.add(r.pathOf("listen"), listen + " is not a loopback address, so admin.token must be set");
+      }
+      r.rejectUnknownKeys();
+      return new AdminConfig(listen, token);
+    }
+
+    private Optional<ListenerConfig> listener(JsonObjectReader r) {
+      Optional<String> name = r.string("name", true).filter(n -> validName(n, r.pathOf("name")));
+      name.ifPresent(n -> cross.listenerName(n, r.pathOf("name")));
+      Optional<Protocol> protocol = protocol(r);
+      Optional<ListenAddress> listen = r.string("listen", true)
+          .flatMap(text -> addresses.listen(text, r.pathOf("listen")));
+      if (listen.isPresent() && protocol.isPresent()) {
+        cross.listenAddress(protocol.get(), listen.get(), r.pathOf("listen"));
+      }
+      Optional<String> pool = r.string("pool", true);
+      pool.ifPresent(p -> cross.poolReference(p, r.pathOf("pool")));
+      TimeoutsConfig timeouts = timeouts(r.object("timeouts"));
+      r.rejectUnknownKeys();
+      if (name.isEmpty() || protocol.isEmpty() || listen.isEmpty() || pool.isEmpty()) {
+        return Optional.empty();
+      }
+      return Optional.of(new ListenerConfig(name.get(), protocol.get(), listen.get(), pool.get(), timeouts));
+    }
+
+    private Optional<Protocol> protocol(JsonObjectReader r) {
+      Optional<String> text = r.string("protocol", false);
+      if (text.isEmpty()) {
+        return r.has("protocol") ? Optional.empty() : Optional.of(Protocol.TCP);
+      }
+      String word = text.get().toLowerCase(Locale.ROOT);
+      if (word.equals("tcp")) {
+        return Optional.of(Protocol.TCP);
+      }
+      if (word.equals("udp")) {
+        problems.add(r.pathOf("protocol"), "\"udp\" is not supported yet; this version forwards \"tcp\" only");
+      } else {
+        problems.add(r.pathOf("protocol"), "\"" + text.get() + "\" is not a protocol (use \"tcp\")");
+      }
+      return Optional.empty();
+    }
+
+    private TimeoutsConfig timeouts(JsonObjectReader r) {
+      TimeoutsConfig d = TimeoutsConfig.DEFAULT;
+      TimeoutsConfig t = new TimeoutsConfig(
+          r.duration("connect", d.connect()), r.duration("idle", d.idle()), r.duration("drain", d.drain()));
+      r.rejectUnknownKeys();
+      return t;
+    }
+
+    private Optional<PoolConfig> pool(JsonObjectReader r) {
+      Optional<String> name = r.string("name", true).filter(n -> validName(n, r.pathOf("name")));
+      name.ifPresent(n -> cross.poolName(n, r.pathOf("name")));
+      String balance = r.string("balance", false).orElse(PoolConfig.DEFAULT_BALANCE);
+      boolean balanceKnown = PoolConfig.BALANCE_NAMES.contains(balance);
+      if (!balanceKnown) {
+        problems.add(r.pathOf("balance"), "\"" + balance + "\" is not a balancing strategy (use one of: "
+            + String.join(", ", PoolConfig.BALANCE_NAMES) + ")");
+      }
+      int retries = r.integer("retries", 0, PoolConfig.MAX_RETRIES, PoolConfig.DEFAULT_RETRIES);
+      List<JsonObjectReader.Element> elements = r.array("backends", true);
+      if (elements.isEmpty() && r.has("backends")) {
+        problems.add(r.pathOf("backends"), "a pool needs at least one backend");
+      }
+      List<BackendConfig> backends = new ArrayList<>();
+      CrossChecks.Scope seen = cross.newScope();
+      for (JsonObjectReader.Element e : elements) {
+        backend(new JsonObjectReader(e.node(), e.path(), problems), seen).ifPresent(backends::add);
+      }
+      r.rejectUnknownKeys();
+      if (name.isEmpty() || !balanceKnown || backends.size() != elements.size()) {
+        return Optional.empty();
+      }
+      return Optional.of(new PoolConfig(name.get(), balance, backends, retries));
+    }
+
+    private Optional<BackendConfig> backend(JsonObjectReader r, CrossChecks.Scope seen) {
+      Optional<BackendAddress> address = r.string("address", true)
+          .flatMap(text -> addresses.backend(text, r.pathOf("address")));
+      address.ifPresent(a -> seen.unique("address " + a, r.pathOf("address")));
+      int weight = r.integer("weight", 0, BackendConfig.MAX_WEIGHT, BackendConfig.DEFAULT_WEIGHT);
+      boolean backup = r.bool("backup", false);
+      r.rejectUnknownKeys();
+      return address.map(a -> new BackendConfig(a, weight, backup));
+    }
+
+    private boolean validName(String name, String path) {
+      if (NAME.matcher(name).matches()) {
+        return true;
+      }
+      problems.add(path, "\"" + name + "\" is not a valid name (1-63 letters, digits, '.', '_' or '-')");
+      return false;
+    }
+
+    private static boolean isLoopback(String host) {
+      return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+    }
+  }
+}

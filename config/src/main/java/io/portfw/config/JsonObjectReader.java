@@ -1,0 +1,167 @@
+package io.portfw.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads the fields of one JSON object, reporting each type error against its path and,
+ * at the end, every key that was never asked for.
+ */
+final class JsonObjectReader {
+
+  /** An element of a JSON array with its path. */
+  record Element(JsonNode node, String path) {}
+
+  private final JsonNode node;
+  private final String path;
+  private final Problems problems;
+  private final Set<String> known = new LinkedHashSet<>();
+
+  JsonObjectReader(JsonNode node, String path, Problems problems) {
+    this.path = path;
+    this.problems = problems;
+    if (node.isObject() || node.isMissingNode()) {
+      this.node = node;
+    } else {
+      problems.add(path, "must be an object, not " + kind(node));
+      this.node = MissingNode.getInstance();
+    }
+  }
+
+  String path() {
+    return path;
+  }
+
+  String pathOf(String key) {
+    return path.isEmpty() ? key : path + "." + key;
+  }
+
+  Optional<String> string(String key, boolean required) {
+    JsonNode value = field(key, required);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!value.isTextual()) {
+      problems.add(pathOf(key), "must be a string, not " + kind(value));
+      return Optional.empty();
+    }
+    if (required && value.asText().isBlank()) {
+      problems.add(pathOf(key), "must not be empty");
+      return Optional.empty();
+    }
+    return Optional.of(value.asText());
+  }
+
+  int integer(String key, int min, int max, int fallback) {
+    JsonNode value = field(key, false);
+    if (value == null) {
+      return fallback;
+    }
+    if (!value.isIntegralNumber()) {
+      problems.add(pathOf(key), "must be a whole number, not " + kind(value));
+      return fallback;
+    }
+    if (!value.canConvertToLong() || value.asLong() < min || value.asLong() > max) {
+      problems.add(pathOf(key), value.asText() + " is out of range " + min + "-" + max);
+      return fallback;
+    }
+    return value.asInt();
+  }
+
+  boolean bool(String key, boolean fallback) {
+    JsonNode value = field(key, false);
+    if (value == null) {
+      return fallback;
+    }
+    if (!value.isBoolean()) {
+      problems.add(pathOf(key), "must be true or false, not " + kind(value));
+      return fallback;
+    }
+    return value.asBoolean();
+  }
+
+  Duration duration(String key, Duration fallback) {
+    Optional<String> text = string(key, false);
+    if (text.isEmpty()) {
+      return fallback;
+    }
+    Optional<Duration> parsed = Durations.parse(text.get());
+    if (parsed.isEmpty()) {
+      problems.add(pathOf(key), "\"" + text.get() + "\" is not a duration (use e.g. 250ms, 5s, 2m, 1h)");
+      return fallback;
+    }
+    if (parsed.get().isZero()) {
+      problems.add(pathOf(key), "must be longer than 0");
+      return fallback;
+    }
+    return parsed.get();
+  }
+
+  List<Element> array(String key, boolean required) {
+    JsonNode value = field(key, required);
+    if (value == null) {
+      return List.of();
+    }
+    if (!value.isArray()) {
+      problems.add(pathOf(key), "must be an array, not " + kind(value));
+      return List.of();
+    }
+    List<Element> elements = new ArrayList<>(value.size());
+    for (int i = 0; i < value.size(); i++) {
+      elements.add(new Element(value.get(i), pathOf(key) + "[" + i + "]"));
+    }
+    return elements;
+  }
+
+  /** A reader for a nested object; an absent key reads as an empty object. */
+  JsonObjectReader object(String key) {
+    JsonNode value = field(key, false);
+    return new JsonObjectReader(value == null ? MissingNode.getInstance() : value, pathOf(key), problems);
+  }
+
+  boolean has(String key) {
+    known.add(key);
+    return node.has(key);
+  }
+
+  /** Reports every key of this object that no read asked for. Call after all reads. */
+  void rejectUnknownKeys() {
+    for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!known.contains(name)) {
+        problems.add(pathOf(name), "unknown key (known keys: " + String.join(", ", known) + ")");
+      }
+    }
+  }
+
+  private JsonNode field(String key, boolean required) {
+    known.add(key);
+    JsonNode value = node.get(key);
+    if (value == null) {
+      if (required) {
+        problems.add(pathOf(key), "is required");
+      }
+      return null;
+    }
+    return value;
+  }
+
+  static String kind(JsonNode value) {
+    return switch (value.getNodeType()) {
+      case STRING -> "a string";
+      case NUMBER -> "a number";
+      case BOOLEAN -> "a boolean";
+      case ARRAY -> "an array";
+      case OBJECT -> "an object";
+      case NULL -> "null";
+      default -> value.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    };
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * The portfw configuration: immutable records, loaded from JSON by {@link io.portfw.config.ConfigLoader}
+ * with every error reported against its JSON path. Depends on Jackson and nothing of ours.
+ */
+package io.portfw.config;

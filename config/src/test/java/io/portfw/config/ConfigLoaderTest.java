@@ -1,0 +1,198 @@
+package io.portfw.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  private static final String VALID = """
+      {
+        "admin": { "listen": "127.0.0.1:9900" },
+        "listeners": [
+          { "name": "web", "protocol": "tcp", "listen": "0.0.0.0:8080", "pool": "web",
+            "timeouts": { "connect": "250ms", "idle": "2m", "drain": "5s" } },
+          { "name": "ssh", "listen": "[::1]:2222", "pool": "inside" },
+          { "name": "range", "listen": "127.0.0.1:30000-30010", "pool": "inside" }
+        ],
+        "pools": [
+          { "name": "web", "balance": "round-robin", "retries": 0,
+            "backends": [ { "address": "10.0.0.11:80", "weight": 10 },
+                          { "address": "10.0.0.12:80", "weight": 5 },
+                          { "address": "10.0.0.13:80", "backup": true } ] },
+          { "name": "inside", "backends": [ { "address": "backend.internal" } ] }
+        ]
+      }
+      """;
+
+  @Test
+  void parse_validConfig_bindsEveryField() throws Exception {
+    PortfwConfig config = ConfigLoader.parse(VALID, "valid.json");
+
+    assertThat(config.admin().listen()).isEqualTo(ListenAddress.of("127.0.0.1", 9900));
+    ListenerConfig web = config.listeners().get(0);
+    assertThat(web.protocol()).isEqualTo(Protocol.TCP);
+    assertThat(web.listen()).isEqualTo(ListenAddress.of("0.0.0.0", 8080));
+    assertThat(web.timeouts()).isEqualTo(
+        new TimeoutsConfig(Duration.ofMillis(250), Duration.ofMinutes(2), Duration.ofSeconds(5)));
+    assertThat(config.listeners().get(1).listen()).isEqualTo(ListenAddress.of("::1", 2222));
+    assertThat(config.listeners().get(1).timeouts()).isEqualTo(TimeoutsConfig.DEFAULT);
+    assertThat(config.listeners().get(2).listen().ports().count()).isEqualTo(11);
+
+    PoolConfig pool = config.pool("web").orElseThrow();
+    assertThat(pool.retries()).isZero();
+    assertThat(pool.backends()).containsExactly(
+        new BackendConfig(new BackendAddress("10.0.0.11", 80), 10, false),
+        new BackendConfig(new BackendAddress("10.0.0.12", 80), 5, false),
+        new BackendConfig(new BackendAddress("10.0.0.13", 80), 1, true));
+    PoolConfig inside = config.pool("inside").orElseThrow();
+    assertThat(inside.retries()).isEqualTo(2);
+    assertThat(inside.balance()).isEqualTo("round-robin");
+    assertThat(inside.backends().get(0).address().keepsClientPort()).isTrue();
+    assertThat(config.summary()).isEqualTo("3 listeners, 2 pools, 4 backends");
+  }
+
+  @Test
+  void parse_manyMistakes_reportsEveryErrorWithItsPath() {
+    String json = """
+        {
+          "listeners": [
+            { "name": "web", "listen": "0.0.0.0:8080", "pool": "web" },
+            { "name": "web", "listen": "0.0.0.0:8080", "pool": "web", "colour": "blue" },
+            { "name": "mail", "listen": "0.0.0.0:25", "pool": "mail",
+              "timeouts": { "connect": "5x", "idle": 10 } }
+          ],
+          "pools": [
+            { "name": "web", "retries": -1,
+              "backends": [ { "address": "10.0.0.11:80" }, { "address": "10.0.0.12:70000" },
+                            { "address": "10.0.0.11:80", "weight": 300 } ] },
+            { "name": "other", "balance": "fastest", "backends": [] }
+          ]
+        }
+        """;
+
+    assertThat(errorsOf(json)).containsExactly(
+        "listeners[1].name: duplicate name \"web\" (first used at listeners[0].name)",
+        "listeners[1].listen: duplicate listen address: 0.0.0.0:8080 overlaps 0.0.0.0:8080 of listeners[0].listen",
+        "listeners[1].colour: unknown key (known keys: name, protocol, listen, pool, timeouts)",
+        "listeners[2].timeouts.connect: \"5x\" is not a duration (use e.g. 250ms, 5s, 2m, 1h)",
+        "listeners[2].timeouts.idle: must be a string, not a number",
+        "pools[0].retries: -1 is out of range 0-100",
+        "pools[0].backends[1].address: port 70000 is out of range 1-65535",
+        "pools[0].backends[2].address: duplicate address 10.0.0.11:80 (first used at pools[0].backends[0].address)",
+        "pools[0].backends[2].weight: 300 is out of range 0-256",
+        "pools[1].balance: \"fastest\" is not a balancing strategy (use one of: round-robin)",
+        "pools[1].backends: a pool needs at least one backend",
+        "listeners[2].pool: no pool named \"mail\"");
+  }
+
+  @Test
+  void parse_badAddresses_sayWhatIsWrong() {
+    String json = """
+        { "listeners": [
+            { "name": "a", "listen": "0.0.0.0", "pool": "p" },
+            { "name": "b", "listen": "::1:80", "pool": "p" },
+            { "name": "c", "listen": "0.0.0.0:90-80", "pool": "p" },
+            { "name": "d", "listen": "300.1.1.1:80", "pool": "p" },
+            { "name": "e", "listen": "0.0.0.0:http", "pool": "p" },
+            { "name": "f", "listen": "0.0.0.0:0", "pool": "p" }
+          ],
+          "pools": [ { "name": "p", "backends": [ { "address": "[::1" } ] } ] }
+        """;
+
+    assertThat(errorsOf(json)).containsExactly(
+        "listeners[0].listen: \"0.0.0.0\" has no port (write host:port, e.g. 0.0.0.0:8080)",
+        "listeners[1].listen: an IPv6 address needs brackets, e.g. [::1]:8080",
+        "listeners[2].listen: port range 90-80 runs backwards",
+        "listeners[3].listen: \"300.1.1.1\" is not a valid host name or IPv4 address",
+        "listeners[4].listen: port \"http\" is not a number",
+        "listeners[5].listen: port 0 is out of range 1-65535",
+        "pools[0].backends[0].address: \"[::1\" has no closing ']'");
+  }
+
+  @Test
+  void parse_overlappingRangesAndWildcards_areDuplicates() {
+    String json = """
+        { "listeners": [
+            { "name": "a", "listen": "127.0.0.1:30000-30100", "pool": "p" },
+            { "name": "b", "listen": "0.0.0.0:30100", "pool": "p" },
+            { "name": "c", "listen": "127.0.0.2:30050", "pool": "p" }
+          ],
+          "pools": [ { "name": "p", "backends": [ { "address": "127.0.0.1" } ] } ] }
+        """;
+
+    assertThat(errorsOf(json)).containsExactly(
+        "listeners[1].listen: duplicate listen address: 0.0.0.0:30100 overlaps 127.0.0.1:30000-30100 of listeners[0].listen");
+  }
+
+  @Test
+  void parse_missingAndMistypedSections_areReported() {
+    assertThat(errorsOf("{ \"pools\": {}, \"extra\": 1 }")).containsExactly(
+        "listeners: is required",
+        "pools: must be an array, not an object",
+        "extra: unknown key (known keys: admin, listeners, pools)");
+    assertThat(errorsOf("[]")).containsExactly("(root): must be an object, not an array");
+    assertThat(errorsOf("")).containsExactly("(json): the file is empty");
+  }
+
+  @Test
+  void parse_udpListener_isRefusedUntilSupported() {
+    String json = """
+        { "listeners": [ { "name": "dns", "protocol": "udp", "listen": "0.0.0.0:5353", "pool": "p" } ],
+          "pools": [ { "name": "p", "backends": [ { "address": "127.0.0.1:53" } ] } ] }
+        """;
+    assertThat(errorsOf(json)).containsExactly(
+        "listeners[0].protocol: \"udp\" is not supported yet; this version forwards \"tcp\" only");
+  }
+
+  @Test
+  void parse_adminOnPublicAddressWithoutToken_isRefused() {
+    String json = """
+        { "admin": { "listen": "0.0.0.0:9900" }, "listeners": [], "pools": [] }
+        """;
+    assertThat(errorsOf(json)).containsExactly(
+        "admin.listen: 0.0.0.0:9900 is not a loopback address, so admin.token must be set");
+  }
+
+  @Test
+  void parse_brokenJson_saysWhere() {
+    List<String> errors = errorsOf("{\n  \"listeners\": [ },\n}");
+    assertThat(errors).hasSize(1);
+    assertThat(errors.get(0)).startsWith("line 2, column 18: invalid JSON: Unexpected close marker '}'");
+  }
+
+  @Test
+  void parse_duplicateKey_isAnError() {
+    List<String> errors = errorsOf("{ \"listeners\": [], \"listeners\": [], \"pools\": [] }");
+    assertThat(errors).hasSize(1);
+    assertThat(errors.get(0)).contains("invalid JSON: Duplicate field 'listeners'");
+  }
+
+  @Test
+  void load_missingFile_isAnError(@TempDir Path dir) {
+    assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("absent.json")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageEndingWith("(file): no such file");
+  }
+
+  @Test
+  void load_readsTheFile(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("portfw.json"), VALID);
+    assertThat(ConfigLoader.load(file).listeners()).hasSize(3);
+  }
+
+  private static List<String> errorsOf(String json) {
+    try {
+      ConfigLoader.parse(json, "test.json");
+    } catch (ConfigException e) {
+      return e.errors().stream().map(ConfigError::toString).toList();
+    }
+    throw new AssertionError("expected the config to be refused");
+  }
+}
