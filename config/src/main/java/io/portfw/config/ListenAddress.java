@@ -21,6 +21,18 @@ public record ListenAddress(String host, int firstPort, int lastPort) {
     return new ListenAddress(host, port, port);
   }
 
+  /**
+   * Parses a listen word such as {@code 0.0.0.0:8080}, {@code [::1]:80} or {@code 0.0.0.0:30000-30100}.
+   *
+   * @throws IllegalArgumentException saying what is wrong with it
+   */
+  public static ListenAddress parse(String text) {
+    requireNonNull(text, "text");
+    Problems problems = new Problems();
+    return new AddressParser(problems).listen(text, "listen")
+        .orElseThrow(() -> new IllegalArgumentException(problems.list().get(0).message()));
+  }
+
   public boolean isRange() {
     return firstPort != lastPort;
   }

@@ -21,4 +21,8 @@ public record TimeoutsConfig(Duration connect, Duration idle, Duration drain) {
     requireNonNull(idle, "idle");
     requireNonNull(drain, "drain");
   }
+
+  public TimeoutsConfig withDrain(Duration drain) {
+    return new TimeoutsConfig(connect, idle, drain);
+  }
 }

@@ -1,0 +1,41 @@
+package io.portfw.core;
+
+import io.portfw.config.PortfwConfig;
+import java.io.PrintWriter;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs a config in the foreground of the command line until a stop signal has drained it. */
+final class Foreground {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Foreground.class);
+
+  private Foreground() {}
+
+  /** Returns the process's exit code; {@code started} runs once every listener is bound. */
+  static int run(PortfwConfig config, PrintWriter out, PrintWriter err, Runnable started) throws InterruptedException {
+    PortfwRuntime runtime;
+    try {
+      runtime = PortfwRuntime.start(config).toCompletionStage().toCompletableFuture().get();
+    } catch (ExecutionException e) {
+      err.println("portfw: " + e.getCause().getMessage());
+      err.flush();
+      return ExitCodes.FAILURE;
+    }
+    out.print(runtime.forwardingTable());
+    out.flush();
+    started.run();
+    CountDownLatch stopped = new CountDownLatch(1);
+    ShutdownSignals.install(signal -> {
+      LOG.info("{}: stopped accepting, draining live connections", signal);
+      runtime.stop().onComplete(done -> {
+        LOG.info("stopped");
+        stopped.countDown();
+      });
+    });
+    stopped.await();
+    return ExitCodes.OK;
+  }
+}

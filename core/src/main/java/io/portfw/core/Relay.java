@@ -1,0 +1,224 @@
+package io.portfw.core;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Moves bytes between a client's channel and its backend's channel, one Netty handler in each
+ * pipeline ahead of Vert.x's own, so the received buffers are handed across as they are.
+ *
+ * <p>Backpressure: a side stops reading while the other side's outbound buffer is above its
+ * high-water mark and resumes when it drains. Half-close: a FIN from one side becomes a
+ * {@code shutdownOutput} toward the other once everything before it is flushed, and the
+ * connection closes when both directions have ended. A reset from one side resets the other.
+ *
+ * <p>Confined to one event loop: both channels live on it for their whole life.
+ */
+final class Relay {
+
+  static final String HANDLER_NAME = "portfw-relay";
+  private static final String IDLE_HANDLER_NAME = "portfw-idle";
+  /** Vert.x names its own handler so; ours goes before it, so Vert.x never sees the data. */
+  private static final String VERTX_HANDLER_NAME = "handler";
+
+  private final Channel client;
+  private final Side clientSide = new Side(true);
+  private final Side backendSide = new Side(false);
+  /** Client bytes that arrived before the backend was connected. */
+  private final ArrayDeque<Object> early = new ArrayDeque<>();
+  private Channel backend;
+  private boolean clientFin;
+  private boolean clientOutputShut;
+  private boolean backendOutputShut;
+  private boolean closed;
+
+  /**
+   * Takes over an accepted client channel. Call from the accept handler, before its first read:
+   * reading stays off until {@link #attach} gives it a backend.
+   */
+  Relay(Channel client, Duration idleTimeout) {
+    this.client = client;
+    client.config().setAutoRead(false);
+    client.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    client.pipeline().addBefore(VERTX_HANDLER_NAME, HANDLER_NAME, clientSide);
+    // Counts reads and completed writes on the client channel, so traffic either way keeps it alive.
+    client.pipeline().addBefore(HANDLER_NAME, IDLE_HANDLER_NAME,
+        new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
+  }
+
+  Channel client() {
+    return client;
+  }
+
+  boolean isOpen() {
+    return !closed;
+  }
+
+  /**
+   * Joins the connected backend channel and starts relaying. Returns false, leaving the
+   * backend to the caller to close, when the client has gone meanwhile.
+   */
+  boolean attach(Channel backend) {
+    if (closed) {
+      return false;
+    }
+    this.backend = backend;
+    backend.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    backend.pipeline().addBefore(VERTX_HANDLER_NAME, HANDLER_NAME, backendSide);
+    while (!early.isEmpty()) {
+      backend.write(early.poll(), backend.voidPromise());
+    }
+    backend.flush();
+    if (clientFin) {
+      finishOutput(backend);
+    } else {
+      client.config().setAutoRead(backend.isWritable());
+    }
+    return true;
+  }
+
+  /** Closes both sides at once, e.g. when no backend can be reached. */
+  void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    early.forEach(ReferenceCountUtil::release);
+    early.clear();
+    client.close();
+    if (backend != null) {
+      backend.close();
+    }
+  }
+
+  /** One side's peer went away: flush what is queued for this one, then close both. */
+  private void closeAfterFlush(Channel survivor) {
+    if (closed) {
+      return;
+    }
+    if (survivor == null || !survivor.isActive()) {
+      close();
+      return;
+    }
+    survivor.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> close());
+  }
+
+  /** One side was reset: reset the other too, so neither takes a truncated stream for a whole one. */
+  private void abort(Channel survivor) {
+    if (survivor != null && survivor.isActive()) {
+      survivor.config().setOption(ChannelOption.SO_LINGER, 0);
+    }
+    close();
+  }
+
+  /** Sends a FIN to {@code target} once everything already written to it has left. */
+  private void finishOutput(Channel target) {
+    target.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) flushed -> {
+      if (!flushed.isSuccess() || closed) {
+        close();
+        return;
+      }
+      ((DuplexChannel) target).shutdownOutput().addListener((ChannelFutureListener) shut -> {
+        if (target == client) {
+          clientOutputShut = true;
+        } else {
+          backendOutputShut = true;
+        }
+        if (!shut.isSuccess() || (clientOutputShut && backendOutputShut)) {
+          close();
+        }
+      });
+    });
+  }
+
+  /** The handler in one channel's pipeline; {@code peer} is the channel it writes to. */
+  private final class Side extends ChannelInboundHandlerAdapter {
+
+    private final boolean isClient;
+    private boolean unflushed;
+
+    Side(boolean isClient) {
+      this.isClient = isClient;
+    }
+
+    private Channel peer() {
+      return isClient ? backend : client;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      Channel peer = peer();
+      if (peer == null) {
+        early.add(msg);
+        return;
+      }
+      peer.write(msg, peer.voidPromise());
+      unflushed = true;
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      Channel peer = peer();
+      if (peer == null || !unflushed) {
+        return;
+      }
+      unflushed = false;
+      peer.flush();
+      if (!peer.isWritable()) {
+        ctx.channel().config().setAutoRead(false);
+      }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      // This channel's outbound queue crossed a water mark: gate reading from the peer that fills it.
+      Channel peer = peer();
+      if (peer != null && !closed) {
+        peer.config().setAutoRead(ctx.channel().isWritable());
+      }
+      ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof ChannelInputShutdownEvent) {
+        if (isClient) {
+          clientFin = true;
+        }
+        Channel peer = peer();
+        if (peer != null) {
+          finishOutput(peer);
+        }
+      } else if (evt instanceof IdleStateEvent) {
+        close();
+      } else if (!(evt instanceof ChannelInputShutdownReadComplete)) {
+        ctx.fireUserEventTriggered(evt);
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      // A reset or a failed write; the data path never throws further, it closes.
+      abort(peer());
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      closeAfterFlush(peer());
+      ctx.fireChannelInactive();
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package io.portfw.core;
+
+import io.netty.channel.Channel;
+import io.portfw.balancing.ClientContext;
+import io.portfw.balancing.Pool;
+import io.portfw.config.ListenerConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The verticle of one TCP listener: accepts on its port (or every port of its range) and
+ * forwards each connection to a backend of its pool. Deployed once per event loop; Vert.x
+ * binds the port once and spreads accepted connections over the instances.
+ */
+final class TcpForwarder extends VerticleBase {
+
+  private final ListenerConfig listener;
+  private final Supplier<Pool> pool;
+  private final List<NetServer> servers = new ArrayList<>();
+  private BackendConnector connector;
+
+  TcpForwarder(ListenerConfig listener, Supplier<Pool> pool) {
+    this.listener = listener;
+    this.pool = pool;
+  }
+
+  @Override
+  public Future<?> start() {
+    var client = vertx.createNetClient(new NetClientOptions()
+        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, listener.timeouts().connect().toMillis()))
+        .setTcpNoDelay(true));
+    connector = new BackendConnector(client, pool);
+    String host = listener.listen().host();
+    List<Future<?>> bound = new ArrayList<>();
+    listener.listen().ports().forEach(port -> {
+      NetServer server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true));
+      server.connectHandler(this::accept);
+      servers.add(server);
+      bound.add(server.listen(port, host)
+          .recover(cause -> Future.failedFuture(new ListenException(listener, host, port, cause))));
+    });
+    return Future.all(bound);
+  }
+
+  /** Stops accepting at once; live connections go on until they end or the drain timeout closes them. */
+  @Override
+  public Future<?> stop() {
+    long drainMillis = listener.timeouts().drain().toMillis();
+    List<Future<?>> stopped = new ArrayList<>();
+    for (NetServer server : servers) {
+      stopped.add(server.shutdown(drainMillis, TimeUnit.MILLISECONDS));
+    }
+    return Future.all(stopped);
+  }
+
+  /** Runs on this instance's event loop while Vert.x initialises the channel, before its first read. */
+  private void accept(NetSocket socket) {
+    Channel channel = ((NetSocketInternal) socket).channelHandlerContext().channel();
+    if (!channel.isActive()) {
+      channel.close();
+      return;
+    }
+    Relay relay = new Relay(channel, listener.timeouts().idle());
+    InetSocketAddress source = (InetSocketAddress) channel.remoteAddress();
+    int localPort = ((InetSocketAddress) channel.localAddress()).getPort();
+    connector.connect(relay, new ClientContext(source, listener.name(), localPort));
+  }
+}
