@@ -1,0 +1,152 @@
+package io.portfw.core.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import io.portfw.testing.Eventually;
+import io.portfw.testing.Ports;
+import io.portfw.testing.RunningForwarder;
+import io.portfw.testing.TaggedBackend;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Connect failures: a refusing or silent backend is skipped; with none left the client is closed, never hung. */
+class BackendFailoverIT {
+
+  @Test
+  void refusingBackend_isSkippedAndTheNextOneServes() throws Exception {
+    try (TaggedBackend alive = new TaggedBackend("alive");
+         RunningForwarder forwarder = RunningForwarder.start(config(Ports.free(), 1, "5s",
+             "127.0.0.1:" + Ports.refusing(), alive.address()))) {
+      for (int i = 0; i < 10; i++) {
+        assertThat(answerOf(forwarder)).as("connection %d", i).isEqualTo("alive");
+      }
+      Eventually.holds(Duration.ofSeconds(5), "active counts back to 0", () -> forwarder.activeConnections("p") == 0);
+      assertThat(forwarder.runtime().pool("p").backends().get(1).totalConnections()).isEqualTo(10);
+    }
+  }
+
+  @Test
+  void retriesZero_failsWithoutTryingAnother() throws Exception {
+    try (TaggedBackend alive = new TaggedBackend("alive");
+         RunningForwarder forwarder = RunningForwarder.start(config(Ports.free(), 0, "5s",
+             "127.0.0.1:" + Ports.refusing(), alive.address()))) {
+      // Round robin starts with the refusing backend; with no retry that client is closed.
+      assertThat(answerOf(forwarder)).isEmpty();
+      assertThat(answerOf(forwarder)).isEqualTo("alive");
+      assertThat(alive.accepted()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void retries_neverTryTheSameBackendTwice() throws Exception {
+    try (TaggedBackend alive = new TaggedBackend("alive");
+         RunningForwarder forwarder = RunningForwarder.start(config(Ports.free(), 5, "5s",
+             "127.0.0.1:" + Ports.refusing(), "127.0.0.1:" + Ports.refusing(), alive.address()))) {
+      assertThat(answerOf(forwarder)).isEqualTo("alive");
+      List<Long> totals = forwarder.runtime().pool("p").backends().stream().map(b -> b.totalConnections()).toList();
+      assertThat(totals).containsExactly(1L, 1L, 1L);
+    }
+  }
+
+  @Test
+  void allBackendsRefuse_clientIsClosedAtOnce() throws Exception {
+    try (RunningForwarder forwarder = RunningForwarder.start(config(Ports.free(), 2, "5s",
+        "127.0.0.1:" + Ports.refusing(), "127.0.0.1:" + Ports.refusing()))) {
+      long started = System.nanoTime();
+      assertThat(answerOf(forwarder)).isEmpty();
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+      Eventually.holds(Duration.ofSeconds(5), "active counts back to 0", () -> forwarder.activeConnections("p") == 0);
+    }
+  }
+
+  @Test
+  void silentBackend_clientIsClosedAfterTheConnectTimeout() throws Exception {
+    try (SilentBackend silent = new SilentBackend();
+         RunningForwarder forwarder = RunningForwarder.start(config(Ports.free(), 0, "400ms", silent.address()))) {
+      long started = System.nanoTime();
+      assertThat(answerOf(forwarder)).isEmpty();
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      // It waited for the connect timeout (the backend did not refuse) and no longer than a few times it.
+      assertThat(took).isBetween(Duration.ofMillis(300), Duration.ofSeconds(10));
+      Eventually.holds(Duration.ofSeconds(5), "active counts back to 0", () -> forwarder.activeConnections("p") == 0);
+    }
+  }
+
+  /** What the backend answered, or "" when the forwarder closed the connection without an answer. */
+  private static String answerOf(RunningForwarder forwarder) throws IOException {
+    try (Socket socket = forwarder.connect()) {
+      socket.setSoTimeout(20_000);
+      InputStream in = socket.getInputStream();
+      try {
+        return new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip();
+      } catch (SocketException reset) {
+        return "";
+      } catch (SocketTimeoutException hung) {
+        throw new AssertionError("the forwarder left the client hanging", hung);
+      }
+    }
+  }
+
+  private static String config(int port, int retries, String connectTimeout, String... backends) {
+    StringBuilder list = new StringBuilder();
+    for (String b : backends) {
+      list.append(list.isEmpty() ? "" : ", ").append("{ \"address\": \"").append(b).append("\" }");
+    }
+    return """
+        { "listeners": [ { "name": "l", "listen": "127.0.0.1:%d", "pool": "p",
+                           "timeouts": { "connect": "%s" } } ],
+          "pools": [ { "name": "p", "retries": %d, "backends": [ %s ] } ] }
+        """.formatted(port, connectTimeout, retries, list);
+  }
+
+  /**
+   * A port whose accept queue is full and never drained: the kernel drops further SYNs, so a
+   * connect neither succeeds nor is refused until it times out.
+   */
+  private static final class SilentBackend implements AutoCloseable {
+    private final ServerSocket server;
+    private final List<Socket> fillers = new ArrayList<>();
+
+    SilentBackend() throws IOException {
+      server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+      for (int i = 0; i < 4; i++) {
+        Socket s = new Socket();
+        try {
+          s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()), 200);
+        } catch (SocketTimeoutException full) {
+          // the queue is full: exactly what is wanted
+        }
+        fillers.add(s);
+      }
+      Socket probe = new Socket();
+      assertThatCode(() -> probe.connect(server.getLocalSocketAddress(), 300))
+          .as("a connect to the silent backend must time out")
+          .isInstanceOf(SocketTimeoutException.class);
+      probe.close();
+    }
+
+    String address() {
+      return "127.0.0.1:" + server.getLocalPort();
+    }
+
+    @Override
+    public void close() throws IOException {
+      for (Socket s : fillers) {
+        s.close();
+      }
+      server.close();
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package io.portfw.core.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portfw.testing.EchoBackend;
+import io.portfw.testing.Eventually;
+import io.portfw.testing.Ports;
+import io.portfw.testing.RunningForwarder;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A connection that passes no byte for the idle timeout is closed on both sides; a busy one is not. */
+class IdleTimeoutIT {
+
+  private static EchoBackend echo;
+  private static RunningForwarder forwarder;
+
+  @BeforeAll
+  static void start() throws Exception {
+    echo = new EchoBackend();
+    forwarder = RunningForwarder.start("""
+        { "listeners": [ { "name": "l", "listen": "127.0.0.1:%d", "pool": "p",
+                           "timeouts": { "idle": "500ms" } } ],
+          "pools": [ { "name": "p", "backends": [ { "address": "%s" } ] } ] }
+        """.formatted(Ports.free(), echo.address()));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    forwarder.close();
+    echo.close();
+  }
+
+  @Test
+  void idleConnection_isClosedOnBothSides() throws Exception {
+    try (Socket socket = forwarder.connect()) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write('x');
+      InputStream in = socket.getInputStream();
+      assertThat(in.read()).isEqualTo('x');
+      long quietSince = System.nanoTime();
+
+      assertThat(in.read()).as("end of stream from the forwarder").isEqualTo(-1);
+
+      Duration quiet = Duration.ofNanos(System.nanoTime() - quietSince);
+      assertThat(quiet).isBetween(Duration.ofMillis(400), Duration.ofSeconds(5));
+      Eventually.holds(Duration.ofSeconds(5), "backend connection closed too", () -> forwarder.activeConnections("p") == 0);
+    }
+  }
+
+  @Test
+  void busyConnection_outlivesTheIdleTimeout() throws Exception {
+    try (Socket socket = forwarder.connect()) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+      int exchanged = 0;
+      while (System.nanoTime() < until) {
+        out.write('a' + exchanged % 26);
+        assertThat(in.read()).isEqualTo('a' + exchanged % 26);
+        exchanged++;
+        Thread.sleep(150);
+      }
+      assertThat(exchanged).isGreaterThan(8);
+      assertThat(forwarder.activeConnections("p")).isEqualTo(1);
+    }
+  }
+}
