@@ -1,0 +1,100 @@
+package io.portfw.core.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portfw.testing.PortfwProcess;
+import io.portfw.testing.Ports;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as an operator meets it: exit codes, messages, the forwarding table, the demo. */
+class CommandLineIT {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void check_validConfig_exitsZeroWithASummary() throws Exception {
+    Path file = Files.writeString(dir.resolve("ok.json"), """
+        { "listeners": [ { "name": "web", "listen": "0.0.0.0:8080", "pool": "web" } ],
+          "pools": [ { "name": "web", "backends": [ { "address": "10.0.0.11:80" }, { "address": "10.0.0.12:80" } ] } ] }
+        """);
+    try (PortfwProcess check = PortfwProcess.start("check", "--config", file.toString())) {
+      assertThat(check.exitCode()).isZero();
+      assertThat(check.stdout()).isEqualTo(file + ": valid (1 listener, 1 pool, 2 backends)\n");
+    }
+  }
+
+  @Test
+  void check_invalidConfig_exitsTwoWithEveryErrorAndItsPath() throws Exception {
+    Path file = Files.writeString(dir.resolve("bad.json"), """
+        { "listeners": [ { "name": "mail", "listen": "0.0.0.0:25", "pool": "mail" } ],
+          "pools": [ { "name": "web", "backends": [ { "address": "10.0.0.11:80" }, { "address": "10.0.0.12:70000" } ] } ] }
+        """);
+    try (PortfwProcess check = PortfwProcess.start("check", "--config", file.toString())) {
+      assertThat(check.exitCode()).isEqualTo(2);
+      assertThat(check.stderr()).isEqualTo(file + ": 2 errors\n"
+          + "  pools[0].backends[1].address: port 70000 is out of range 1-65535\n"
+          + "  listeners[0].pool: no pool named \"mail\"\n");
+    }
+  }
+
+  @Test
+  void run_invalidConfig_exitsTwoAndStartsNothing() throws Exception {
+    Path file = Files.writeString(dir.resolve("bad.json"), "{ \"listeners\": [] }");
+    try (PortfwProcess run = PortfwProcess.start("run", "--config", file.toString())) {
+      assertThat(run.exitCode()).isEqualTo(2);
+      assertThat(run.stderr()).contains("pools: is required");
+    }
+  }
+
+  @Test
+  void versionAndHelp_exitZero() throws Exception {
+    try (PortfwProcess version = PortfwProcess.start("--version")) {
+      assertThat(version.exitCode()).isZero();
+      assertThat(version.stdout()).startsWith("portfw 0.1.0");
+    }
+    try (PortfwProcess help = PortfwProcess.start("--help")) {
+      assertThat(help.exitCode()).isZero();
+      assertThat(help.stdout()).contains("run", "check", "demo");
+    }
+    try (PortfwProcess wrong = PortfwProcess.start("frobnicate")) {
+      assertThat(wrong.exitCode()).isEqualTo(2);
+      assertThat(wrong.stderr()).contains("Unmatched argument");
+    }
+  }
+
+  @Test
+  void demo_printsTheTableAndRotatesOverThreeBackends() throws Exception {
+    int port = Ports.free();
+    try (PortfwProcess demo = PortfwProcess.start("demo", "--listen", "127.0.0.1:" + port).awaitListening(port)) {
+      List<String> answers = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        // A new client each time, as curl is: TCP balancing places connections, not requests.
+        HttpClient fresh = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> response = fresh.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        answers.add(response.body().replaceAll(" \\(.*", "").strip());
+      }
+      // Round robin: every backend once in any three in a row, in a fixed cycle (the readiness probe took a turn).
+      assertThat(answers.subList(0, 3)).containsExactlyInAnyOrder("Hello from demo-1", "Hello from demo-2", "Hello from demo-3");
+      assertThat(answers.subList(3, 6)).isEqualTo(answers.subList(0, 3));
+      assertThat(demo.stdout()).contains("prot", "local", "remote", "weight", "active", "127.0.0.1:" + port)
+          .contains("curl -s http://127.0.0.1:" + port + "/");
+
+      demo.terminate();
+      assertThat(demo.exitCode()).isZero();
+    }
+  }
+}

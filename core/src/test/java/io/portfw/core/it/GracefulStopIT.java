@@ -1,0 +1,121 @@
+package io.portfw.core.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portfw.testing.EchoBackend;
+import io.portfw.testing.Eventually;
+import io.portfw.testing.PortfwProcess;
+import io.portfw.testing.Ports;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SIGTERM: stop accepting, let live connections finish up to the drain timeout, exit 0. */
+class GracefulStopIT {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void sigterm_stopsAcceptingButLetsLiveConnectionsFinish() throws Exception {
+    int port = Ports.free();
+    try (EchoBackend echo = new EchoBackend();
+         PortfwProcess portfw = PortfwProcess.start("run", "--config", config(port, echo, "30s").toString())
+             .awaitListening(port);
+         Socket live = connect(port)) {
+      assertThat(exchange(live, "before")).isEqualTo("before");
+
+      portfw.terminate();
+
+      Eventually.holds(Duration.ofSeconds(10), "new connections refused", () -> !accepts(port));
+      assertThat(portfw.isAlive()).as("still draining the live connection").isTrue();
+      assertThat(exchange(live, "during the drain")).isEqualTo("during the drain");
+      live.shutdownOutput();
+      assertThat(live.getInputStream().read()).isEqualTo(-1);
+
+      assertThat(portfw.waitFor(Duration.ofSeconds(15))).as("exits once the last connection ended").isTrue();
+      assertThat(portfw.exitCode()).isZero();
+      assertThat(portfw.stderr()).contains("SIGTERM: stopped accepting, draining live connections");
+    }
+  }
+
+  @Test
+  void sigterm_closesWhatIsLeftAfterTheDrainTimeout() throws Exception {
+    int port = Ports.free();
+    try (EchoBackend echo = new EchoBackend();
+         PortfwProcess portfw = PortfwProcess.start("run", "--config", config(port, echo, "1s").toString())
+             .awaitListening(port);
+         Socket idle = connect(port)) {
+      assertThat(exchange(idle, "hello")).isEqualTo("hello");
+      long signalled = System.nanoTime();
+
+      portfw.terminate();
+
+      assertThat(portfw.waitFor(Duration.ofSeconds(20))).isTrue();
+      assertThat(portfw.exitCode()).isZero();
+      assertThat(Duration.ofNanos(System.nanoTime() - signalled)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+      idle.setSoTimeout(5_000);
+      assertThat(readEnd(idle.getInputStream())).as("the forwarder closed the leftover connection").isTrue();
+    }
+  }
+
+  @Test
+  void portInUse_oneClearLineAndExitOne() throws Exception {
+    try (EchoBackend echo = new EchoBackend(); Socket ignored = new Socket()) {
+      int taken = echo.port(); // the echo backend already listens there
+      try (PortfwProcess portfw = PortfwProcess.start("run", "--config", config(taken, echo, "1s").toString())) {
+        assertThat(portfw.exitCode()).isEqualTo(1);
+        assertThat(portfw.stderr().lines().filter(l -> l.startsWith("portfw: ")))
+            .containsExactly("portfw: listener \"web\" cannot listen on 127.0.0.1:" + taken
+                + ": the address is already in use");
+      }
+    }
+  }
+
+  private Path config(int port, EchoBackend echo, String drain) throws IOException {
+    return Files.writeString(dir.resolve("portfw.json"), """
+        { "listeners": [ { "name": "web", "listen": "127.0.0.1:%d", "pool": "web",
+                           "timeouts": { "drain": "%s" } } ],
+          "pools": [ { "name": "web", "backends": [ { "address": "%s" } ] } ] }
+        """.formatted(port, drain, echo.address()));
+  }
+
+  private static Socket connect(int port) throws IOException {
+    Socket s = new Socket();
+    s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+    s.setSoTimeout(10_000);
+    return s;
+  }
+
+  private static boolean accepts(int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+      return true;
+    } catch (IOException refused) {
+      return false;
+    }
+  }
+
+  private static String exchange(Socket s, String text) throws IOException {
+    OutputStream out = s.getOutputStream();
+    out.write(text.getBytes());
+    out.flush();
+    byte[] back = s.getInputStream().readNBytes(text.length());
+    return new String(back);
+  }
+
+  private static boolean readEnd(InputStream in) {
+    try {
+      return in.read() == -1;
+    } catch (IOException reset) {
+      return true;
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package io.portfw.testing;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged product run as an operator runs it: {@code java -jar portfw.jar ARGS} in its own
+ * process, its output captured to files. Killed on close if it is still running.
+ */
+public final class PortfwProcess implements AutoCloseable {
+
+  private final Process process;
+  private final Path stdout;
+  private final Path stderr;
+
+  private PortfwProcess(Process process, Path stdout, Path stderr) {
+    this.process = process;
+    this.stdout = stdout;
+    this.stderr = stderr;
+  }
+
+  public static PortfwProcess start(String... args) throws IOException {
+    String jar = System.getProperty("portfw.jar");
+    if (jar == null || !Files.exists(Path.of(jar))) {
+      throw new IllegalStateException("the packaged jar is missing (system property portfw.jar=" + jar + ")");
+    }
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-jar", jar));
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile("portfw-out", ".txt");
+    Path err = Files.createTempFile("portfw-err", ".txt");
+    Process process = new ProcessBuilder(command)
+        .redirectOutput(out.toFile())
+        .redirectError(err.toFile())
+        .redirectInput(ProcessBuilder.Redirect.PIPE)
+        .start();
+    return new PortfwProcess(process, out, err);
+  }
+
+  /** Runs to completion (at most 60 s) and returns the exit code. */
+  public int exitCode() throws InterruptedException {
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("portfw did not exit within 60 s; stderr: " + stderr());
+    }
+    return process.exitValue();
+  }
+
+  /** Waits until {@code port} accepts connections, or fails with what the process printed. */
+  public PortfwProcess awaitListening(int port) {
+    Eventually.holds(Duration.ofSeconds(30), () -> "portfw listening on " + port + "; stderr: " + stderr(), () -> {
+      if (!process.isAlive()) {
+        throw new AssertionError("portfw exited with " + process.exitValue() + "; stderr: " + stderr());
+      }
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+        return true;
+      } catch (IOException notYet) {
+        return false;
+      }
+    });
+    return this;
+  }
+
+  /** Sends SIGTERM, as {@code kill} and service managers do. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public boolean waitFor(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public String stdout() {
+    return read(stdout);
+  }
+
+  public String stderr() {
+    return read(stderr);
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(unreadable: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    Files.deleteIfExists(stdout);
+    Files.deleteIfExists(stderr);
+  }
+}
