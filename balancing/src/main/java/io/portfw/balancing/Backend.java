@@ -2,58 +2,133 @@ package io.portfw.balancing;
 
 import static java.util.Objects.requireNonNull;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.portfw.config.BackendAddress;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * One live internal server: where it is, its weight, its state and its connection counters.
- * Shared by every event loop; the counters are atomics and the state is volatile.
+ * One live internal server: where it is, its settings, its state and its connection counters.
+ * Shared by every event loop and kept across pool snapshots while its address is unchanged;
+ * counters are atomics, settings and state are volatile.
  */
 public final class Backend {
 
+  /** Strategies compare weights in 1/16 units, so slow start can ramp even a weight of 1. */
+  public static final int WEIGHT_SCALE = 16;
+
+  /**
+   * What the config says about a backend.
+   *
+   * @param maxConnections at most this many at once, 0 = no limit
+   * @param slowStart ramp-up time after coming back, zero = none
+   */
+  public record Settings(int weight, boolean backup, int maxConnections, Duration slowStart) {
+    public Settings {
+      if (weight < 0 || maxConnections < 0) {
+        throw new IllegalArgumentException("weight and maxConnections must be >= 0");
+      }
+      requireNonNull(slowStart, "slowStart");
+    }
+
+    public static Settings of(int weight, boolean backup) {
+      return new Settings(weight, backup, 0, Duration.ZERO);
+    }
+  }
+
+  private static final long NOT_RAMPING = Long.MIN_VALUE;
+
   private final BackendAddress address;
-  private final int weight;
-  private final boolean backup;
+  private final Ticker ticker;
   private final AtomicInteger active = new AtomicInteger();
   private final LongAdder total = new LongAdder();
+  private volatile Settings settings;
   private volatile BackendState state = BackendState.UP;
+  private volatile long rampStartNanos = NOT_RAMPING;
+
+  public Backend(BackendAddress address, Settings settings, Ticker ticker) {
+    this.address = requireNonNull(address, "address");
+    this.settings = requireNonNull(settings, "settings");
+    this.ticker = requireNonNull(ticker, "ticker");
+  }
 
   public Backend(BackendAddress address, int weight, boolean backup) {
-    this.address = requireNonNull(address, "address");
-    if (weight < 0) {
-      throw new IllegalArgumentException("weight " + weight + " < 0");
-    }
-    this.weight = weight;
-    this.backup = backup;
+    this(address, Settings.of(weight, backup), Ticker.systemTicker());
   }
 
   public BackendAddress address() {
     return address;
   }
 
+  public Settings settings() {
+    return settings;
+  }
+
+  /** Takes new settings from a reloaded config; counters and state stay. */
+  public void apply(Settings next) {
+    this.settings = requireNonNull(next, "next");
+  }
+
   public int weight() {
-    return weight;
+    return settings.weight();
   }
 
   public boolean isBackup() {
-    return backup;
+    return settings.backup();
   }
 
   public BackendState state() {
     return state;
   }
 
+  /** Sets the state; coming back up starts the slow-start ramp when the pool has one. */
   public void state(BackendState next) {
-    this.state = requireNonNull(next, "next");
+    requireNonNull(next, "next");
+    BackendState previous = state;
+    state = next;
+    if (next == BackendState.UP && previous != BackendState.UP && !settings.slowStart().isZero()) {
+      rampStartNanos = ticker.read();
+    }
   }
 
-  /** Whether a strategy may give this backend a new connection now. */
+  /** Up, with a weight above zero: may be given new connections unless it is full. */
   public boolean isUsable() {
-    return weight > 0 && state.acceptsNewConnections();
+    return state.acceptsNewConnections() && settings.weight() > 0;
   }
 
-  /** Connections opened to this backend and not yet closed, including those still connecting. */
+  /** At its {@code maxConnections} limit. */
+  public boolean isFull() {
+    int max = settings.maxConnections();
+    return max > 0 && active.get() >= max;
+  }
+
+  /** Usable and not full: a strategy may pick it now. */
+  public boolean canTake() {
+    return isUsable() && !isFull();
+  }
+
+  /**
+   * The weight in {@link #WEIGHT_SCALE} units, ramped linearly from 1 unit to full while a
+   * slow start runs.
+   */
+  public int effectiveWeight() {
+    Settings s = settings;
+    int full = s.weight() * WEIGHT_SCALE;
+    long start = rampStartNanos;
+    if (start == NOT_RAMPING || full == 0) {
+      return full;
+    }
+    long ramp = s.slowStart().toNanos();
+    long elapsed = ticker.read() - start;
+    if (ramp <= 0 || elapsed >= ramp) {
+      rampStartNanos = NOT_RAMPING; // a benign race: every reader sees the ramp over
+      return full;
+    }
+    return (int) Math.max(1, full * elapsed / ramp);
+  }
+
+  /** Connections open to this backend, including those still connecting. */
   public int activeConnections() {
     return active.get();
   }
@@ -62,14 +137,25 @@ public final class Backend {
     return total.sum();
   }
 
-  /** Core calls this once when it starts a connection to this backend. */
-  public void connectionOpened() {
-    active.incrementAndGet();
-    total.increment();
+  /**
+   * Counts a new connection unless that would pass {@code maxConnections}. Core calls it after
+   * a pick and, when it succeeds, {@link #release()} exactly once when the connection ends.
+   */
+  public boolean tryAcquire() {
+    int max = settings.maxConnections();
+    while (true) {
+      int now = active.get();
+      if (max > 0 && now >= max) {
+        return false;
+      }
+      if (active.compareAndSet(now, now + 1)) {
+        total.increment();
+        return true;
+      }
+    }
   }
 
-  /** Core calls this exactly once for every {@link #connectionOpened()}. */
-  public void connectionClosed() {
+  public void release() {
     active.decrementAndGet();
   }
 

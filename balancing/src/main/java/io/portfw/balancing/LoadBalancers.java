@@ -5,25 +5,38 @@ import static java.util.Objects.requireNonNull;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 /** The registry from a config's {@code balance} word to its strategy. */
 public final class LoadBalancers {
 
-  private static final Map<String, Function<List<Backend>, LoadBalancer>> BY_NAME =
-      Map.of("round-robin", RoundRobin::new);
+  private static final Map<String, BiFunction<List<Backend>, Supplier<RandomGenerator>, LoadBalancer>> BY_NAME = Map.of(
+      "round-robin", (backends, random) -> new RoundRobin(backends),
+      "least-connections", (backends, random) -> new LeastConnections(backends),
+      "power-of-two", PowerOfTwo::new,
+      "random", WeightedRandom::new,
+      "source-hash", (backends, random) -> new SourceHash(backends));
 
   private LoadBalancers() {}
 
-  /** A new strategy of that name over these backends. */
+  /** A new strategy of that name over these backends, drawing random numbers per thread. */
   public static LoadBalancer byName(String name, List<Backend> backends) {
+    return byName(name, backends, ThreadLocalRandom::current);
+  }
+
+  /** As {@link #byName(String, List)}, with the random source given (tests pass a seeded one). */
+  public static LoadBalancer byName(String name, List<Backend> backends, Supplier<RandomGenerator> random) {
     requireNonNull(name, "name");
     requireNonNull(backends, "backends");
-    Function<List<Backend>, LoadBalancer> factory = BY_NAME.get(name);
+    requireNonNull(random, "random");
+    var factory = BY_NAME.get(name);
     if (factory == null) {
       throw new IllegalArgumentException("no balancing strategy named \"" + name + "\"");
     }
-    return factory.apply(List.copyOf(backends));
+    return factory.apply(List.copyOf(backends), random);
   }
 
   public static Set<String> names() {

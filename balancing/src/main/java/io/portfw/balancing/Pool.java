@@ -3,19 +3,37 @@ package io.portfw.balancing;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
- * An immutable snapshot of a pool: its backends, the strategy built over them and how many
- * other backends a connection may try after a failed connect.
+ * An immutable snapshot of a pool: its backends, the strategy built over them, how many other
+ * backends a connection may try after a failed connect, and its sticky table when it has one.
+ * A reload builds a new snapshot ({@link Pools#update}) and swaps it in whole.
  */
-public record Pool(String name, List<Backend> backends, LoadBalancer balancer, int retries) {
+public record Pool(String name, List<Backend> backends, LoadBalancer balancer, int retries,
+    Optional<StickyTable> sticky) {
 
   public Pool {
     requireNonNull(name, "name");
     requireNonNull(balancer, "balancer");
+    requireNonNull(sticky, "sticky");
     backends = List.copyOf(backends);
     if (retries < 0) {
       throw new IllegalArgumentException("retries " + retries + " < 0");
     }
+  }
+
+  /** Why a pick found nothing: every usable backend is at its limit, or none is usable at all. */
+  public boolean allUsableFull() {
+    boolean anyUsable = false;
+    for (Backend b : backends) {
+      if (b.isUsable()) {
+        anyUsable = true;
+        if (!b.isFull()) {
+          return false;
+        }
+      }
+    }
+    return anyUsable;
   }
 }

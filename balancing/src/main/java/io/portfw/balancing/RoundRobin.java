@@ -1,55 +1,113 @@
 package io.portfw.balancing;
 
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Smooth weighted round robin (the nginx algorithm): each pick adds every candidate's weight
- * to its running score, takes the highest and subtracts the candidates' total from it. A
- * weight 3 backend next to a weight 1 one gets 3 of every 4 picks, interleaved (a a b a),
- * and equal weights cycle in config order. Backups are candidates only when no primary is.
+ * Smooth weighted round robin. When built, each group (primaries, backups) gets a schedule
+ * of one full cycle in which a backend of weight w appears w times, spread evenly: the k-th
+ * appearance of backend i is due at (2k+1)/2w of the cycle, earliest first, ties in config
+ * order. Weights 3 and 1 give {@code a a b a}; equal weights cycle in config order. A pick
+ * takes the next slot of a shared cursor, skipping backends that cannot take it now.
  *
- * <p>O(n) per pick under one lock; n is a pool's size, tens of backends.
+ * <p>O(1) per pick when every backend is usable; building is O(L log n) for a cycle of length L
+ * (the weights' sum after dividing by their gcd). Lock-free: concurrent picks get distinct slots.
  */
 final class RoundRobin implements LoadBalancer {
 
-  private final List<Backend> backends;
-  private final int[] score;
+  private final Schedule primaries;
+  private final Schedule backups;
 
   RoundRobin(List<Backend> backends) {
-    this.backends = backends;
-    this.score = new int[backends.size()];
+    this.primaries = new Schedule(Candidates.primaries(backends));
+    this.backups = new Schedule(Candidates.backups(backends));
   }
 
   @Override
   public Backend pick(ClientContext client, Set<Backend> tried) {
-    synchronized (score) {
-      int best = choose(tried, false);
-      if (best < 0) {
-        best = choose(tried, true);
-      }
-      return best < 0 ? null : backends.get(best);
-    }
+    Backend b = primaries.next(tried);
+    return b != null ? b : backups.next(tried);
   }
 
-  /** Runs one round over the primaries or the backups; returns the winner's index or -1. */
-  private int choose(Set<Backend> tried, boolean backups) {
-    int best = -1;
-    int total = 0;
-    for (int i = 0; i < score.length; i++) {
-      Backend b = backends.get(i);
-      if (b.isBackup() != backups || !b.isUsable() || tried.contains(b)) {
-        continue;
-      }
-      score[i] += b.weight();
-      total += b.weight();
-      if (best < 0 || score[i] > score[best]) {
-        best = i;
-      }
+  /** One group's cycle and its cursor. */
+  private static final class Schedule {
+
+    private final Backend[] members;
+    private final Backend[] slots;
+    private final AtomicLong cursor = new AtomicLong();
+
+    Schedule(Backend[] members) {
+      this.members = members;
+      this.slots = cycle(members);
     }
-    if (best >= 0) {
-      score[best] -= total;
+
+    Backend next(Set<Backend> tried) {
+      int length = slots.length;
+      for (int probe = 0; probe < length; probe++) {
+        Backend b = slots[(int) Math.floorMod(cursor.getAndIncrement(), (long) length)];
+        if (Candidates.eligible(b, tried) && admittedDuringSlowStart(b)) {
+          return b;
+        }
+        if (probe == 1 && !Candidates.anyEligible(members, tried)) {
+          return null; // skip a long scan when nothing in the group can take it
+        }
+      }
+      // Every slot was refused, possibly only by the slow-start dice: take the first eligible.
+      for (Backend b : members) {
+        if (Candidates.eligible(b, tried)) {
+          return b;
+        }
+      }
+      return null;
     }
-    return best;
+
+    /** A ramping backend keeps its slot with probability effective/full weight. */
+    private static boolean admittedDuringSlowStart(Backend b) {
+      int full = b.weight() * Backend.WEIGHT_SCALE;
+      int effective = b.effectiveWeight();
+      return effective >= full || ThreadLocalRandom.current().nextInt(full) < effective;
+    }
+
+    private static Backend[] cycle(Backend[] members) {
+      int gcd = 0;
+      for (Backend b : members) {
+        gcd = gcd(gcd, b.weight());
+      }
+      if (gcd == 0) {
+        return new Backend[0];
+      }
+      int length = 0;
+      for (Backend b : members) {
+        length += b.weight() / gcd;
+      }
+      // Entries: {index, k, weight}; due time (2k+1)/(2w) compared by cross-multiplying.
+      PriorityQueue<int[]> due = new PriorityQueue<>((x, y) -> {
+        long left = (2L * x[1] + 1) * y[2];
+        long right = (2L * y[1] + 1) * x[2];
+        return left != right ? Long.compare(left, right) : Integer.compare(x[0], y[0]);
+      });
+      for (int i = 0; i < members.length; i++) {
+        int w = members[i].weight() / gcd;
+        if (w > 0) {
+          due.add(new int[] {i, 0, w});
+        }
+      }
+      Backend[] slots = new Backend[length];
+      for (int s = 0; s < length; s++) {
+        int[] e = due.poll();
+        slots[s] = members[e[0]];
+        if (++e[1] < e[2]) {
+          due.add(e);
+        }
+      }
+      return slots;
+    }
+
+    private static int gcd(int a, int b) {
+      return b == 0 ? a : gcd(b, a % b);
+    }
   }
 }

@@ -6,30 +6,57 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.portfw.config.BackendAddress;
 import io.portfw.config.BackendConfig;
 import io.portfw.config.PoolConfig;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class PoolsTest {
 
+  private static final BackendAddress A = new BackendAddress("10.0.0.11", 80);
+  private static final BackendAddress B = new BackendAddress("10.0.0.12", 80);
+  private static final BackendAddress C = new BackendAddress("10.0.0.13", 80);
+
   @Test
   void fromConfig_buildsBackendsInOrderWithTheirSettings() {
     PoolConfig config = new PoolConfig("web", "round-robin", List.of(
-        new BackendConfig(new BackendAddress("10.0.0.11", 80), 10, false),
-        new BackendConfig(new BackendAddress("10.0.0.13", 80), 1, true)), 3);
+        new BackendConfig(A, 10, false, 100), new BackendConfig(C, 1, true, 0)), 3, Optional.empty(),
+        Duration.ofSeconds(30));
 
     Pool pool = Pools.fromConfig(config);
 
     assertThat(pool.name()).isEqualTo("web");
     assertThat(pool.retries()).isEqualTo(3);
     assertThat(pool.backends()).extracting(Backend::toString).containsExactly("10.0.0.11:80", "10.0.0.13:80");
-    assertThat(pool.backends().get(0).weight()).isEqualTo(10);
+    assertThat(pool.backends().get(0).settings()).isEqualTo(new Backend.Settings(10, false, 100, Duration.ofSeconds(30)));
     assertThat(pool.backends().get(1).isBackup()).isTrue();
     assertThat(pool.balancer()).isInstanceOf(RoundRobin.class);
+    assertThat(pool.sticky()).isEmpty();
+  }
+
+  @Test
+  void update_keepsLiveBackendsByAddressAndAppliesNewSettings() {
+    Pool before = Pools.fromConfig(PoolConfig.of("web", "round-robin", List.of(BackendConfig.of(A), BackendConfig.of(B))));
+    Backend a = before.backends().get(0);
+    a.tryAcquire();
+    a.state(BackendState.DRAINING);
+
+    Pool after = Pools.update(before, PoolConfig.of("web", "least-connections",
+        List.of(new BackendConfig(A, 5, false, 0), BackendConfig.of(C))), com.github.benmanes.caffeine.cache.Ticker.systemTicker());
+
+    assertThat(after.backends().get(0)).isSameAs(a);
+    assertThat(a.weight()).isEqualTo(5);
+    assertThat(a.activeConnections()).isEqualTo(1);
+    assertThat(a.state()).isEqualTo(BackendState.DRAINING);
+    assertThat(after.backends().get(1).address()).isEqualTo(C);
+    assertThat(after.backends().get(1).activeConnections()).isZero();
+    assertThat(after.balancer()).isInstanceOf(LeastConnections.class);
+    assertThat(after.balancer().pick(TestBackends.CLIENT)).isSameAs(after.backends().get(1));
   }
 
   @Test
   void everyStrategyTheConfigAccepts_exists() {
-    assertThat(LoadBalancers.names()).containsAll(PoolConfig.BALANCE_NAMES);
+    assertThat(LoadBalancers.names()).containsExactlyInAnyOrderElementsOf(PoolConfig.BALANCE_NAMES);
   }
 
   @Test
@@ -39,12 +66,15 @@ class PoolsTest {
   }
 
   @Test
-  void backendCounters_balanceOpensAndCloses() {
-    Backend b = new Backend(new BackendAddress("10.0.0.1", 80), 1, false);
-    b.connectionOpened();
-    b.connectionOpened();
-    b.connectionClosed();
-    assertThat(b.activeConnections()).isEqualTo(1);
-    assertThat(b.totalConnections()).isEqualTo(2);
+  void allUsableFull_tellsFullFromDown() {
+    Pool pool = Pools.fromConfig(PoolConfig.of("web", "round-robin",
+        List.of(new BackendConfig(A, 1, false, 1), new BackendConfig(B, 1, false, 0))));
+    assertThat(pool.allUsableFull()).isFalse();
+    pool.backends().get(1).state(BackendState.DOWN);
+    assertThat(pool.allUsableFull()).isFalse();
+    pool.backends().get(0).tryAcquire();
+    assertThat(pool.allUsableFull()).isTrue();
+    pool.backends().get(0).state(BackendState.DOWN);
+    assertThat(pool.allUsableFull()).isFalse();
   }
 }

@@ -1,29 +1,20 @@
 package io.portfw.balancing;
 
+import static io.portfw.balancing.TestBackends.CLIENT;
+import static io.portfw.balancing.TestBackends.backend;
+import static io.portfw.balancing.TestBackends.weighted;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portfw.config.BackendAddress;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 
 class RoundRobinTest {
 
-  private static final ClientContext CLIENT =
-      new ClientContext(new InetSocketAddress("127.0.0.1", 40000), "web", 8080);
-
   @Test
   void pick_equalWeights_cyclesInConfigOrder() {
-    List<Backend> b = backends(1, 1, 1);
+    List<Backend> b = weighted(1, 1, 1);
     LoadBalancer rr = new RoundRobin(b);
 
     assertThat(picks(rr, 6)).containsExactly(b.get(0), b.get(1), b.get(2), b.get(0), b.get(1), b.get(2));
@@ -31,7 +22,7 @@ class RoundRobinTest {
 
   @Test
   void pick_weights_areSmoothNotBursty() {
-    List<Backend> b = backends(3, 1);
+    List<Backend> b = weighted(3, 1);
     LoadBalancer rr = new RoundRobin(b);
 
     assertThat(picks(rr, 8)).containsExactly(
@@ -39,8 +30,31 @@ class RoundRobinTest {
   }
 
   @Test
+  void pick_weightsWithCommonFactor_sameCycleAsReduced() {
+    List<Backend> b = weighted(10, 5);
+    LoadBalancer rr = new RoundRobin(b);
+
+    assertThat(picks(rr, 6)).containsExactly(b.get(0), b.get(1), b.get(0), b.get(0), b.get(1), b.get(0));
+  }
+
+  @Test
+  void pick_manyWeights_neverTwiceInARowWhenAvoidable() {
+    List<Backend> b = weighted(5, 4, 3, 2, 1);
+    LoadBalancer rr = new RoundRobin(b);
+    List<Backend> cycle = picks(rr, 15);
+
+    for (int i = 0; i < b.size(); i++) {
+      Backend each = b.get(i);
+      assertThat(cycle.stream().filter(x -> x == each).count()).isEqualTo(5 - i);
+    }
+    for (int i = 1; i < cycle.size(); i++) {
+      assertThat(cycle.get(i)).as("slot %d repeats slot %d", i, i - 1).isNotSameAs(cycle.get(i - 1));
+    }
+  }
+
+  @Test
   void pick_unusableBackends_areSkipped() {
-    List<Backend> b = backends(1, 1, 1, 0);
+    List<Backend> b = weighted(1, 1, 1, 0);
     b.get(1).state(BackendState.DOWN);
     LoadBalancer rr = new RoundRobin(b);
 
@@ -52,8 +66,8 @@ class RoundRobinTest {
 
   @Test
   void pick_onlyBackupsLeft_usesBackup() {
-    Backend primary = backend("10.0.0.1", 1, false);
-    Backend backup = backend("10.0.0.2", 1, true);
+    Backend primary = backend(1, 1, false, 0);
+    Backend backup = backend(2, 1, true, 0);
     LoadBalancer rr = new RoundRobin(List.of(primary, backup));
 
     assertThat(picks(rr, 3)).containsOnly(primary);
@@ -65,7 +79,7 @@ class RoundRobinTest {
 
   @Test
   void pick_triedBackends_areNeverReturned() {
-    List<Backend> b = backends(1, 1, 1);
+    List<Backend> b = weighted(1, 1, 1);
     LoadBalancer rr = new RoundRobin(b);
 
     for (int i = 0; i < 6; i++) {
@@ -74,62 +88,11 @@ class RoundRobinTest {
     assertThat(rr.pick(CLIENT, Set.copyOf(b))).isNull();
   }
 
-  @Test
-  void pick_triedPrimaries_fallBackToBackups() {
-    Backend primary = backend("10.0.0.1", 1, false);
-    Backend backup = backend("10.0.0.2", 1, true);
-    LoadBalancer rr = new RoundRobin(List.of(primary, backup));
-
-    assertThat(rr.pick(CLIENT, Set.of(primary))).isSameAs(backup);
-  }
-
-  @Test
-  void pick_emptyPool_isNull() {
-    assertThat(new RoundRobin(List.of()).pick(CLIENT)).isNull();
-  }
-
-  @Test
-  void pick_fromManyThreads_keepsExactProportions() throws Exception {
-    List<Backend> b = backends(3, 1);
-    LoadBalancer rr = new RoundRobin(b);
-    Map<Backend, LongAdder> counts = new ConcurrentHashMap<>();
-    ExecutorService pool = Executors.newFixedThreadPool(4);
-    try {
-      List<Future<?>> done = new ArrayList<>();
-      for (int t = 0; t < 4; t++) {
-        done.add(pool.submit(() -> {
-          for (int i = 0; i < 10_000; i++) {
-            counts.computeIfAbsent(rr.pick(CLIENT), k -> new LongAdder()).increment();
-          }
-        }));
-      }
-      for (Future<?> f : done) {
-        f.get(30, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-    assertThat(counts.get(b.get(0)).sum()).isEqualTo(30_000);
-    assertThat(counts.get(b.get(1)).sum()).isEqualTo(10_000);
-  }
-
   private static List<Backend> picks(LoadBalancer rr, int n) {
     List<Backend> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       out.add(rr.pick(CLIENT));
     }
     return out;
-  }
-
-  private static List<Backend> backends(int... weights) {
-    List<Backend> out = new ArrayList<>();
-    for (int i = 0; i < weights.length; i++) {
-      out.add(backend("10.0.0." + (i + 1), weights[i], false));
-    }
-    return out;
-  }
-
-  private static Backend backend(String host, int weight, boolean backup) {
-    return new Backend(new BackendAddress(host, 80), weight, backup);
   }
 }

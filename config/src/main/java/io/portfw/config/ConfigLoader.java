@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -176,6 +177,8 @@ public final class ConfigLoader {
             + String.join(", ", PoolConfig.BALANCE_NAMES) + ")");
       }
       int retries = r.integer("retries", 0, PoolConfig.MAX_RETRIES, PoolConfig.DEFAULT_RETRIES);
+      Optional<StickyConfig> sticky = r.has("sticky") ? Optional.of(sticky(r.object("sticky"))) : Optional.empty();
+      Duration slowStart = r.has("slowStart") ? r.duration("slowStart", Duration.ZERO) : Duration.ZERO;
       List<JsonObjectReader.Element> elements = r.array("backends", true);
       if (elements.isEmpty() && r.has("backends")) {
         problems.add(r.pathOf("backends"), "a pool needs at least one backend");
@@ -189,7 +192,14 @@ public final class ConfigLoader {
       if (name.isEmpty() || !balanceKnown || backends.size() != elements.size()) {
         return Optional.empty();
       }
-      return Optional.of(new PoolConfig(name.get(), balance, backends, retries));
+      return Optional.of(new PoolConfig(name.get(), balance, backends, retries, sticky, slowStart));
+    }
+
+    private StickyConfig sticky(JsonObjectReader r) {
+      StickyConfig sticky = new StickyConfig(r.duration("ttl", StickyConfig.DEFAULT_TTL),
+          r.integer("maxEntries", 1, StickyConfig.MAX_ENTRIES_LIMIT, StickyConfig.DEFAULT_MAX_ENTRIES));
+      r.rejectUnknownKeys();
+      return sticky;
     }
 
     private Optional<BackendConfig> backend(JsonObjectReader r, CrossChecks.Scope seen) {
@@ -198,8 +208,9 @@ public final class ConfigLoader {
       address.ifPresent(a -> seen.unique("address " + a, r.pathOf("address")));
       int weight = r.integer("weight", 0, BackendConfig.MAX_WEIGHT, BackendConfig.DEFAULT_WEIGHT);
       boolean backup = r.bool("backup", false);
+      int maxConnections = r.integer("maxConnections", 0, BackendConfig.MAX_CONNECTIONS_LIMIT, BackendConfig.UNLIMITED);
       r.rejectUnknownKeys();
-      return address.map(a -> new BackendConfig(a, weight, backup));
+      return address.map(a -> new BackendConfig(a, weight, backup, maxConnections));
     }
 
     private boolean validName(String name, String path) {

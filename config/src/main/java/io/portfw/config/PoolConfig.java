@@ -2,18 +2,24 @@ package io.portfw.config;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A named group of backends sharing a service, and how connections are spread over them.
  *
  * @param balance the strategy's name, one of {@link #BALANCE_NAMES}
  * @param retries how many other backends are tried after a failed connect (0 = none)
+ * @param sticky client affinity, when set
+ * @param slowStart how long a backend that comes back takes to ramp up to its full weight (zero = at once)
  */
-public record PoolConfig(String name, String balance, List<BackendConfig> backends, int retries) {
+public record PoolConfig(String name, String balance, List<BackendConfig> backends, int retries,
+    Optional<StickyConfig> sticky, Duration slowStart) {
 
   /** The balancing strategies the config accepts; the balancing module provides each one. */
-  public static final List<String> BALANCE_NAMES = List.of("round-robin");
+  public static final List<String> BALANCE_NAMES =
+      List.of("round-robin", "least-connections", "power-of-two", "random", "source-hash");
 
   public static final String DEFAULT_BALANCE = "round-robin";
   public static final int DEFAULT_RETRIES = 2;
@@ -23,5 +29,12 @@ public record PoolConfig(String name, String balance, List<BackendConfig> backen
     requireNonNull(name, "name");
     requireNonNull(balance, "balance");
     backends = List.copyOf(backends);
+    requireNonNull(sticky, "sticky");
+    requireNonNull(slowStart, "slowStart");
+  }
+
+  /** A pool with the defaults for everything but its name, strategy and backends. */
+  public static PoolConfig of(String name, String balance, List<BackendConfig> backends) {
+    return new PoolConfig(name, balance, backends, DEFAULT_RETRIES, Optional.empty(), Duration.ZERO);
   }
 }

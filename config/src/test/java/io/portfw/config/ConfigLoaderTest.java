@@ -48,9 +48,11 @@ class ConfigLoaderTest {
     PoolConfig pool = config.pool("web").orElseThrow();
     assertThat(pool.retries()).isZero();
     assertThat(pool.backends()).containsExactly(
-        new BackendConfig(new BackendAddress("10.0.0.11", 80), 10, false),
-        new BackendConfig(new BackendAddress("10.0.0.12", 80), 5, false),
-        new BackendConfig(new BackendAddress("10.0.0.13", 80), 1, true));
+        new BackendConfig(new BackendAddress("10.0.0.11", 80), 10, false, 0),
+        new BackendConfig(new BackendAddress("10.0.0.12", 80), 5, false, 0),
+        new BackendConfig(new BackendAddress("10.0.0.13", 80), 1, true, 0));
+    assertThat(pool.sticky()).isEmpty();
+    assertThat(pool.slowStart()).isZero();
     PoolConfig inside = config.pool("inside").orElseThrow();
     assertThat(inside.retries()).isEqualTo(2);
     assertThat(inside.balance()).isEqualTo("round-robin");
@@ -87,9 +89,48 @@ class ConfigLoaderTest {
         "pools[0].backends[1].address: port 70000 is out of range 1-65535",
         "pools[0].backends[2].address: duplicate address 10.0.0.11:80 (first used at pools[0].backends[0].address)",
         "pools[0].backends[2].weight: 300 is out of range 0-256",
-        "pools[1].balance: \"fastest\" is not a balancing strategy (use one of: round-robin)",
+        "pools[1].balance: \"fastest\" is not a balancing strategy (use one of: "
+            + "round-robin, least-connections, power-of-two, random, source-hash)",
         "pools[1].backends: a pool needs at least one backend",
         "listeners[2].pool: no pool named \"mail\"");
+  }
+
+  @Test
+  void parse_balancingOptions_bindStickySlowStartAndLimits() throws Exception {
+    PortfwConfig config = ConfigLoader.parse("""
+        { "listeners": [],
+          "pools": [ { "name": "web", "balance": "least-connections", "slowStart": "30s",
+                       "sticky": { "ttl": "10m", "maxEntries": 5000 },
+                       "backends": [ { "address": "10.0.0.11:80", "maxConnections": 100 } ] },
+                     { "name": "hash", "balance": "source-hash", "sticky": {},
+                       "backends": [ { "address": "10.0.0.12:80" } ] } ] }
+        """, "test.json");
+
+    PoolConfig web = config.pool("web").orElseThrow();
+    assertThat(web.balance()).isEqualTo("least-connections");
+    assertThat(web.slowStart()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(web.sticky()).contains(new StickyConfig(Duration.ofMinutes(10), 5000));
+    assertThat(web.backends().get(0).maxConnections()).isEqualTo(100);
+    assertThat(config.pool("hash").orElseThrow().sticky())
+        .contains(new StickyConfig(StickyConfig.DEFAULT_TTL, StickyConfig.DEFAULT_MAX_ENTRIES));
+  }
+
+  @Test
+  void parse_badBalancingOptions_sayWhatIsWrong() {
+    String json = """
+        { "listeners": [],
+          "pools": [ { "name": "web", "balance": "least-conn", "slowStart": "soon",
+                       "sticky": { "ttl": "0s", "maxEntries": 0, "cookie": "x" },
+                       "backends": [ { "address": "10.0.0.11:80", "maxConnections": -5 } ] } ] }
+        """;
+    assertThat(errorsOf(json)).containsExactly(
+        "pools[0].balance: \"least-conn\" is not a balancing strategy (use one of: "
+            + "round-robin, least-connections, power-of-two, random, source-hash)",
+        "pools[0].sticky.ttl: must be longer than 0",
+        "pools[0].sticky.maxEntries: 0 is out of range 1-10000000",
+        "pools[0].sticky.cookie: unknown key (known keys: ttl, maxEntries)",
+        "pools[0].slowStart: \"soon\" is not a duration (use e.g. 250ms, 5s, 2m, 1h)",
+        "pools[0].backends[0].maxConnections: -5 is out of range 0-10000000");
   }
 
   @Test

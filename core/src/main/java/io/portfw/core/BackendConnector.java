@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Finds a backend for a new client: picks one from the pool, connects with the listener's
  * connect timeout and, when that fails, tries another not yet tried, up to the pool's retry
- * limit. Keeps each backend's active count exact: one open for every pick, one close for
- * every failed connect or closed backend channel.
+ * limit. Keeps each backend's active count exact: one acquire for every connection attempt,
+ * one release for every failed connect or closed backend channel.
  *
  * <p>Runs on the listener instance's event loop; the client's NetClient is bound to it.
  */
@@ -27,48 +27,59 @@ final class BackendConnector {
 
   private final NetClient netClient;
   private final Supplier<Pool> pool;
+  private final ListenerCounters counters;
 
-  BackendConnector(NetClient netClient, Supplier<Pool> pool) {
+  BackendConnector(NetClient netClient, Supplier<Pool> pool, ListenerCounters counters) {
     this.netClient = netClient;
     this.pool = pool;
+    this.counters = counters;
   }
 
   void connect(Relay relay, ClientContext client) {
-    attempt(relay, client, pool.get(), new HashSet<>());
+    attempt(relay, client, pool.get(), new HashSet<>(), 0);
   }
 
-  private void attempt(Relay relay, ClientContext client, Pool pool, Set<Backend> tried) {
+  private void attempt(Relay relay, ClientContext client, Pool pool, Set<Backend> tried, int failures) {
     if (!relay.isOpen()) {
       return;
     }
     Backend backend = pool.balancer().pick(client, tried);
     if (backend == null) {
-      LOG.debug("{}: no backend of pool {} can take {} (tried {})",
-          client.listener(), pool.name(), client.source(), tried);
-      relay.close();
+      refuse(relay, client, pool, failures > 0 ? Refusal.CONNECT_FAILED
+          : pool.allUsableFull() ? Refusal.BACKENDS_FULL : Refusal.NO_BACKEND);
       return;
     }
     tried.add(backend);
-    backend.connectionOpened();
+    if (!backend.tryAcquire()) {
+      // Another event loop took its last free slot since the pick: not a failure, pick again.
+      attempt(relay, client, pool, tried, failures);
+      return;
+    }
     int port = backend.address().portFor(client.localPort());
     netClient.connect(port, backend.address().host()).onComplete(connected -> {
       if (connected.succeeded()) {
         join(relay, backend, connected.result());
         return;
       }
-      backend.connectionClosed();
+      backend.release();
       LOG.debug("{}: connect to {} failed: {}", client.listener(), backend, connected.cause().getMessage());
-      if (tried.size() <= pool.retries()) {
-        attempt(relay, client, pool, tried);
+      if (failures < pool.retries()) {
+        attempt(relay, client, pool, tried, failures + 1);
       } else {
-        relay.close();
+        refuse(relay, client, pool, Refusal.CONNECT_FAILED);
       }
     });
   }
 
+  private void refuse(Relay relay, ClientContext client, Pool pool, Refusal reason) {
+    counters.refused(reason);
+    LOG.debug("{}: refused {} ({}, pool {})", client.listener(), client.source(), reason, pool.name());
+    relay.close();
+  }
+
   private static void join(Relay relay, Backend backend, NetSocket socket) {
     Channel channel = ((NetSocketInternal) socket).channelHandlerContext().channel();
-    channel.closeFuture().addListener(closed -> backend.connectionClosed());
+    channel.closeFuture().addListener(closed -> backend.release());
     if (!relay.attach(channel)) {
       channel.close();
     }

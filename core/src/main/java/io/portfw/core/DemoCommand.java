@@ -61,9 +61,9 @@ final class DemoCommand implements Callable<Integer> {
 
   private static PortfwConfig config(ListenAddress listen, List<Integer> ports) {
     List<BackendConfig> backends = ports.stream()
-        .map(port -> new BackendConfig(new BackendAddress("127.0.0.1", port), BackendConfig.DEFAULT_WEIGHT, false))
+        .map(port -> BackendConfig.of(new BackendAddress("127.0.0.1", port)))
         .toList();
-    PoolConfig pool = new PoolConfig("demo", PoolConfig.DEFAULT_BALANCE, backends, PoolConfig.DEFAULT_RETRIES);
+    PoolConfig pool = PoolConfig.of("demo", PoolConfig.DEFAULT_BALANCE, backends);
     ListenerConfig listener = new ListenerConfig("demo", Protocol.TCP, listen, "demo",
         TimeoutsConfig.DEFAULT.withDrain(Duration.ofSeconds(2)));
     return new PortfwConfig(AdminConfig.DEFAULT, List.of(listener), List.of(pool));

@@ -31,11 +31,13 @@ public final class PortfwRuntime {
   private final Vertx vertx;
   private final PortfwConfig config;
   private final Map<String, AtomicReference<Pool>> pools;
+  private final Map<String, ListenerCounters> counters = new LinkedHashMap<>();
 
   private PortfwRuntime(Vertx vertx, PortfwConfig config, Map<String, AtomicReference<Pool>> pools) {
     this.vertx = vertx;
     this.config = config;
     this.pools = pools;
+    config.listeners().forEach(l -> counters.put(l.name(), new ListenerCounters()));
   }
 
   /**
@@ -60,7 +62,8 @@ public final class PortfwRuntime {
     List<Future<?>> deployed = new ArrayList<>();
     for (ListenerConfig listener : config.listeners()) {
       AtomicReference<Pool> pool = pools.get(listener.pool());
-      deployed.add(vertx.deployVerticle(() -> new TcpForwarder(listener, pool::get),
+      ListenerCounters counters = runtime.counters.get(listener.name());
+      deployed.add(vertx.deployVerticle(() -> new TcpForwarder(listener, pool::get, counters),
           new DeploymentOptions().setInstances(loops)));
     }
     return Future.all(deployed)
@@ -85,6 +88,16 @@ public final class PortfwRuntime {
   public Pool pool(String name) {
     AtomicReference<Pool> ref = pools.get(name);
     return ref == null ? null : ref.get();
+  }
+
+  /** How many clients a listener accepted so far. */
+  public long acceptedConnections(String listener) {
+    return counters.get(listener).acceptedCount();
+  }
+
+  /** How many clients a listener closed without a backend, for that reason. */
+  public long refusedConnections(String listener, Refusal reason) {
+    return counters.get(listener).refusedCount(reason);
   }
 
   public boolean usesNativeTransport() {

@@ -26,12 +26,14 @@ final class TcpForwarder extends VerticleBase {
 
   private final ListenerConfig listener;
   private final Supplier<Pool> pool;
+  private final ListenerCounters counters;
   private final List<NetServer> servers = new ArrayList<>();
   private BackendConnector connector;
 
-  TcpForwarder(ListenerConfig listener, Supplier<Pool> pool) {
+  TcpForwarder(ListenerConfig listener, Supplier<Pool> pool, ListenerCounters counters) {
     this.listener = listener;
     this.pool = pool;
+    this.counters = counters;
   }
 
   @Override
@@ -39,7 +41,7 @@ final class TcpForwarder extends VerticleBase {
     var client = vertx.createNetClient(new NetClientOptions()
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, listener.timeouts().connect().toMillis()))
         .setTcpNoDelay(true));
-    connector = new BackendConnector(client, pool);
+    connector = new BackendConnector(client, pool, counters);
     String host = listener.listen().host();
     List<Future<?>> bound = new ArrayList<>();
     listener.listen().ports().forEach(port -> {
@@ -70,6 +72,7 @@ final class TcpForwarder extends VerticleBase {
       channel.close();
       return;
     }
+    counters.accepted();
     Relay relay = new Relay(channel, listener.timeouts().idle());
     InetSocketAddress source = (InetSocketAddress) channel.remoteAddress();
     int localPort = ((InetSocketAddress) channel.localAddress()).getPort();

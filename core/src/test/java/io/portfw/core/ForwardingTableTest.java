@@ -36,7 +36,7 @@ class ForwardingTableTest {
             { "address": "10.0.0.11:80", "weight": 10 }, { "address": "10.0.0.13:80", "backup": true } ] } ] }
         """, "test");
     Pool web = Pools.fromConfig(config.pools().get(0));
-    web.backends().get(0).connectionOpened();
+    web.backends().get(0).tryAcquire();
     Function<String, Pool> pools = name -> web;
 
     assertThat(ForwardingTable.render(config, pools)).isEqualTo("""

@@ -1,0 +1,129 @@
+package io.portfw.balancing;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Consistent hashing of the client's IP address with a Maglev lookup table (Eisenbud et al.,
+ * NSDI 2016): the same client reaches the same backend, and adding or removing one backend of
+ * n moves only about 1/n of the clients. The table is built from the backends' addresses
+ * alone, so an unchanged set of backends gives the same table after a reload.
+ *
+ * <p>Weights: a backend claims table slots in proportion to its weight. A backend that cannot
+ * take the connection now (down, full, tried) is passed over by re-hashing the client a few
+ * times, then by walking the table, so only that backend's clients move while it is away.
+ *
+ * <p>O(1) per pick in the common case; building is O(M log M) for a table of M slots, M a
+ * prime about 100 times the number of backends.
+ */
+final class SourceHash implements LoadBalancer {
+
+  private static final int[] TABLE_SIZES = {251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521, 131071};
+  private static final int REHASHES = 8;
+  private static final long GOLDEN = 0x9e3779b97f4a7c15L;
+
+  private final Table primaries;
+  private final Table backups;
+
+  SourceHash(List<Backend> backends) {
+    this.primaries = new Table(Candidates.primaries(backends));
+    this.backups = new Table(Candidates.backups(backends));
+  }
+
+  @Override
+  public Backend pick(ClientContext client, Set<Backend> tried) {
+    long key = Hashing.hash(client.source().getAddress().getAddress(), 0);
+    Backend b = primaries.lookup(key, tried);
+    return b != null ? b : backups.lookup(key, tried);
+  }
+
+  /** The Maglev table of one group. */
+  static final class Table {
+
+    private final Backend[] members;
+    private final int[] slots;
+
+    Table(Backend[] members) {
+      this.members = members;
+      this.slots = populate(members);
+    }
+
+    Backend lookup(long key, Set<Backend> tried) {
+      if (slots.length == 0) {
+        return null;
+      }
+      for (int attempt = 0; attempt <= REHASHES; attempt++) {
+        long k = attempt == 0 ? key : Hashing.mix(key + attempt * GOLDEN);
+        Backend b = members[slots[(int) Long.remainderUnsigned(k, slots.length)]];
+        if (Candidates.eligible(b, tried)) {
+          return b;
+        }
+      }
+      if (!Candidates.anyEligible(members, tried)) {
+        return null;
+      }
+      int start = (int) Long.remainderUnsigned(key, slots.length);
+      for (int i = 1; i <= slots.length; i++) {
+        Backend b = members[slots[(start + i) % slots.length]];
+        if (Candidates.eligible(b, tried)) {
+          return b;
+        }
+      }
+      return null; // every eligible backend has weight 0 and so no slot
+    }
+
+    /** Index of the member owning each slot. */
+    private static int[] populate(Backend[] members) {
+      int n = members.length;
+      int maxWeight = 0;
+      for (Backend b : members) {
+        maxWeight = Math.max(maxWeight, b.weight());
+      }
+      if (maxWeight == 0) {
+        return new int[0];
+      }
+      int size = tableSize(n);
+      long[] offset = new long[n];
+      long[] skip = new long[n];
+      long[] next = new long[n];
+      long[] credit = new long[n];
+      for (int i = 0; i < n; i++) {
+        String name = members[i].address().toString();
+        offset[i] = Long.remainderUnsigned(Hashing.hash(name, 0x5bd1e995L), size);
+        skip[i] = Long.remainderUnsigned(Hashing.hash(name, 0x27d4eb2fL), size - 1) + 1;
+      }
+      int[] slots = new int[size];
+      java.util.Arrays.fill(slots, -1);
+      int filled = 0;
+      while (true) {
+        for (int i = 0; i < n; i++) {
+          // Weighted Maglev: a member takes a turn each time its credit reaches the largest weight.
+          credit[i] += members[i].weight();
+          if (credit[i] < maxWeight) {
+            continue;
+          }
+          credit[i] -= maxWeight;
+          int c = (int) ((offset[i] + next[i] * skip[i]) % size);
+          while (slots[c] >= 0) {
+            next[i]++;
+            c = (int) ((offset[i] + next[i] * skip[i]) % size);
+          }
+          slots[c] = i;
+          next[i]++;
+          if (++filled == size) {
+            return slots;
+          }
+        }
+      }
+    }
+
+    private static int tableSize(int members) {
+      for (int size : TABLE_SIZES) {
+        if (size >= 100L * members) {
+          return size;
+        }
+      }
+      return TABLE_SIZES[TABLE_SIZES.length - 1];
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package io.portfw.balancing;
+
+import static java.util.Objects.requireNonNull;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.portfw.config.BackendAddress;
+import io.portfw.config.StickyConfig;
+import java.net.InetAddress;
+
+/**
+ * Which backend each client address was last given, bounded in size and forgetting a client
+ * {@code ttl} after its last connection. Keyed by backend address, not object, so it outlives
+ * pool snapshots: a reload that keeps a backend keeps its clients.
+ */
+public final class StickyTable {
+
+  private final StickyConfig config;
+  private final Cache<InetAddress, BackendAddress> entries;
+
+  public StickyTable(StickyConfig config, Ticker ticker) {
+    this.config = requireNonNull(config, "config");
+    this.entries = Caffeine.newBuilder()
+        .expireAfterAccess(config.ttl())
+        .maximumSize(config.maxEntries())
+        .ticker(requireNonNull(ticker, "ticker"))
+        .executor(Runnable::run) // maintenance on the caller, not a pool thread: cheap and predictable
+        .build();
+  }
+
+  public StickyConfig config() {
+    return config;
+  }
+
+  /** The backend this client last had, or null. */
+  public BackendAddress backendOf(InetAddress client) {
+    return entries.getIfPresent(client);
+  }
+
+  void remember(InetAddress client, BackendAddress backend) {
+    entries.put(client, backend);
+  }
+
+  public long size() {
+    entries.cleanUp();
+    return entries.estimatedSize();
+  }
+}

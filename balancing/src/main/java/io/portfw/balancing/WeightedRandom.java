@@ -1,0 +1,55 @@
+package io.portfw.balancing;
+
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * Weighted random: each eligible backend is picked with probability weight / total weight
+ * (the slow-start ramp included). Stateless, so it needs no coordination between loops.
+ *
+ * <p>O(n) per pick: one pass to sum the weights, one to find the chosen one.
+ */
+final class WeightedRandom implements LoadBalancer {
+
+  private final Backend[] primaries;
+  private final Backend[] backups;
+  private final Supplier<RandomGenerator> random;
+
+  WeightedRandom(List<Backend> backends, Supplier<RandomGenerator> random) {
+    this.primaries = Candidates.primaries(backends);
+    this.backups = Candidates.backups(backends);
+    this.random = random;
+  }
+
+  @Override
+  public Backend pick(ClientContext client, Set<Backend> tried) {
+    Backend b = pick(primaries, tried);
+    return b != null ? b : pick(backups, tried);
+  }
+
+  private Backend pick(Backend[] group, Set<Backend> tried) {
+    long total = 0;
+    for (Backend b : group) {
+      if (Candidates.eligible(b, tried)) {
+        total += b.effectiveWeight();
+      }
+    }
+    if (total == 0) {
+      return null;
+    }
+    long point = random.get().nextLong(total);
+    Backend last = null;
+    for (Backend b : group) {
+      if (Candidates.eligible(b, tried)) {
+        last = b;
+        point -= b.effectiveWeight();
+        if (point < 0) {
+          return b;
+        }
+      }
+    }
+    return last; // a weight shrank between the passes: the last eligible one takes it
+  }
+}

@@ -1,0 +1,117 @@
+package io.portfw.balancing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class BackendTest {
+
+  private final FakeTicker ticker = new FakeTicker();
+
+  private Backend backend(int weight, int maxConnections, Duration slowStart) {
+    return new Backend(TestBackends.address(1), new Backend.Settings(weight, false, maxConnections, slowStart), ticker);
+  }
+
+  @Test
+  void slowStart_rampsFromASmallShareToFullWeightAfterComingBack() {
+    Backend b = backend(4, 0, Duration.ofSeconds(40));
+    int full = 4 * Backend.WEIGHT_SCALE;
+    assertThat(b.effectiveWeight()).as("at first start: full weight at once").isEqualTo(full);
+
+    b.state(BackendState.DOWN);
+    b.state(BackendState.UP);
+    assertThat(b.effectiveWeight()).isEqualTo(1);
+    ticker.advance(Duration.ofSeconds(10));
+    assertThat(b.effectiveWeight()).isEqualTo(full / 4);
+    ticker.advance(Duration.ofSeconds(20));
+    assertThat(b.effectiveWeight()).isEqualTo(full * 3 / 4);
+    ticker.advance(Duration.ofSeconds(10));
+    assertThat(b.effectiveWeight()).isEqualTo(full);
+  }
+
+  @Test
+  void slowStart_weightOneStillRamps() {
+    Backend b = backend(1, 0, Duration.ofSeconds(16));
+    b.state(BackendState.DISABLED);
+    b.state(BackendState.UP);
+    ticker.advance(Duration.ofSeconds(8));
+    assertThat(b.effectiveWeight()).isEqualTo(8);
+  }
+
+  @Test
+  void noSlowStart_comingBackIsFullWeightAtOnce() {
+    Backend b = backend(3, 0, Duration.ZERO);
+    b.state(BackendState.DOWN);
+    b.state(BackendState.UP);
+    assertThat(b.effectiveWeight()).isEqualTo(3 * Backend.WEIGHT_SCALE);
+  }
+
+  @Test
+  void slowStart_strategiesGiveARampingBackendLess() {
+    List<Backend> b = List.of(backend(1, 0, Duration.ofSeconds(100)),
+        new Backend(TestBackends.address(2), new Backend.Settings(1, false, 0, Duration.ofSeconds(100)), ticker));
+    b.get(0).state(BackendState.DOWN);
+    b.get(0).state(BackendState.UP);
+    ticker.advance(Duration.ofSeconds(25)); // a quarter of the ramp
+    java.util.SplittableRandom seeded = new java.util.SplittableRandom(3);
+    LoadBalancer random = LoadBalancers.byName("random", b, () -> seeded);
+    int ramping = 0;
+    for (int i = 0; i < 10_000; i++) {
+      if (random.pick(TestBackends.CLIENT) == b.get(0)) {
+        ramping++;
+      }
+    }
+    // weight 4 units against 16: a fifth of new connections instead of a half
+    assertThat(ramping).isBetween(1800, 2200);
+  }
+
+  @Test
+  void tryAcquire_neverPassesTheLimitFromManyThreads() throws Exception {
+    Backend b = backend(1, 5, Duration.ZERO);
+    AtomicInteger over = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        done.add(pool.submit(() -> {
+          for (int i = 0; i < 50_000; i++) {
+            if (b.tryAcquire()) {
+              if (b.activeConnections() > 5) {
+                over.incrementAndGet();
+              }
+              b.release();
+            }
+          }
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(over.get()).isZero();
+    assertThat(b.activeConnections()).isZero();
+    assertThat(b.tryAcquire()).isTrue();
+  }
+
+  @Test
+  void apply_changesSettingsButKeepsCountersAndState() {
+    Backend b = backend(1, 0, Duration.ZERO);
+    b.tryAcquire();
+    b.state(BackendState.DRAINING);
+    b.apply(new Backend.Settings(7, true, 10, Duration.ZERO));
+    assertThat(b.weight()).isEqualTo(7);
+    assertThat(b.isBackup()).isTrue();
+    assertThat(b.activeConnections()).isEqualTo(1);
+    assertThat(b.state()).isEqualTo(BackendState.DRAINING);
+  }
+}

@@ -1,0 +1,11 @@
+package io.portfw.core;
+
+/** Why a client was closed without reaching a backend; counted per listener. */
+public enum Refusal {
+  /** No backend of the pool is up (and no backup). */
+  NO_BACKEND,
+  /** Every usable backend is at its {@code maxConnections} limit. */
+  BACKENDS_FULL,
+  /** Backends were tried and none could be connected within the retry limit. */
+  CONNECT_FAILED
+}
