@@ -161,8 +161,8 @@ public final class ConfigLoader {
 
     private TimeoutsConfig timeouts(JsonObjectReader r) {
       TimeoutsConfig d = TimeoutsConfig.DEFAULT;
-      TimeoutsConfig t = new TimeoutsConfig(
-          r.duration("connect", d.connect()), r.duration("idle", d.idle()), r.duration("drain", d.drain()));
+      TimeoutsConfig t = new TimeoutsConfig(r.duration("connect", d.connect()), r.duration("idle", d.idle()),
+          r.duration("drain", d.drain()), r.duration("fin", d.fin()));
       r.rejectUnknownKeys();
       return t;
     }

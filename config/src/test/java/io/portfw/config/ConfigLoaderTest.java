@@ -17,7 +17,7 @@ class ConfigLoaderTest {
         "admin": { "listen": "127.0.0.1:9900" },
         "listeners": [
           { "name": "web", "protocol": "tcp", "listen": "0.0.0.0:8080", "pool": "web",
-            "timeouts": { "connect": "250ms", "idle": "2m", "drain": "5s" } },
+            "timeouts": { "connect": "250ms", "idle": "2m", "drain": "5s", "fin": "10s" } },
           { "name": "ssh", "listen": "[::1]:2222", "pool": "inside" },
           { "name": "range", "listen": "127.0.0.1:30000-30010", "pool": "inside" }
         ],
@@ -40,7 +40,7 @@ class ConfigLoaderTest {
     assertThat(web.protocol()).isEqualTo(Protocol.TCP);
     assertThat(web.listen()).isEqualTo(ListenAddress.of("0.0.0.0", 8080));
     assertThat(web.timeouts()).isEqualTo(
-        new TimeoutsConfig(Duration.ofMillis(250), Duration.ofMinutes(2), Duration.ofSeconds(5)));
+        new TimeoutsConfig(Duration.ofMillis(250), Duration.ofMinutes(2), Duration.ofSeconds(5), Duration.ofSeconds(10)));
     assertThat(config.listeners().get(1).listen()).isEqualTo(ListenAddress.of("::1", 2222));
     assertThat(config.listeners().get(1).timeouts()).isEqualTo(TimeoutsConfig.DEFAULT);
     assertThat(config.listeners().get(2).listen().ports().count()).isEqualTo(11);

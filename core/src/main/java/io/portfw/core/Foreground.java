@@ -2,6 +2,7 @@ package io.portfw.core;
 
 import io.portfw.config.PortfwConfig;
 import java.io.PrintWriter;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
@@ -16,6 +17,9 @@ final class Foreground {
 
   /** Returns the process's exit code; {@code started} runs once every listener is bound. */
   static int run(PortfwConfig config, PrintWriter out, PrintWriter err, Runnable started) throws InterruptedException {
+    // Installed before anything binds: a SIGTERM that arrives during start-up still drains, never exits 143.
+    CompletableFuture<String> signalled = new CompletableFuture<>();
+    ShutdownSignals.install(signalled::complete);
     PortfwRuntime runtime;
     try {
       runtime = PortfwRuntime.start(config).toCompletionStage().toCompletableFuture().get();
@@ -26,14 +30,15 @@ final class Foreground {
     }
     out.print(runtime.forwardingTable());
     out.flush();
-    started.run();
+    if (!signalled.isDone()) {
+      started.run();
+    }
+    String signal = signalled.join();
+    LOG.info("{}: stopped accepting, draining live connections", signal);
     CountDownLatch stopped = new CountDownLatch(1);
-    ShutdownSignals.install(signal -> {
-      LOG.info("{}: stopped accepting, draining live connections", signal);
-      runtime.stop().onComplete(done -> {
-        LOG.info("stopped");
-        stopped.countDown();
-      });
+    runtime.stop().onComplete(done -> {
+      LOG.info("stopped");
+      stopped.countDown();
     });
     stopped.await();
     return ExitCodes.OK;

@@ -12,8 +12,9 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
-import java.time.Duration;
+import io.portfw.config.TimeoutsConfig;
 import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,6 +26,10 @@ import java.util.concurrent.TimeUnit;
  * {@code shutdownOutput} toward the other once everything before it is flushed, and the
  * connection closes when both directions have ended. A reset from one side resets the other.
  *
+ * <p>Timeouts: no byte either way for {@code idle} closes both sides; once either side has
+ * sent its FIN the limit becomes {@code fin}, and a side whose peer has gone gets {@code fin}
+ * to take what is still queued for it.
+ *
  * <p>Confined to one event loop: both channels live on it for their whole life.
  */
 final class Relay {
@@ -35,6 +40,7 @@ final class Relay {
   private static final String VERTX_HANDLER_NAME = "handler";
 
   private final Channel client;
+  private final TimeoutsConfig timeouts;
   private final Side clientSide = new Side(true);
   private final Side backendSide = new Side(false);
   /** Client bytes that arrived before the backend was connected. */
@@ -43,20 +49,20 @@ final class Relay {
   private boolean clientFin;
   private boolean clientOutputShut;
   private boolean backendOutputShut;
+  private boolean finSeen;
   private boolean closed;
+  private ScheduledFuture<?> closeTimer;
 
   /**
    * Takes over an accepted client channel. Call from the accept handler, before its first read:
    * reading stays off until {@link #attach} gives it a backend.
    */
-  Relay(Channel client, Duration idleTimeout) {
+  Relay(Channel client, TimeoutsConfig timeouts) {
     this.client = client;
+    this.timeouts = timeouts;
     client.config().setAutoRead(false);
     client.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
     client.pipeline().addBefore(VERTX_HANDLER_NAME, HANDLER_NAME, clientSide);
-    // Counts reads and completed writes on the client channel, so traffic either way keeps it alive.
-    client.pipeline().addBefore(HANDLER_NAME, IDLE_HANDLER_NAME,
-        new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
   }
 
   Channel client() {
@@ -78,11 +84,15 @@ final class Relay {
     this.backend = backend;
     backend.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
     backend.pipeline().addBefore(VERTX_HANDLER_NAME, HANDLER_NAME, backendSide);
+    // Counts reads and completed writes on the client channel, so traffic either way keeps it alive.
+    // Started here, not at accept: until now the connect timeout is the limit.
+    client.pipeline().addBefore(HANDLER_NAME, IDLE_HANDLER_NAME, idleHandler(timeouts.idle().toMillis()));
     while (!early.isEmpty()) {
       backend.write(early.poll(), backend.voidPromise());
     }
     backend.flush();
     if (clientFin) {
+      onFirstFin();
       finishOutput(backend);
     } else {
       client.config().setAutoRead(backend.isWritable());
@@ -96,6 +106,9 @@ final class Relay {
       return;
     }
     closed = true;
+    if (closeTimer != null) {
+      closeTimer.cancel(false);
+    }
     early.forEach(ReferenceCountUtil::release);
     early.clear();
     client.close();
@@ -114,6 +127,24 @@ final class Relay {
       return;
     }
     survivor.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> close());
+    // A survivor that never reads would hold the flush, and both channels, for ever.
+    closeTimer = survivor.eventLoop().schedule(this::close, timeouts.fin().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The first FIN either way: from now on a quiet connection only lasts the fin timeout. */
+  private void onFirstFin() {
+    if (finSeen || closed) {
+      return;
+    }
+    finSeen = true;
+    long fin = timeouts.fin().toMillis();
+    if (fin < timeouts.idle().toMillis() && client.pipeline().get(IDLE_HANDLER_NAME) != null) {
+      client.pipeline().replace(IDLE_HANDLER_NAME, IDLE_HANDLER_NAME, idleHandler(fin));
+    }
+  }
+
+  private static IdleStateHandler idleHandler(long millis) {
+    return new IdleStateHandler(0, 0, millis, TimeUnit.MILLISECONDS);
   }
 
   /** One side was reset: reset the other too, so neither takes a truncated stream for a whole one. */
@@ -200,6 +231,7 @@ final class Relay {
         }
         Channel peer = peer();
         if (peer != null) {
+          onFirstFin();
           finishOutput(peer);
         }
       } else if (evt instanceof IdleStateEvent) {

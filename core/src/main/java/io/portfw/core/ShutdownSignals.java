@@ -16,7 +16,7 @@ final class ShutdownSignals {
 
   private ShutdownSignals() {}
 
-  /** {@code stop} is called once, on the signal thread, with the signal's name. */
+  /** {@code stop} is called once, on a signal thread, with the signal's name; it must not block. */
   static void install(Consumer<String> stop) {
     AtomicBoolean stopping = new AtomicBoolean();
     for (String name : new String[] {"TERM", "INT"}) {

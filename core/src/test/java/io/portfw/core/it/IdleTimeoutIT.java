@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portfw.testing.EchoBackend;
 import io.portfw.testing.Eventually;
+import io.portfw.testing.HoldingBackend;
 import io.portfw.testing.Ports;
 import io.portfw.testing.RunningForwarder;
 import java.io.InputStream;
@@ -14,26 +15,51 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** A connection that passes no byte for the idle timeout is closed on both sides; a busy one is not. */
+/**
+ * A connection that passes no byte for the idle timeout is closed on both sides; a busy one is
+ * not; a half-closed one whose other side goes quiet only lasts the fin timeout.
+ */
 class IdleTimeoutIT {
 
   private static EchoBackend echo;
+  private static HoldingBackend holding;
   private static RunningForwarder forwarder;
+  private static int holdingPort;
 
   @BeforeAll
   static void start() throws Exception {
     echo = new EchoBackend();
+    holding = new HoldingBackend();
+    holdingPort = Ports.free();
     forwarder = RunningForwarder.start("""
-        { "listeners": [ { "name": "l", "listen": "127.0.0.1:%d", "pool": "p",
-                           "timeouts": { "idle": "500ms" } } ],
-          "pools": [ { "name": "p", "backends": [ { "address": "%s" } ] } ] }
-        """.formatted(Ports.free(), echo.address()));
+        { "listeners": [
+            { "name": "l", "listen": "127.0.0.1:%d", "pool": "p", "timeouts": { "idle": "500ms" } },
+            { "name": "half", "listen": "127.0.0.1:%d", "pool": "holding", "timeouts": { "idle": "1h", "fin": "500ms" } } ],
+          "pools": [ { "name": "p", "backends": [ { "address": "%s" } ] },
+                     { "name": "holding", "backends": [ { "address": "%s" } ] } ] }
+        """.formatted(Ports.free(), holdingPort, echo.address(), holding.address()));
   }
 
   @AfterAll
   static void stop() throws Exception {
     forwarder.close();
     echo.close();
+    holding.close();
+  }
+
+  @Test
+  void halfClosedConnection_withAQuietBackend_endsAfterTheFinTimeoutNotTheIdleOne() throws Exception {
+    try (Socket socket = forwarder.connect(holdingPort)) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write("request".getBytes());
+      socket.shutdownOutput();
+      long finSent = System.nanoTime();
+
+      assertThat(socket.getInputStream().read()).as("closed by the forwarder").isEqualTo(-1);
+
+      assertThat(Duration.ofNanos(System.nanoTime() - finSent)).isBetween(Duration.ofMillis(400), Duration.ofSeconds(5));
+      Eventually.holds(Duration.ofSeconds(5), "backend connection closed too", () -> forwarder.activeConnections("holding") == 0);
+    }
   }
 
   @Test
