@@ -1,5 +1,7 @@
 package io.portfw.config;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -47,9 +49,14 @@ final class AddressParser {
     if (parts.isEmpty()) {
       return Optional.empty();
     }
+    String host = parts.get()[0];
+    if (literal(host).map(InetAddress::isAnyLocalAddress).orElse(false)) {
+      problems.add(path, host + " is the wildcard address, not a server: name the backend's own address");
+      return Optional.empty();
+    }
     String ports = parts.get()[1];
     if (ports == null) {
-      return Optional.of(new BackendAddress(parts.get()[0], BackendAddress.CLIENT_PORT));
+      return Optional.of(new BackendAddress(host, BackendAddress.CLIENT_PORT));
     }
     int port = port(ports, path);
     return port < 0 ? Optional.empty() : Optional.of(new BackendAddress(parts.get()[0], port));
@@ -67,7 +74,7 @@ final class AddressParser {
       }
       host = text.substring(1, close);
       rest = text.substring(close + 1);
-      if (!host.contains(":") || !IPV6.matcher(host).matches()) {
+      if (!host.contains(":") || !IPV6.matcher(host).matches() || literal(host).isEmpty()) {
         problems.add(path, "\"" + host + "\" is not an IPv6 address");
         return Optional.empty();
       }
@@ -112,10 +119,28 @@ final class AddressParser {
     return HOST_NAME.matcher(host).matches();
   }
 
+  /** The address an IP literal names, without any name lookup; empty for host names and bad literals. */
+  static Optional<InetAddress> literal(String host) {
+    boolean v6 = host.indexOf(':') >= 0 && IPV6.matcher(host).matches();
+    boolean v4 = IPV4_LIKE.matcher(host).matches() && validHost(host);
+    if (!v4 && !v6) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(InetAddress.getByName(host)); // a literal: parsed, never looked up
+    } catch (UnknownHostException e) {
+      return Optional.empty();
+    }
+  }
+
   /** The port, or -1 after reporting why the text is not one. */
   private int port(String text, String path) {
-    if (text.isEmpty() || text.length() > 9 || !text.chars().allMatch(Character::isDigit)) {
+    if (text.isEmpty() || !text.chars().allMatch(Character::isDigit)) {
       problems.add(path, "port \"" + text + "\" is not a number");
+      return -1;
+    }
+    if (text.length() > 5) {
+      problems.add(path, "port " + text + " is out of range 1-65535");
       return -1;
     }
     int port = Integer.parseInt(text);

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -180,7 +181,7 @@ public final class ConfigLoader {
       Optional<StickyConfig> sticky = r.has("sticky") ? Optional.of(sticky(r.object("sticky"))) : Optional.empty();
       Duration slowStart = r.has("slowStart") ? r.duration("slowStart", Duration.ZERO) : Duration.ZERO;
       List<JsonObjectReader.Element> elements = r.array("backends", true);
-      if (elements.isEmpty() && r.has("backends")) {
+      if (elements.isEmpty() && r.isArray("backends")) {
         problems.add(r.pathOf("backends"), "a pool needs at least one backend");
       }
       List<BackendConfig> backends = new ArrayList<>();
@@ -222,7 +223,7 @@ public final class ConfigLoader {
     }
 
     private static boolean isLoopback(String host) {
-      return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+      return host.equals("localhost") || AddressParser.literal(host).map(InetAddress::isLoopbackAddress).orElse(false);
     }
   }
 }

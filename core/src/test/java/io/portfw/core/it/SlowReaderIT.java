@@ -2,6 +2,8 @@ package io.portfw.core.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.portfw.testing.Payloads;
 import io.portfw.testing.Ports;
 import io.portfw.testing.RunningForwarder;
@@ -23,6 +25,8 @@ class SlowReaderIT {
   /** Kernel socket buffers on the path may hold this much; everything above it would be the forwarder's. */
   private static final long IN_FLIGHT_BOUND = 48L << 20;
   private static final long HEAP_GROWTH_BOUND = 32L << 20;
+  /** The relay's buffers are pooled direct memory: a forwarder that buffered would grow this. */
+  private static final long DIRECT_GROWTH_BOUND = 64L << 20;
 
   @Test
   void slowReader_backendIsHeldBackAndMemoryStaysBounded() throws Exception {
@@ -33,6 +37,7 @@ class SlowReaderIT {
              """.formatted(Ports.free(), backend.address()));
          Socket client = new Socket()) {
       long heapBefore = usedHeapAfterGc();
+      long directBefore = pooledDirectMemory();
       client.setReceiveBufferSize(64 * 1024);
       client.connect(new InetSocketAddress("127.0.0.1", forwarder.port()), 5_000);
       client.setSoTimeout(30_000);
@@ -42,6 +47,7 @@ class SlowReaderIT {
       long read = 0;
       long maxInFlight = 0;
       long maxHeapGrowth = 0;
+      long maxDirectGrowth = 0;
       long nextStall = 0;
 
       for (int n; (n = in.read(buffer)) >= 0; ) {
@@ -52,6 +58,7 @@ class SlowReaderIT {
           Thread.sleep(nextStall == 0 ? 1_000 : 250);
           maxInFlight = Math.max(maxInFlight, backend.written() - read);
           maxHeapGrowth = Math.max(maxHeapGrowth, usedHeapAfterGc() - heapBefore);
+          maxDirectGrowth = Math.max(maxDirectGrowth, pooledDirectMemory() - directBefore);
           nextStall += 32L << 20;
         }
       }
@@ -62,7 +69,13 @@ class SlowReaderIT {
       assertThat(maxInFlight).as("bytes written by the backend but not yet read by the client")
           .isLessThan(IN_FLIGHT_BOUND);
       assertThat(maxHeapGrowth).as("heap growth while stalled").isLessThan(HEAP_GROWTH_BOUND);
+      assertThat(maxDirectGrowth).as("direct memory growth while stalled").isLessThan(DIRECT_GROWTH_BOUND);
     }
+  }
+
+  /** Direct memory held by Netty's default pooled allocator, which Vert.x gives every channel. */
+  private static long pooledDirectMemory() {
+    return ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric().usedDirectMemory();
   }
 
   private static long usedHeapAfterGc() {
