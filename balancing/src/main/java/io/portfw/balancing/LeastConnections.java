@@ -12,26 +12,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>O(n) per pick, reading each backend's atomic counter once; no sorting, no lock.
  */
-final class LeastConnections implements LoadBalancer {
+final class LeastConnections extends PrimariesFirst<Backend[]> {
 
-  private final Backend[] primaries;
-  private final Backend[] backups;
   private final AtomicInteger rotor = new AtomicInteger();
 
   LeastConnections(List<Backend> backends) {
-    this.primaries = Candidates.primaries(backends);
-    this.backups = Candidates.backups(backends);
+    super(backends, group -> group);
   }
 
   @Override
-  public Backend pick(ClientContext client, Set<Backend> tried) {
-    int start = rotor.getAndIncrement() & Integer.MAX_VALUE;
-    Backend b = least(primaries, start, tried);
-    return b != null ? b : least(backups, start, tried);
-  }
-
-  private static Backend least(Backend[] group, int start, Set<Backend> tried) {
+  Backend pickIn(Backend[] group, ClientContext client, Set<Backend> tried) {
     int n = group.length;
+    if (n == 0) {
+      return null;
+    }
+    int start = rotor.getAndIncrement() & Integer.MAX_VALUE;
     Backend best = null;
     for (int k = 0; k < n; k++) {
       Backend b = group[(start + k) % n];

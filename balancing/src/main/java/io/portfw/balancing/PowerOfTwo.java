@@ -12,25 +12,17 @@ import java.util.random.RandomGenerator;
  *
  * <p>O(n) per pick to count and find the eligible backends, without allocating.
  */
-final class PowerOfTwo implements LoadBalancer {
+final class PowerOfTwo extends PrimariesFirst<Backend[]> {
 
-  private final Backend[] primaries;
-  private final Backend[] backups;
   private final Supplier<RandomGenerator> random;
 
   PowerOfTwo(List<Backend> backends, Supplier<RandomGenerator> random) {
-    this.primaries = Candidates.primaries(backends);
-    this.backups = Candidates.backups(backends);
+    super(backends, group -> group);
     this.random = random;
   }
 
   @Override
-  public Backend pick(ClientContext client, Set<Backend> tried) {
-    Backend b = pick(primaries, tried);
-    return b != null ? b : pick(backups, tried);
-  }
-
-  private Backend pick(Backend[] group, Set<Backend> tried) {
+  Backend pickIn(Backend[] group, ClientContext client, Set<Backend> tried) {
     int eligible = 0;
     for (Backend b : group) {
       if (Candidates.eligible(b, tried)) {

@@ -16,24 +16,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>O(1) per pick when every backend is usable; building is O(L log n) for a cycle of length L
  * (the weights' sum after dividing by their gcd). Lock-free: concurrent picks get distinct slots.
  */
-final class RoundRobin implements LoadBalancer {
-
-  private final Schedule primaries;
-  private final Schedule backups;
+final class RoundRobin extends PrimariesFirst<RoundRobin.Schedule> {
 
   RoundRobin(List<Backend> backends) {
-    this.primaries = new Schedule(Candidates.primaries(backends));
-    this.backups = new Schedule(Candidates.backups(backends));
+    super(backends, Schedule::new);
   }
 
   @Override
-  public Backend pick(ClientContext client, Set<Backend> tried) {
-    Backend b = primaries.next(tried);
-    return b != null ? b : backups.next(tried);
+  Backend pickIn(Schedule group, ClientContext client, Set<Backend> tried) {
+    return group.next(tried);
   }
 
   /** One group's cycle and its cursor. */
-  private static final class Schedule {
+  static final class Schedule {
 
     private final Backend[] members;
     private final Backend[] slots;

@@ -16,25 +16,19 @@ import java.util.Set;
  * <p>O(1) per pick in the common case; building is O(M log M) for a table of M slots, M a
  * prime about 100 times the number of backends.
  */
-final class SourceHash implements LoadBalancer {
+final class SourceHash extends PrimariesFirst<SourceHash.Table> {
 
   private static final int[] TABLE_SIZES = {251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521, 131071};
   private static final int REHASHES = 8;
   private static final long GOLDEN = 0x9e3779b97f4a7c15L;
 
-  private final Table primaries;
-  private final Table backups;
-
   SourceHash(List<Backend> backends) {
-    this.primaries = new Table(Candidates.primaries(backends));
-    this.backups = new Table(Candidates.backups(backends));
+    super(backends, Table::new);
   }
 
   @Override
-  public Backend pick(ClientContext client, Set<Backend> tried) {
-    long key = Hashing.hash(client.source().getAddress().getAddress(), 0);
-    Backend b = primaries.lookup(key, tried);
-    return b != null ? b : backups.lookup(key, tried);
+  Backend pickIn(Table group, ClientContext client, Set<Backend> tried) {
+    return group.lookup(Hashing.hash(client.source().getAddress().getAddress(), 0), tried);
   }
 
   /** The Maglev table of one group. */

@@ -11,25 +11,17 @@ import java.util.random.RandomGenerator;
  *
  * <p>O(n) per pick: one pass to sum the weights, one to find the chosen one.
  */
-final class WeightedRandom implements LoadBalancer {
+final class WeightedRandom extends PrimariesFirst<Backend[]> {
 
-  private final Backend[] primaries;
-  private final Backend[] backups;
   private final Supplier<RandomGenerator> random;
 
   WeightedRandom(List<Backend> backends, Supplier<RandomGenerator> random) {
-    this.primaries = Candidates.primaries(backends);
-    this.backups = Candidates.backups(backends);
+    super(backends, group -> group);
     this.random = random;
   }
 
   @Override
-  public Backend pick(ClientContext client, Set<Backend> tried) {
-    Backend b = pick(primaries, tried);
-    return b != null ? b : pick(backups, tried);
-  }
-
-  private Backend pick(Backend[] group, Set<Backend> tried) {
+  Backend pickIn(Backend[] group, ClientContext client, Set<Backend> tried) {
     long total = 0;
     for (Backend b : group) {
       if (Candidates.eligible(b, tried)) {

@@ -1,23 +1,19 @@
 package io.portfw.core.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
 
+import io.portfw.testing.CloggedBackend;
 import io.portfw.testing.Eventually;
 import io.portfw.testing.Ports;
 import io.portfw.testing.RunningForwarder;
 import io.portfw.testing.TaggedBackend;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -73,7 +69,7 @@ class BackendFailoverIT {
 
   @Test
   void silentBackend_clientIsClosedAfterTheConnectTimeout() throws Exception {
-    try (SilentBackend silent = new SilentBackend();
+    try (CloggedBackend silent = new CloggedBackend();
          RunningForwarder forwarder = RunningForwarder.start(config(Ports.free(), 0, "400ms", silent.address()))) {
       long started = System.nanoTime();
       assertThat(answerOf(forwarder)).isEmpty();
@@ -109,44 +105,5 @@ class BackendFailoverIT {
                            "timeouts": { "connect": "%s" } } ],
           "pools": [ { "name": "p", "retries": %d, "backends": [ %s ] } ] }
         """.formatted(port, connectTimeout, retries, list);
-  }
-
-  /**
-   * A port whose accept queue is full and never drained: the kernel drops further SYNs, so a
-   * connect neither succeeds nor is refused until it times out.
-   */
-  private static final class SilentBackend implements AutoCloseable {
-    private final ServerSocket server;
-    private final List<Socket> fillers = new ArrayList<>();
-
-    SilentBackend() throws IOException {
-      server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-      for (int i = 0; i < 4; i++) {
-        Socket s = new Socket();
-        try {
-          s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()), 200);
-        } catch (SocketTimeoutException full) {
-          // the queue is full: exactly what is wanted
-        }
-        fillers.add(s);
-      }
-      Socket probe = new Socket();
-      assertThatCode(() -> probe.connect(server.getLocalSocketAddress(), 300))
-          .as("a connect to the silent backend must time out")
-          .isInstanceOf(SocketTimeoutException.class);
-      probe.close();
-    }
-
-    String address() {
-      return "127.0.0.1:" + server.getLocalPort();
-    }
-
-    @Override
-    public void close() throws IOException {
-      for (Socket s : fillers) {
-        s.close();
-      }
-      server.close();
-    }
   }
 }
