@@ -3,6 +3,7 @@ package io.portfw.core.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.portfw.testing.BlockingBackend;
 import io.portfw.testing.EchoBackend;
 import io.portfw.testing.Eventually;
 import io.portfw.testing.OpenFiles;
@@ -12,11 +13,14 @@ import io.portfw.testing.RunningForwarder;
 import io.portfw.testing.StreamingBackend;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,6 +79,33 @@ class BackendDiesIT {
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
     }
     Eventually.holds(Duration.ofSeconds(5), "no active connection left", () -> forwarder.activeConnections("dying") == 0);
+  }
+
+  @Test
+  void clientResetMidTransfer_backendSeesAResetNotACleanEnd() throws Exception {
+    CompletableFuture<String> outcome = new CompletableFuture<>();
+    try (BlockingBackend reader = new BlockingBackend() {
+          @Override
+          protected void serve(Socket socket) {
+            try {
+              socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+              outcome.complete("clean end");
+            } catch (IOException e) {
+              outcome.complete("reset: " + e.getMessage());
+            }
+          }
+        };
+        RunningForwarder resetting = RunningForwarder.start("""
+            { "listeners": [ { "name": "upload", "listen": "127.0.0.1:%d", "pool": "p" } ],
+              "pools": [ { "name": "p", "backends": [ { "address": "%s" } ] } ] }
+            """.formatted(Ports.free(), reader.address()));
+        Socket client = resetting.connect()) {
+      client.getOutputStream().write(Payloads.bytes(1, 256 << 10));
+      client.setSoLinger(true, 0);
+      client.close(); // RST, as a crashed client's kernel sends
+
+      assertThat(outcome.get(10, TimeUnit.SECONDS)).startsWith("reset");
+    }
   }
 
   @Test
