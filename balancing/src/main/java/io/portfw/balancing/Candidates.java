@@ -9,7 +9,17 @@ final class Candidates {
   private Candidates() {}
 
   static boolean eligible(Backend b, Set<Backend> tried) {
-    return b.canTake() && (tried.isEmpty() || !tried.contains(b));
+    return b.canTake() && notTried(b, tried);
+  }
+
+  /** {@link Backend#weightIfItCanTake()}, and 0 for a backend already tried. */
+  static int weightIfEligible(Backend b, Set<Backend> tried) {
+    int w = b.weightIfItCanTake();
+    return w > 0 && notTried(b, tried) ? w : 0;
+  }
+
+  private static boolean notTried(Backend b, Set<Backend> tried) {
+    return tried.isEmpty() || !tried.contains(b);
   }
 
   static Backend[] primaries(List<Backend> backends) {
@@ -29,10 +39,11 @@ final class Candidates {
     return false;
   }
 
-  /** Whether {@code a} is less loaded than {@code b}: (active + 1) / weight, compared without division. */
-  static boolean lessLoaded(Backend a, Backend b) {
-    long left = (a.activeConnections() + 1L) * b.effectiveWeight();
-    long right = (b.activeConnections() + 1L) * a.effectiveWeight();
-    return left < right;
+  /**
+   * Whether load {@code (activeA + 1) / weightA} is below {@code (activeB + 1) / weightB},
+   * compared without division.
+   */
+  static boolean lessLoaded(int activeA, int weightA, int activeB, int weightB) {
+    return (activeA + 1L) * weightB < (activeB + 1L) * weightA;
   }
 }

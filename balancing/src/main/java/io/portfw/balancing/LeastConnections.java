@@ -26,12 +26,22 @@ final class LeastConnections extends PrimariesFirst<Backend[]> {
     if (n == 0) {
       return null;
     }
-    int start = rotor.getAndIncrement() & Integer.MAX_VALUE;
+    int i = (rotor.getAndIncrement() & Integer.MAX_VALUE) % n;
+    boolean anyTried = !tried.isEmpty();
     Backend best = null;
-    for (int k = 0; k < n; k++) {
-      Backend b = group[(start + k) % n];
-      if (Candidates.eligible(b, tried) && (best == null || Candidates.lessLoaded(b, best))) {
+    int bestActive = 0;
+    int bestWeight = 0;
+    for (int k = 0; k < n; k++, i = i + 1 == n ? 0 : i + 1) {
+      Backend b = group[i];
+      int weight = b.weightIfItCanTake();
+      if (weight == 0 || (anyTried && tried.contains(b))) {
+        continue;
+      }
+      int active = b.activeConnections();
+      if (best == null || Candidates.lessLoaded(active, weight, bestActive, bestWeight)) {
         best = b;
+        bestActive = active;
+        bestWeight = weight;
       }
     }
     return best;

@@ -25,7 +25,7 @@ final class PowerOfTwo extends PrimariesFirst<Backend[]> {
   Backend pickIn(Backend[] group, ClientContext client, Set<Backend> tried) {
     int eligible = 0;
     for (Backend b : group) {
-      if (Candidates.eligible(b, tried)) {
+      if (Candidates.weightIfEligible(b, tried) > 0) {
         eligible++;
       }
     }
@@ -47,12 +47,14 @@ final class PowerOfTwo extends PrimariesFirst<Backend[]> {
       // Another loop filled or took down a backend between the count and the search.
       return a != null ? a : b != null ? b : nth(group, tried, 0);
     }
-    return Candidates.lessLoaded(b, a) ? b : a;
+    boolean bLighter = Candidates.lessLoaded(b.activeConnections(), Math.max(1, b.effectiveWeight()),
+        a.activeConnections(), Math.max(1, a.effectiveWeight()));
+    return bLighter ? b : a;
   }
 
   private static Backend nth(Backend[] group, Set<Backend> tried, int n) {
     for (Backend b : group) {
-      if (Candidates.eligible(b, tried) && n-- == 0) {
+      if (Candidates.weightIfEligible(b, tried) > 0 && n-- == 0) {
         return b;
       }
     }

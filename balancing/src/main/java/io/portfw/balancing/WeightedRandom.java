@@ -24,9 +24,7 @@ final class WeightedRandom extends PrimariesFirst<Backend[]> {
   Backend pickIn(Backend[] group, ClientContext client, Set<Backend> tried) {
     long total = 0;
     for (Backend b : group) {
-      if (Candidates.eligible(b, tried)) {
-        total += b.effectiveWeight();
-      }
+      total += Candidates.weightIfEligible(b, tried);
     }
     if (total == 0) {
       return null;
@@ -34,9 +32,10 @@ final class WeightedRandom extends PrimariesFirst<Backend[]> {
     long point = random.get().nextLong(total);
     Backend last = null;
     for (Backend b : group) {
-      if (Candidates.eligible(b, tried)) {
+      int weight = Candidates.weightIfEligible(b, tried);
+      if (weight > 0) {
         last = b;
-        point -= b.effectiveWeight();
+        point -= weight;
         if (point < 0) {
           return b;
         }

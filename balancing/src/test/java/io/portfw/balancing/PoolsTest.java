@@ -55,6 +55,19 @@ class PoolsTest {
   }
 
   @Test
+  void update_sourceHashPoolThatKeepsItsBackends_keepsEveryClientOnItsBackend() {
+    List<BackendConfig> three = List.of(BackendConfig.of(A), BackendConfig.of(B), BackendConfig.of(C));
+    Pool before = Pools.fromConfig(PoolConfig.of("cache", "source-hash", three));
+    Pool after = Pools.update(before, new PoolConfig("cache", "source-hash", three, 5, Optional.empty(), Duration.ZERO),
+        com.github.benmanes.caffeine.cache.Ticker.systemTicker());
+
+    assertThat(after.balancer()).isNotSameAs(before.balancer());
+    for (int c = 0; c < 5_000; c++) {
+      assertThat(after.balancer().pick(TestBackends.client(c))).isSameAs(before.balancer().pick(TestBackends.client(c)));
+    }
+  }
+
+  @Test
   void everyStrategyTheConfigAccepts_exists() {
     assertThat(LoadBalancers.names()).containsExactlyInAnyOrderElementsOf(PoolConfig.BALANCE_NAMES);
   }
