@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -38,6 +39,11 @@ public final class ConfigLoader {
   private ConfigLoader() {}
 
   public static PortfwConfig load(Path file) throws ConfigException {
+    return load(file, System::getenv);
+  }
+
+  /** As {@link #load(Path)}, with {@code ${NAME}} references resolved by {@code env}. */
+  public static PortfwConfig load(Path file, Function<String, String> env) throws ConfigException {
     requireNonNull(file, "file");
     String text;
     try {
@@ -47,13 +53,19 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException(file.toString(), List.of(new ConfigError("(file)", "cannot read: " + e.getMessage())));
     }
-    return parse(text, file.toString());
+    return parse(text, file.toString(), env);
   }
 
   /** Parses config text; {@code source} names it in the error message. */
   public static PortfwConfig parse(String json, String source) throws ConfigException {
+    return parse(json, source, System::getenv);
+  }
+
+  /** As {@link #parse(String, String)}, with {@code ${NAME}} references resolved by {@code env}. */
+  public static PortfwConfig parse(String json, String source, Function<String, String> env) throws ConfigException {
     requireNonNull(json, "json");
     requireNonNull(source, "source");
+    requireNonNull(env, "env");
     JsonNode root;
     try {
       root = JSON.readTree(json);
@@ -66,6 +78,10 @@ public final class ConfigLoader {
       throw new ConfigException(source, List.of(new ConfigError("(json)", "the file is empty")));
     }
     Problems problems = new Problems();
+    new EnvSubstitution(env, problems).apply(root, "");
+    if (!problems.isEmpty()) {
+      throw new ConfigException(source, problems.list()); // values with holes would only add follow-on errors
+    }
     PortfwConfig config = new Reading(problems).config(root);
     if (!problems.isEmpty()) {
       throw new ConfigException(source, problems.list());

@@ -1,0 +1,93 @@
+package io.portfw.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * What changes from one config to the next, listeners and pools matched by name.
+ *
+ * @param rebound listeners (as in the next config) whose protocol or listen address changed:
+ *     they must be bound anew
+ * @param changed listeners (as in the next config) with the same address and other settings
+ *     changed (pool, timeouts): they change in place
+ */
+public record ConfigDiff(
+    List<ListenerConfig> added, List<ListenerConfig> removed, List<ListenerConfig> rebound, List<ListenerConfig> changed,
+    List<PoolConfig> poolsAdded, List<PoolConfig> poolsRemoved, List<PoolConfig> poolsChanged, boolean adminChanged) {
+
+  public ConfigDiff {
+    added = List.copyOf(added);
+    removed = List.copyOf(removed);
+    rebound = List.copyOf(rebound);
+    changed = List.copyOf(changed);
+    poolsAdded = List.copyOf(poolsAdded);
+    poolsRemoved = List.copyOf(poolsRemoved);
+    poolsChanged = List.copyOf(poolsChanged);
+  }
+
+  public static ConfigDiff between(PortfwConfig old, PortfwConfig next) {
+    requireNonNull(old, "old");
+    requireNonNull(next, "next");
+    Map<String, ListenerConfig> before = byName(old.listeners(), ListenerConfig::name);
+    Map<String, ListenerConfig> after = byName(next.listeners(), ListenerConfig::name);
+    List<ListenerConfig> added = new ArrayList<>();
+    List<ListenerConfig> rebound = new ArrayList<>();
+    List<ListenerConfig> changed = new ArrayList<>();
+    for (ListenerConfig l : next.listeners()) {
+      ListenerConfig was = before.get(l.name());
+      if (was == null) {
+        added.add(l);
+      } else if (was.protocol() != l.protocol() || !was.listen().equals(l.listen())) {
+        rebound.add(l);
+      } else if (!was.equals(l)) {
+        changed.add(l);
+      }
+    }
+    List<ListenerConfig> removed = old.listeners().stream().filter(l -> !after.containsKey(l.name())).toList();
+
+    Map<String, PoolConfig> poolsBefore = byName(old.pools(), PoolConfig::name);
+    Map<String, PoolConfig> poolsAfter = byName(next.pools(), PoolConfig::name);
+    List<PoolConfig> poolsAdded = next.pools().stream().filter(p -> !poolsBefore.containsKey(p.name())).toList();
+    List<PoolConfig> poolsChanged = next.pools().stream()
+        .filter(p -> poolsBefore.containsKey(p.name()) && !poolsBefore.get(p.name()).equals(p)).toList();
+    List<PoolConfig> poolsRemoved = old.pools().stream().filter(p -> !poolsAfter.containsKey(p.name())).toList();
+    return new ConfigDiff(added, removed, rebound, changed, poolsAdded, poolsRemoved, poolsChanged,
+        !old.admin().equals(next.admin()));
+  }
+
+  public boolean isEmpty() {
+    return added.isEmpty() && removed.isEmpty() && rebound.isEmpty() && changed.isEmpty()
+        && poolsAdded.isEmpty() && poolsRemoved.isEmpty() && poolsChanged.isEmpty() && !adminChanged;
+  }
+
+  /** A short account for logs: {@code +1 listener, -1 listener, ~2 pools}. */
+  public String summary() {
+    List<String> parts = new ArrayList<>();
+    count(parts, "+", added.size(), "listener");
+    count(parts, "-", removed.size(), "listener");
+    count(parts, "rebound ", rebound.size(), "listener");
+    count(parts, "~", changed.size(), "listener");
+    count(parts, "+", poolsAdded.size(), "pool");
+    count(parts, "-", poolsRemoved.size(), "pool");
+    count(parts, "~", poolsChanged.size(), "pool");
+    if (adminChanged) {
+      parts.add("admin changed (applies at the next start)");
+    }
+    return parts.isEmpty() ? "no change" : String.join(", ", parts);
+  }
+
+  private static void count(List<String> parts, String sign, int n, String what) {
+    if (n > 0) {
+      parts.add(sign + n + " " + what + (n == 1 ? "" : "s"));
+    }
+  }
+
+  private static <T> Map<String, T> byName(List<T> items, Function<T, String> name) {
+    return items.stream().collect(Collectors.toMap(name, Function.identity()));
+  }
+}

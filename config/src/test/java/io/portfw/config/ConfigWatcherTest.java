@@ -1,0 +1,83 @@
+package io.portfw.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each way operators and tools replace a file gives exactly one call, once it has settled. */
+class ConfigWatcherTest {
+
+  private static final Duration SETTLE = Duration.ofMillis(200);
+
+  @TempDir
+  Path dir;
+
+  private final BlockingQueue<String> calls = new LinkedBlockingQueue<>();
+
+  @Test
+  void renameStyleWrite_givesOneCall() throws Exception {
+    Path file = Files.writeString(dir.resolve("portfw.json"), "v1");
+    try (ConfigWatcher w = ConfigWatcher.watch(file, SETTLE, this::record)) {
+      Path tmp = Files.writeString(dir.resolve(".portfw.json.swp"), "v2");
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+
+      assertThat(calls.poll(10, TimeUnit.SECONDS)).isEqualTo("v2");
+      assertThat(calls.poll(1, TimeUnit.SECONDS)).isNull();
+    }
+  }
+
+  @Test
+  void burstOfWrites_givesOneCallWithTheLastContent() throws Exception {
+    Path file = Files.writeString(dir.resolve("portfw.json"), "v0");
+    try (ConfigWatcher w = ConfigWatcher.watch(file, SETTLE, this::record)) {
+      for (int i = 1; i <= 10; i++) {
+        Files.writeString(file, "v" + i);
+        Thread.sleep(20);
+      }
+      assertThat(calls.poll(10, TimeUnit.SECONDS)).isEqualTo("v10");
+      assertThat(calls.poll(1, TimeUnit.SECONDS)).isNull();
+    }
+  }
+
+  @Test
+  void symlinkSwap_asKubernetesDoesIt_givesOneCall() throws Exception {
+    Path v1 = Files.createDirectory(dir.resolve("..2026_11_25_v1"));
+    Files.writeString(v1.resolve("portfw.json"), "v1");
+    Files.createSymbolicLink(dir.resolve("..data"), v1.getFileName());
+    Path file = Files.createSymbolicLink(dir.resolve("portfw.json"), Path.of("..data/portfw.json"));
+    try (ConfigWatcher w = ConfigWatcher.watch(file, SETTLE, this::record)) {
+      Path v2 = Files.createDirectory(dir.resolve("..2026_11_25_v2"));
+      Files.writeString(v2.resolve("portfw.json"), "v2");
+      Path tmpLink = Files.createSymbolicLink(dir.resolve("..data_tmp"), v2.getFileName());
+      Files.move(tmpLink, dir.resolve("..data"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+
+      assertThat(calls.poll(10, TimeUnit.SECONDS)).isEqualTo("v2");
+      assertThat(calls.poll(1, TimeUnit.SECONDS)).isNull();
+    }
+  }
+
+  @Test
+  void touchWithoutChange_givesNoCall() throws Exception {
+    Path file = Files.writeString(dir.resolve("portfw.json"), "same");
+    try (ConfigWatcher w = ConfigWatcher.watch(file, SETTLE, this::record)) {
+      Files.writeString(file, "same");
+      assertThat(calls.poll(1, TimeUnit.SECONDS)).isNull();
+    }
+  }
+
+  private void record(Path file) {
+    try {
+      calls.add(Files.readString(file));
+    } catch (java.io.IOException e) {
+      calls.add("unreadable: " + e);
+    }
+  }
+}
