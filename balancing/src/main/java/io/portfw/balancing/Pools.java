@@ -32,6 +32,11 @@ public final class Pools {
     return assemble(config, backends, sticky);
   }
 
+  /** As {@link #update(Pool, PoolConfig, Ticker)} with the system clock. */
+  public static Pool update(Pool previous, PoolConfig next) {
+    return update(previous, next, Ticker.systemTicker());
+  }
+
   /**
    * The next snapshot of a running pool. Backends whose address is unchanged are the same
    * objects, given the new settings, so their counters and state carry over; the sticky

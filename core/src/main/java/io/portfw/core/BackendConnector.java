@@ -4,12 +4,13 @@ import io.netty.channel.Channel;
 import io.portfw.balancing.Backend;
 import io.portfw.balancing.ClientContext;
 import io.portfw.balancing.Pool;
+import io.vertx.core.net.ConnectOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.internal.net.NetSocketInternal;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,20 +27,20 @@ final class BackendConnector {
   private static final Logger LOG = LoggerFactory.getLogger(BackendConnector.class);
 
   private final NetClient netClient;
-  private final Supplier<Pool> pool;
   private final ListenerCounters counters;
 
-  BackendConnector(NetClient netClient, Supplier<Pool> pool, ListenerCounters counters) {
+  BackendConnector(NetClient netClient, ListenerCounters counters) {
     this.netClient = netClient;
-    this.pool = pool;
     this.counters = counters;
   }
 
-  void connect(Relay relay, ClientContext client) {
-    attempt(relay, client, pool.get(), new HashSet<>(), 0);
+  /** Finds this client a backend of {@code pool}, each attempt allowed {@code connectTimeout}. */
+  void connect(Relay relay, ClientContext client, Pool pool, Duration connectTimeout) {
+    int timeout = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
+    attempt(relay, client, pool, timeout, new HashSet<>(), 0);
   }
 
-  private void attempt(Relay relay, ClientContext client, Pool pool, Set<Backend> tried, int failures) {
+  private void attempt(Relay relay, ClientContext client, Pool pool, int timeout, Set<Backend> tried, int failures) {
     if (!relay.isOpen()) {
       return;
     }
@@ -52,11 +53,14 @@ final class BackendConnector {
     tried.add(backend);
     if (!backend.tryAcquire()) {
       // Another event loop took its last free slot since the pick: not a failure, pick again.
-      attempt(relay, client, pool, tried, failures);
+      attempt(relay, client, pool, timeout, tried, failures);
       return;
     }
-    int port = backend.address().portFor(client.localPort());
-    netClient.connect(port, backend.address().host()).onComplete(connected -> {
+    ConnectOptions target = new ConnectOptions()
+        .setHost(backend.address().host())
+        .setPort(backend.address().portFor(client.localPort()))
+        .setTimeout(timeout);
+    netClient.connect(target).onComplete(connected -> {
       if (connected.succeeded()) {
         join(relay, backend, connected.result());
         return;
@@ -64,7 +68,7 @@ final class BackendConnector {
       backend.release();
       LOG.debug("{}: connect to {} failed: {}", client.listener(), backend, connected.cause().getMessage());
       if (failures < pool.retries()) {
-        attempt(relay, client, pool, tried, failures + 1);
+        attempt(relay, client, pool, timeout, tried, failures + 1);
       } else {
         refuse(relay, client, pool, Refusal.CONNECT_FAILED);
       }
@@ -72,8 +76,12 @@ final class BackendConnector {
   }
 
   private void refuse(Relay relay, ClientContext client, Pool pool, Refusal reason) {
+    refuse(relay, client, reason, pool.name());
+  }
+
+  void refuse(Relay relay, ClientContext client, Refusal reason, String pool) {
     counters.refused(reason);
-    LOG.debug("{}: refused {} ({}, pool {})", client.listener(), client.source(), reason, pool.name());
+    LOG.debug("{}: refused {} ({}, pool {})", client.listener(), client.source(), reason, pool);
     relay.close();
   }
 

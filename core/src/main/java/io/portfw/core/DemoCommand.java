@@ -47,7 +47,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     try (DemoBackends backends = DemoBackends.start(BACKENDS)) {
       PortfwConfig config = config(address, backends.ports());
-      return Foreground.run(config, out, err, () -> {
+      return Foreground.run(config, out, err, runtime -> {
         String url = "http://" + address + "/";
         out.println();
         out.println("portfw demo: " + BACKENDS + " backends behind " + url);

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +17,8 @@ final class Foreground {
   private Foreground() {}
 
   /** Returns the process's exit code; {@code started} runs once every listener is bound. */
-  static int run(PortfwConfig config, PrintWriter out, PrintWriter err, Runnable started) throws InterruptedException {
+  static int run(PortfwConfig config, PrintWriter out, PrintWriter err, Consumer<PortfwRuntime> started)
+      throws InterruptedException {
     // Installed before anything binds: a SIGTERM that arrives during start-up still drains, never exits 143.
     CompletableFuture<String> signalled = new CompletableFuture<>();
     ShutdownSignals.install(signalled::complete);
@@ -31,7 +33,7 @@ final class Foreground {
     out.print(runtime.forwardingTable());
     out.flush();
     if (!signalled.isDone()) {
-      started.run();
+      started.accept(runtime);
     }
     String signal = signalled.join();
     LOG.info("{}: stopped accepting, draining live connections", signal);

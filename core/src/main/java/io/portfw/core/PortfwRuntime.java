@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.portfw.balancing.Pool;
 import io.portfw.balancing.Pools;
+import io.portfw.config.ConfigDiff;
 import io.portfw.config.ListenerConfig;
 import io.portfw.config.PoolConfig;
 import io.portfw.config.PortfwConfig;
@@ -12,32 +13,37 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A running portfw: one Vert.x instance, the live pools and one {@link TcpForwarder}
- * deployment per listener, each spread over every event loop.
+ * deployment per listener, each spread over every event loop. {@link #reload} moves it to a
+ * new config while traffic flows.
  */
 public final class PortfwRuntime {
 
   private static final Logger LOG = LoggerFactory.getLogger(PortfwRuntime.class);
 
   private final Vertx vertx;
-  private final PortfwConfig config;
-  private final Map<String, AtomicReference<Pool>> pools;
-  private final Map<String, ListenerCounters> counters = new LinkedHashMap<>();
+  private final int loops;
+  /** Pool snapshots by name; a reload replaces a snapshot whole, readers never lock. */
+  private final Map<String, Pool> pools = new ConcurrentHashMap<>();
+  private final Map<String, LiveListener> listeners = new ConcurrentHashMap<>();
+  private volatile PortfwConfig config;
+  private volatile ReloadResult lastReload;
+  /** Reloads run one after another: each starts when the one before has finished. */
+  private Future<ReloadResult> reloads = Future.succeededFuture();
 
-  private PortfwRuntime(Vertx vertx, PortfwConfig config, Map<String, AtomicReference<Pool>> pools) {
+  private PortfwRuntime(Vertx vertx, int loops, PortfwConfig config) {
     this.vertx = vertx;
+    this.loops = loops;
     this.config = config;
-    this.pools = pools;
-    config.listeners().forEach(l -> counters.put(l.name(), new ListenerCounters()));
   }
 
   /**
@@ -54,20 +60,24 @@ public final class PortfwRuntime {
         .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
     logTransport(vertx);
 
-    Map<String, AtomicReference<Pool>> pools = new LinkedHashMap<>();
+    PortfwRuntime runtime = new PortfwRuntime(vertx, loops, config);
     for (PoolConfig pool : config.pools()) {
-      pools.put(pool.name(), new AtomicReference<>(Pools.fromConfig(pool)));
+      runtime.pools.put(pool.name(), Pools.fromConfig(pool));
     }
-    PortfwRuntime runtime = new PortfwRuntime(vertx, config, pools);
+    List<LiveListener> started = new ArrayList<>();
     List<Future<?>> deployed = new ArrayList<>();
     for (ListenerConfig listener : config.listeners()) {
-      AtomicReference<Pool> pool = pools.get(listener.pool());
-      ListenerCounters counters = runtime.counters.get(listener.name());
-      deployed.add(vertx.deployVerticle(() -> new TcpForwarder(listener, pool::get, counters),
-          new DeploymentOptions().setInstances(loops)));
+      LiveListener live = new LiveListener(listener, new ListenerCounters());
+      started.add(live);
+      deployed.add(runtime.deploy(live));
     }
     return Future.all(deployed)
-        .map(all -> runtime)
+        .map(all -> {
+          started.forEach(l -> runtime.listeners.put(l.config().name(), l));
+          runtime.lastReload = new ReloadResult(Instant.now(), ReloadResult.Outcome.APPLIED, List.of(),
+              ConfigHash.of(config), "started: " + config.summary());
+          return runtime;
+        })
         .recover(cause -> vertx.close().transform(closed -> Future.failedFuture(cause)));
   }
 
@@ -80,24 +90,115 @@ public final class PortfwRuntime {
     }
   }
 
+  private Future<String> deploy(LiveListener live) {
+    return vertx.deployVerticle(() -> new TcpForwarder(live, pools::get), new DeploymentOptions().setInstances(loops))
+        .onSuccess(live::deploymentId);
+  }
+
+  /** Stops a listener: it unbinds at once and its connections drain in the background. */
+  private void retire(LiveListener live) {
+    vertx.undeploy(live.deploymentId()).onFailure(e -> LOG.warn("stopping listener {}: {}", live.config().name(), e.getMessage()));
+  }
+
+  /**
+   * Moves to {@code next} without dropping a connection: binds what is new first, and only
+   * when everything bound commits the rest (pools swapped, settings changed in place, removed
+   * listeners drained). A failure leaves the running config exactly as it was.
+   */
+  public Future<ReloadResult> reload(PortfwConfig next) {
+    requireNonNull(next, "next");
+    synchronized (this) {
+      reloads = reloads.transform(previous -> apply(next));
+      return reloads;
+    }
+  }
+
+  /** Records a reload that never reached {@link #reload}, e.g. an invalid file. */
+  void recordFailedReload(ReloadResult result) {
+    lastReload = result;
+  }
+
+  private Future<ReloadResult> apply(PortfwConfig next) {
+    String hash = ConfigHash.of(next);
+    ConfigDiff diff = ConfigDiff.between(config, next);
+    if (diff.isEmpty()) {
+      return Future.succeededFuture(record(ReloadResult.Outcome.UNCHANGED, List.of(), hash, "no change"));
+    }
+    for (PoolConfig added : diff.poolsAdded()) {
+      pools.put(added.name(), Pools.fromConfig(added)); // a new name: no running listener reads it yet
+    }
+    List<LiveListener> fresh = new ArrayList<>();
+    for (ListenerConfig l : diff.added()) {
+      fresh.add(new LiveListener(l, new ListenerCounters()));
+    }
+    for (ListenerConfig l : diff.rebound()) {
+      fresh.add(new LiveListener(l, listeners.get(l.name()).counters()));
+    }
+    List<Future<String>> bound = fresh.stream().map(this::deploy).toList();
+    return Future.join(bound).transform(all -> {
+      if (all.failed()) {
+        fresh.stream().filter(l -> l.deploymentId() != null).forEach(this::retire);
+        diff.poolsAdded().forEach(p -> pools.remove(p.name()));
+        String why = bound.stream().filter(Future::failed).map(f -> f.cause().getMessage()).findFirst().orElse("unknown");
+        LOG.warn("reload failed, the running config stays: {}", why);
+        return Future.succeededFuture(record(ReloadResult.Outcome.FAILED, List.of(why), hash, "not applied"));
+      }
+      commit(next, diff, fresh);
+      LOG.info("reload applied: {}", diff.summary());
+      return Future.succeededFuture(record(ReloadResult.Outcome.APPLIED, List.of(), hash, diff.summary()));
+    });
+  }
+
+  private void commit(PortfwConfig next, ConfigDiff diff, List<LiveListener> fresh) {
+    for (PoolConfig changed : diff.poolsChanged()) {
+      pools.put(changed.name(), Pools.update(pools.get(changed.name()), changed));
+    }
+    for (ListenerConfig changed : diff.changed()) {
+      listeners.get(changed.name()).config(changed);
+    }
+    for (LiveListener l : fresh) {
+      LiveListener replaced = listeners.put(l.config().name(), l);
+      if (replaced != null) {
+        retire(replaced); // rebound: the old address stops accepting once the new one is bound
+      }
+    }
+    for (ListenerConfig removed : diff.removed()) {
+      retire(listeners.remove(removed.name()));
+    }
+    for (PoolConfig removed : diff.poolsRemoved()) {
+      pools.remove(removed.name());
+    }
+    config = next;
+  }
+
+  private ReloadResult record(ReloadResult.Outcome outcome, List<String> errors, String hash, String summary) {
+    ReloadResult result = new ReloadResult(Instant.now(), outcome, errors, hash, summary);
+    lastReload = result;
+    return result;
+  }
+
   public PortfwConfig config() {
     return config;
   }
 
+  /** The outcome of the last start or reload attempt. */
+  public ReloadResult lastReload() {
+    return lastReload;
+  }
+
   /** The live snapshot of a pool, or null when there is none of that name. */
   public Pool pool(String name) {
-    AtomicReference<Pool> ref = pools.get(name);
-    return ref == null ? null : ref.get();
+    return pools.get(name);
   }
 
   /** How many clients a listener accepted so far. */
   public long acceptedConnections(String listener) {
-    return counters.get(listener).acceptedCount();
+    return listeners.get(listener).counters().acceptedCount();
   }
 
   /** How many clients a listener closed without a backend, for that reason. */
   public long refusedConnections(String listener, Refusal reason) {
-    return counters.get(listener).refusedCount(reason);
+    return listeners.get(listener).counters().refusedCount(reason);
   }
 
   public boolean usesNativeTransport() {

@@ -2,17 +2,28 @@ package io.portfw.core;
 
 import io.portfw.config.ConfigException;
 import io.portfw.config.PortfwConfig;
+import java.io.IOException;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code portfw run --config FILE}: forwards until SIGTERM or SIGINT, then drains and exits 0. */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = {"Runs the listeners of a config file until SIGTERM or SIGINT.",
-        "On a signal it stops accepting, lets live connections finish up to each listener's drain timeout, and exits 0."})
+        "The file is reloaded when it changes and on SIGHUP; an invalid file is reported and changes nothing.",
+        "On SIGTERM/SIGINT it stops accepting, lets live connections finish up to each listener's drain timeout,"
+            + " and exits 0."})
 final class RunCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+  @Option(names = "--no-watch", description = "do not reload when the file changes (SIGHUP still reloads)")
+  boolean noWatch;
 
   @Spec
   CommandSpec spec;
@@ -21,7 +32,7 @@ final class RunCommand implements Callable<Integer> {
   ConfigFileOption config;
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws InterruptedException, IOException {
     PortfwConfig loaded;
     try {
       loaded = config.load();
@@ -29,6 +40,22 @@ final class RunCommand implements Callable<Integer> {
       spec.commandLine().getErr().println(e.getMessage());
       return ExitCodes.INVALID;
     }
-    return Foreground.run(loaded, spec.commandLine().getOut(), spec.commandLine().getErr(), () -> {});
+    ConfigReloader[] reloader = new ConfigReloader[1];
+    try {
+      return Foreground.run(loaded, spec.commandLine().getOut(), spec.commandLine().getErr(), runtime -> {
+        reloader[0] = new ConfigReloader(config.file, runtime).onHangup();
+        if (!noWatch) {
+          try {
+            reloader[0].watch();
+          } catch (IOException e) {
+            LOG.warn("cannot watch {} ({}); SIGHUP still reloads it", config.file, e.getMessage());
+          }
+        }
+      });
+    } finally {
+      if (reloader[0] != null) {
+        reloader[0].close();
+      }
+    }
   }
 }

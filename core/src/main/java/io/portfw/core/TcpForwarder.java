@@ -15,37 +15,37 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * The verticle of one TCP listener: accepts on its port (or every port of its range) and
  * forwards each connection to a backend of its pool. Deployed once per event loop; Vert.x
- * binds the port once and spreads accepted connections over the instances.
+ * binds the port once and spreads accepted connections over the instances. The address is
+ * fixed for the deployment's life; pool and timeouts are read from the live settings at each
+ * accept, so a reload changes them in place.
  */
 final class TcpForwarder extends VerticleBase {
 
-  private final ListenerConfig listener;
-  private final Supplier<Pool> pool;
-  private final ListenerCounters counters;
+  private final LiveListener live;
+  private final Function<String, Pool> pools;
   private final List<NetServer> servers = new ArrayList<>();
   private BackendConnector connector;
 
-  TcpForwarder(ListenerConfig listener, Supplier<Pool> pool, ListenerCounters counters) {
-    this.listener = listener;
-    this.pool = pool;
-    this.counters = counters;
+  TcpForwarder(LiveListener live, Function<String, Pool> pools) {
+    this.live = live;
+    this.pools = pools;
   }
 
   @Override
   public Future<?> start() {
+    ListenerConfig listener = live.config();
     var client = vertx.createNetClient(new NetClientOptions()
-        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, listener.timeouts().connect().toMillis()))
         .setTcpNoDelay(true)
         // Vert.x's epoll default sets TCP_QUICKACK off, which makes Linux hold back the last ACK of the
         // handshake for up to 200 ms hoping to piggyback it on data: every server-first protocol
         // (SSH, SMTP, FTP banners) would pay that on each connection.
         .setTcpQuickAck(true));
-    connector = new BackendConnector(client, pool, counters);
+    connector = new BackendConnector(client, live.counters());
     String host = listener.listen().host();
     List<Future<?>> bound = new ArrayList<>();
     listener.listen().ports().forEach(port -> {
@@ -61,7 +61,7 @@ final class TcpForwarder extends VerticleBase {
   /** Stops accepting at once; live connections go on until they end or the drain timeout closes them. */
   @Override
   public Future<?> stop() {
-    long drainMillis = listener.timeouts().drain().toMillis();
+    long drainMillis = live.config().timeouts().drain().toMillis();
     List<Future<?>> stopped = new ArrayList<>();
     for (NetServer server : servers) {
       stopped.add(server.shutdown(drainMillis, TimeUnit.MILLISECONDS));
@@ -76,10 +76,17 @@ final class TcpForwarder extends VerticleBase {
       channel.close();
       return;
     }
-    counters.accepted();
+    ListenerConfig listener = live.config();
+    live.counters().accepted();
     Relay relay = new Relay(channel, listener.timeouts());
     InetSocketAddress source = (InetSocketAddress) channel.remoteAddress();
     int localPort = ((InetSocketAddress) channel.localAddress()).getPort();
-    connector.connect(relay, new ClientContext(source, listener.name(), localPort));
+    ClientContext client = new ClientContext(source, listener.name(), localPort);
+    Pool pool = pools.apply(listener.pool());
+    if (pool == null) {
+      connector.refuse(relay, client, Refusal.NO_BACKEND, listener.pool()); // cannot happen with a validated config
+      return;
+    }
+    connector.connect(relay, client, pool, listener.timeouts().connect());
   }
 }

@@ -2,6 +2,7 @@ package io.portfw.testing;
 
 import io.portfw.config.ConfigLoader;
 import io.portfw.core.PortfwRuntime;
+import io.portfw.core.ReloadResult;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -24,6 +25,12 @@ public final class RunningForwarder implements AutoCloseable {
 
   public PortfwRuntime runtime() {
     return runtime;
+  }
+
+  /** Applies new config text to the running forwarder and waits for the outcome. */
+  public ReloadResult reload(String json) throws Exception {
+    return runtime.reload(ConfigLoader.parse(json, "reloaded config"))
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   /** The first port of the first listener. */
