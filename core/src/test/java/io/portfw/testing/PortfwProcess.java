@@ -75,6 +75,10 @@ public final class PortfwProcess implements AutoCloseable {
     process.destroy();
   }
 
+  public long pid() {
+    return process.pid();
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }

@@ -1,0 +1,114 @@
+package io.portfw.core.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portfw.testing.EchoBackend;
+import io.portfw.testing.Eventually;
+import io.portfw.testing.PortfwProcess;
+import io.portfw.testing.Ports;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reloads as an operator triggers them: editing the file, and SIGHUP. */
+class ReloadProcessIT {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void editedFile_invalidEditIsReportedAndChangesNothing_nextValidEditApplies() throws Exception {
+    int first = Ports.free();
+    int second = Ports.free();
+    try (EchoBackend echo = new EchoBackend()) {
+      Path file = write("portfw.json", config(echo, first));
+      try (PortfwProcess portfw = PortfwProcess.start("run", "--config", file.toString()).awaitListening(first);
+           Socket live = connect(first)) {
+        assertThat(echo(live, "one")).isEqualTo("one");
+
+        replace(file, config(echo, first).replace("\"pools\"", "\"colour\": \"blue\", \"pools\""));
+        Eventually.holds(Duration.ofSeconds(10), () -> "the refusal logged; stderr: " + portfw.stderr(),
+            () -> portfw.stderr().contains("reload refused, the running config stays"));
+        assertThat(portfw.stderr()).contains("colour: unknown key (known keys: admin, listeners, pools)");
+        assertThat(echo(live, "two")).isEqualTo("two");
+
+        replace(file, config(echo, first, second));
+        portfw.awaitListening(second);
+        try (Socket added = connect(second)) {
+          assertThat(echo(added, "three")).isEqualTo("three");
+        }
+        assertThat(echo(live, "four")).as("the connection from before every reload").isEqualTo("four");
+        assertThat(portfw.stderr()).contains("reload applied: +1 listener");
+      }
+    }
+  }
+
+  @Test
+  void sighup_reloadsWhenWatchingIsOff() throws Exception {
+    int first = Ports.free();
+    int second = Ports.free();
+    try (EchoBackend echo = new EchoBackend()) {
+      Path file = write("portfw.json", config(echo, first));
+      try (PortfwProcess portfw = PortfwProcess.start("run", "--no-watch", "--config", file.toString()).awaitListening(first)) {
+        Files.writeString(file, config(echo, first, second));
+        Thread.sleep(1_000); // longer than the watcher's settle time: it would have applied by now
+        assertThat(accepts(second)).as("not applied without a signal").isFalse();
+
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(portfw.pid())).inheritIO().start();
+        assertThat(kill.waitFor()).isZero();
+
+        portfw.awaitListening(second);
+        assertThat(portfw.stderr()).contains("SIGHUP: reloading");
+      }
+    }
+  }
+
+  private Path write(String name, String text) throws IOException {
+    return Files.writeString(dir.resolve(name), text);
+  }
+
+  /** As editors do: write a temporary file, then rename it over the old one. */
+  private void replace(Path file, String text) throws IOException {
+    Path tmp = Files.writeString(dir.resolve(".portfw.json.tmp"), text);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static String config(EchoBackend echo, int... ports) {
+    StringBuilder listeners = new StringBuilder();
+    for (int i = 0; i < ports.length; i++) {
+      listeners.append(i == 0 ? "" : ", ").append("""
+          { "name": "l%d", "listen": "127.0.0.1:%d", "pool": "echo", "timeouts": { "drain": "1s" } }""".formatted(i, ports[i]));
+    }
+    return """
+        { "listeners": [ %s ],
+          "pools": [ { "name": "echo", "backends": [ { "address": "%s" } ] } ] }
+        """.formatted(listeners, echo.address());
+  }
+
+  private static Socket connect(int port) throws IOException {
+    Socket s = new Socket();
+    s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+    s.setSoTimeout(10_000);
+    return s;
+  }
+
+  private static String echo(Socket s, String text) throws IOException {
+    s.getOutputStream().write(text.getBytes());
+    return new String(s.getInputStream().readNBytes(text.length()));
+  }
+
+  private static boolean accepts(int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+      return true;
+    } catch (IOException refused) {
+      return false;
+    }
+  }
+}
