@@ -98,7 +98,14 @@ public final class Backend {
     requireNonNull(next, "next");
     BackendState previous = state;
     state = next;
-    if (next == BackendState.UP && previous != BackendState.UP && !settings.slowStart().isZero()) {
+    if (next == BackendState.UP && previous != BackendState.UP) {
+      startSlowStart();
+    }
+  }
+
+  /** Starts the ramp to full weight, when the pool has a slow start: on coming back, or on joining a running pool. */
+  public void startSlowStart() {
+    if (!settings.slowStart().isZero()) {
       rampStartNanos = ticker.read();
     }
   }
@@ -152,7 +159,7 @@ public final class Backend {
       rampStartNanos = NOT_RAMPING; // a benign race: every reader sees the ramp over
       return full;
     }
-    return (int) Math.max(1, full * elapsed / ramp);
+    return (int) Math.max(1, (double) full * elapsed / ramp); // double: full * elapsed can pass 2^63
   }
 
   /** Connections open to this backend, including those still connecting. */

@@ -2,6 +2,7 @@ package io.portfw.balancing;
 
 import java.util.List;
 import java.util.Set;
+import java.util.random.RandomGenerator;
 
 /** The pick rules every strategy shares: who may take a connection, primaries before backups. */
 final class Candidates {
@@ -39,11 +40,35 @@ final class Candidates {
     return false;
   }
 
-  /**
-   * Whether load {@code (activeA + 1) / weightA} is below {@code (activeB + 1) / weightB},
-   * compared without division.
-   */
+  /** Whether load {@code activeA / weightA} is below {@code activeB / weightB}, compared without division. */
   static boolean lessLoaded(int activeA, int weightA, int activeB, int weightB) {
-    return (activeA + 1L) * weightB < (activeB + 1L) * weightA;
+    return (long) activeA * weightB < (long) activeB * weightA;
+  }
+
+  /**
+   * An eligible backend of the group other than {@code except}, each with probability
+   * weight / total weight; null when there is none.
+   */
+  static Backend weighted(Backend[] group, Set<Backend> tried, Backend except, RandomGenerator random) {
+    long total = 0;
+    for (Backend b : group) {
+      total += b == except ? 0 : weightIfEligible(b, tried);
+    }
+    if (total == 0) {
+      return null;
+    }
+    long point = random.nextLong(total);
+    Backend last = null;
+    for (Backend b : group) {
+      int weight = b == except ? 0 : weightIfEligible(b, tried);
+      if (weight > 0) {
+        last = b;
+        point -= weight;
+        if (point < 0) {
+          return b;
+        }
+      }
+    }
+    return last; // a weight shrank between the passes: the last eligible one takes it
   }
 }

@@ -15,7 +15,7 @@ public final class LoadBalancers {
 
   private static final Map<String, BiFunction<List<Backend>, Supplier<RandomGenerator>, LoadBalancer>> BY_NAME = Map.of(
       "round-robin", (backends, random) -> new RoundRobin(backends),
-      "least-connections", (backends, random) -> new LeastConnections(backends),
+      "least-connections", LeastConnections::new,
       "power-of-two", PowerOfTwo::new,
       "random", WeightedRandom::new,
       "source-hash", (backends, random) -> new SourceHash(backends));

@@ -50,7 +50,9 @@ public final class Pools {
     List<Backend> backends = next.backends().stream().map(b -> {
       Backend kept = live.get(b.address());
       if (kept == null) {
-        return new Backend(b.address(), settings(next, b), ticker);
+        Backend joining = new Backend(b.address(), settings(next, b), ticker);
+        joining.startSlowStart(); // a server added to a running pool is as cold as one coming back
+        return joining;
       }
       kept.apply(settings(next, b));
       return kept;

@@ -13,12 +13,16 @@ import java.util.Set;
  * take the connection now (down, full, tried) is passed over by re-hashing the client a few
  * times, then by walking the table, so only that backend's clients move while it is away.
  *
- * <p>O(1) per pick in the common case; building is O(M log M) for a table of M slots, M a
- * prime about 100 times the number of backends.
+ * <p>The table size is fixed (65,537 slots, more only past 655 backends): a size that followed
+ * the backend count would rebuild the whole table when one is added. Backends fill it in the
+ * order of their address hashes, so reordering the config moves nobody.
+ *
+ * <p>O(1) per pick in the common case; building is O(M) for a table of M slots.
  */
 final class SourceHash extends PrimariesFirst<SourceHash.Table> {
 
-  private static final int[] TABLE_SIZES = {251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521, 131071};
+  private static final int SMALL_TABLE = 65_537;
+  private static final int LARGE_TABLE = 655_373;
   private static final int REHASHES = 8;
   private static final long GOLDEN = 0x9e3779b97f4a7c15L;
 
@@ -38,8 +42,11 @@ final class SourceHash extends PrimariesFirst<SourceHash.Table> {
     private final int[] slots;
 
     Table(Backend[] members) {
-      this.members = members;
-      this.slots = populate(members);
+      this.members = members.clone();
+      java.util.Arrays.sort(this.members, java.util.Comparator
+          .comparingLong((Backend b) -> Hashing.hash(b.address().toString(), 0x5bd1e995L))
+          .thenComparing(b -> b.address().toString()));
+      this.slots = populate(this.members);
     }
 
     Backend lookup(long key, Set<Backend> tried) {
@@ -112,12 +119,7 @@ final class SourceHash extends PrimariesFirst<SourceHash.Table> {
     }
 
     private static int tableSize(int members) {
-      for (int size : TABLE_SIZES) {
-        if (size >= 100L * members) {
-          return size;
-        }
-      }
-      return TABLE_SIZES[TABLE_SIZES.length - 1];
+      return 100L * members <= SMALL_TABLE ? SMALL_TABLE : LARGE_TABLE;
     }
   }
 }

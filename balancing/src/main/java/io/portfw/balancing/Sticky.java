@@ -10,8 +10,11 @@ import java.util.stream.Collectors;
 
 /**
  * Client affinity around any strategy: a client goes back to the backend it had, as long as
- * that backend can take it; otherwise the strategy picks and the table remembers the new one.
- * A client remembered on a backup returns to the primaries as soon as one can take it.
+ * that backend can take it. When it cannot, the strategy picks for this connection; the table
+ * only forgets the old backend when that one is gone for good (removed, down, draining,
+ * disabled), not when it is merely full or failed one connect, so a blip does not move the
+ * client for ever. A client remembered on a backup returns to the primaries as soon as one can
+ * take it.
  */
 final class Sticky implements LoadBalancer {
 
@@ -31,15 +34,14 @@ final class Sticky implements LoadBalancer {
   public Backend pick(ClientContext client, Set<Backend> tried) {
     InetAddress source = client.source().getAddress();
     BackendAddress remembered = table.backendOf(source);
-    if (remembered != null) {
-      Backend b = byAddress.get(remembered);
-      if (b != null && Candidates.eligible(b, tried)
-          && (!b.isBackup() || !Candidates.anyEligible(primaries, tried))) {
-        return b;
-      }
+    Backend home = remembered == null ? null : byAddress.get(remembered);
+    if (home != null && Candidates.eligible(home, tried)
+        && (!home.isBackup() || !Candidates.anyEligible(primaries, tried))) {
+      return home;
     }
     Backend picked = strategy.pick(client, tried);
-    if (picked != null) {
+    boolean homeGone = home == null || !home.isUsable() || (home.isBackup() && picked != null && !picked.isBackup());
+    if (picked != null && homeGone) {
       table.remember(source, picked.address());
     }
     return picked;

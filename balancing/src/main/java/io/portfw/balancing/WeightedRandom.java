@@ -22,25 +22,6 @@ final class WeightedRandom extends PrimariesFirst<Backend[]> {
 
   @Override
   Backend pickIn(Backend[] group, ClientContext client, Set<Backend> tried) {
-    long total = 0;
-    for (Backend b : group) {
-      total += Candidates.weightIfEligible(b, tried);
-    }
-    if (total == 0) {
-      return null;
-    }
-    long point = random.get().nextLong(total);
-    Backend last = null;
-    for (Backend b : group) {
-      int weight = Candidates.weightIfEligible(b, tried);
-      if (weight > 0) {
-        last = b;
-        point -= weight;
-        if (point < 0) {
-          return b;
-        }
-      }
-    }
-    return last; // a weight shrank between the passes: the last eligible one takes it
+    return Candidates.weighted(group, tried, null, random.get());
   }
 }

@@ -68,6 +68,23 @@ class PoolsTest {
   }
 
   @Test
+  void update_backendJoiningARunningPool_rampsUpWithSlowStart() {
+    FakeTicker ticker = new FakeTicker();
+    PoolConfig one = new PoolConfig("web", "least-connections", List.of(BackendConfig.of(A)), 2, Optional.empty(),
+        Duration.ofSeconds(60));
+    Pool before = Pools.fromConfig(one, ticker);
+    assertThat(before.backends().get(0).effectiveWeight()).as("at start: full weight").isEqualTo(Backend.WEIGHT_SCALE);
+
+    Pool after = Pools.update(before, new PoolConfig("web", "least-connections",
+        List.of(BackendConfig.of(A), BackendConfig.of(B)), 2, Optional.empty(), Duration.ofSeconds(60)), ticker);
+
+    assertThat(after.backends().get(0).effectiveWeight()).isEqualTo(Backend.WEIGHT_SCALE);
+    assertThat(after.backends().get(1).effectiveWeight()).as("joined: cold").isEqualTo(1);
+    ticker.advance(Duration.ofSeconds(30));
+    assertThat(after.backends().get(1).effectiveWeight()).isEqualTo(Backend.WEIGHT_SCALE / 2);
+  }
+
+  @Test
   void everyStrategyTheConfigAccepts_exists() {
     assertThat(LoadBalancers.names()).containsExactlyInAnyOrderElementsOf(PoolConfig.BALANCE_NAMES);
   }

@@ -49,6 +49,40 @@ class SourceHashTest {
   }
 
   @Test
+  void addingOneBackend_remapsAboutItsShare_forEveryPoolSize() {
+    for (int n = 2; n <= 30; n++) {
+      List<Backend> before = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        before.add(TestBackends.backend(i, 1));
+      }
+      List<Backend> after = new ArrayList<>(before);
+      after.add(TestBackends.backend(n, 1));
+      LoadBalancer was = new SourceHash(before);
+      LoadBalancer now = new SourceHash(after);
+      int moved = 0;
+      for (int c = 0; c < 5_000; c++) {
+        if (was.pick(client(c)) != now.pick(client(c))) {
+          moved++;
+        }
+      }
+      double ideal = 1.0 / (n + 1);
+      assertThat(moved / 5_000.0).as("%d -> %d backends", n, n + 1).isBetween(ideal * 0.6, ideal + 0.04);
+    }
+  }
+
+  @Test
+  void reorderingTheBackends_movesNobody() {
+    List<Backend> b = weighted(1, 2, 1, 3, 1);
+    List<Backend> reversed = new ArrayList<>(b);
+    java.util.Collections.reverse(reversed);
+    LoadBalancer one = new SourceHash(b);
+    LoadBalancer other = new SourceHash(reversed);
+    for (int c = 0; c < CLIENTS; c++) {
+      assertThat(other.pick(client(c))).isSameAs(one.pick(client(c)));
+    }
+  }
+
+  @Test
   void backendDown_onlyItsClientsMove_andComeBackWithIt() {
     List<Backend> b = weighted(1, 1, 1, 1);
     LoadBalancer hash = new SourceHash(b);

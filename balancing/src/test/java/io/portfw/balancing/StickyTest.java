@@ -52,6 +52,23 @@ class StickyTest {
   }
 
   @Test
+  void homeBackendBrieflyFullOrTried_clientReturnsToItAfterwards() {
+    Pool pool = pool(100, new BackendConfig(TestBackends.address(0), 1, false, 1), primary(1));
+    Backend home = pool.balancer().pick(client(1));
+    assertThat(home).isSameAs(pool.backends().get(0));
+    assertThat(home.tryAcquire()).isTrue(); // now full
+
+    assertThat(pool.balancer().pick(client(1))).as("while full").isSameAs(pool.backends().get(1));
+    assertThat(pool.balancer().pick(client(1), java.util.Set.of(pool.backends().get(1)))).isNull();
+
+    home.release();
+    assertThat(pool.balancer().pick(client(1))).as("room again: back home").isSameAs(home);
+    assertThat(pool.balancer().pick(client(1), java.util.Set.of(home))).as("one failed connect")
+        .isSameAs(pool.backends().get(1));
+    assertThat(pool.balancer().pick(client(1))).isSameAs(home);
+  }
+
+  @Test
   void clientOnABackup_returnsToAPrimaryOnceOneIsUp() {
     BackendConfig backup = new BackendConfig(TestBackends.address(9), 1, true, 0);
     Pool pool = pool(100, primary(0), backup);

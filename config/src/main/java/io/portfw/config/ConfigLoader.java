@@ -195,7 +195,7 @@ public final class ConfigLoader {
       }
       int retries = r.integer("retries", 0, PoolConfig.MAX_RETRIES, PoolConfig.DEFAULT_RETRIES);
       Optional<StickyConfig> sticky = r.has("sticky") ? Optional.of(sticky(r.object("sticky"))) : Optional.empty();
-      Duration slowStart = r.has("slowStart") ? r.duration("slowStart", Duration.ZERO) : Duration.ZERO;
+      Duration slowStart = r.has("slowStart") ? r.duration("slowStart", Duration.ZERO, true) : Duration.ZERO;
       List<JsonObjectReader.Element> elements = r.array("backends", true);
       if (elements.isEmpty() && r.isArray("backends")) {
         problems.add(r.pathOf("backends"), "a pool needs at least one backend");

@@ -90,7 +90,15 @@ final class JsonObjectReader {
     return value.asBoolean();
   }
 
+  /** The longest duration the config takes: beyond it, nanosecond arithmetic would overflow. */
+  static final Duration LONGEST = Duration.ofDays(365);
+
   Duration duration(String key, Duration fallback) {
+    return duration(key, fallback, false);
+  }
+
+  /** A duration; {@code zeroAllowed} for the settings where 0 means "off". */
+  Duration duration(String key, Duration fallback, boolean zeroAllowed) {
     Optional<String> text = string(key, false);
     if (text.isEmpty()) {
       return fallback;
@@ -100,8 +108,12 @@ final class JsonObjectReader {
       problems.add(pathOf(key), "\"" + text.get() + "\" is not a duration (use e.g. 250ms, 5s, 2m, 1h)");
       return fallback;
     }
-    if (parsed.get().isZero()) {
+    if (parsed.get().isZero() && !zeroAllowed) {
       problems.add(pathOf(key), "must be longer than 0");
+      return fallback;
+    }
+    if (parsed.get().compareTo(LONGEST) > 0) {
+      problems.add(pathOf(key), "\"" + text.get() + "\" is longer than the longest allowed, 365d");
       return fallback;
     }
     return parsed.get();

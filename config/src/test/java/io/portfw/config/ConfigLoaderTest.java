@@ -116,6 +116,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void parse_durations_zeroSlowStartIsOffAndHugeOnesAreRefused() throws Exception {
+    PortfwConfig off = ConfigLoader.parse("""
+        { "listeners": [], "pools": [ { "name": "p", "slowStart": "0s", "backends": [ { "address": "10.0.0.1:80" } ] } ] }
+        """, "test.json");
+    assertThat(off.pools().get(0).slowStart()).isZero();
+    assertThat(errorsOf("""
+        { "listeners": [ { "name": "l", "listen": "0.0.0.0:80", "pool": "p", "timeouts": { "idle": "999999d" } } ],
+          "pools": [ { "name": "p", "slowStart": "366d", "backends": [ { "address": "10.0.0.1:80" } ] } ] }
+        """)).containsExactly(
+        "listeners[0].timeouts.idle: \"999999d\" is longer than the longest allowed, 365d",
+        "pools[0].slowStart: \"366d\" is longer than the longest allowed, 365d");
+  }
+
+  @Test
   void parse_badBalancingOptions_sayWhatIsWrong() {
     String json = """
         { "listeners": [],
