@@ -88,8 +88,6 @@ final class BackendConnector {
   private static void join(Relay relay, Backend backend, NetSocket socket) {
     Channel channel = ((NetSocketInternal) socket).channelHandlerContext().channel();
     channel.closeFuture().addListener(closed -> backend.release());
-    if (!relay.attach(channel)) {
-      channel.close();
-    }
+    relay.attach(channel);
   }
 }

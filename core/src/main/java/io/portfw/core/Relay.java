@@ -74,12 +74,14 @@ final class Relay {
   }
 
   /**
-   * Joins the connected backend channel and starts relaying. Returns false, leaving the
-   * backend to the caller to close, when the client has gone meanwhile.
+   * Joins the connected backend channel and starts relaying. When the client has gone
+   * meanwhile (a client leaving before its backend answers is an abort), resets the backend.
    */
-  boolean attach(Channel backend) {
+  void attach(Channel backend) {
     if (closed) {
-      return false;
+      backend.config().setOption(ChannelOption.SO_LINGER, 0);
+      backend.close();
+      return;
     }
     this.backend = backend;
     backend.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
@@ -97,7 +99,6 @@ final class Relay {
     } else {
       client.config().setAutoRead(backend.isWritable());
     }
-    return true;
   }
 
   /** Closes both sides at once, e.g. when no backend can be reached. */

@@ -19,7 +19,8 @@ import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,28 +84,33 @@ class BackendDiesIT {
 
   @Test
   void clientResetMidTransfer_backendSeesAResetNotACleanEnd() throws Exception {
-    CompletableFuture<String> outcome = new CompletableFuture<>();
+    BlockingQueue<String> outcomes = new LinkedBlockingQueue<>();
     try (BlockingBackend reader = new BlockingBackend() {
           @Override
           protected void serve(Socket socket) {
             try {
               socket.getInputStream().transferTo(OutputStream.nullOutputStream());
-              outcome.complete("clean end");
+              outcomes.add("clean end");
             } catch (IOException e) {
-              outcome.complete("reset: " + e.getMessage());
+              outcomes.add("reset: " + e.getMessage());
             }
           }
         };
         RunningForwarder resetting = RunningForwarder.start("""
             { "listeners": [ { "name": "upload", "listen": "127.0.0.1:%d", "pool": "p" } ],
               "pools": [ { "name": "p", "backends": [ { "address": "%s" } ] } ] }
-            """.formatted(Ports.free(), reader.address()));
-        Socket client = resetting.connect()) {
-      client.getOutputStream().write(Payloads.bytes(1, 256 << 10));
-      client.setSoLinger(true, 0);
-      client.close(); // RST, as a crashed client's kernel sends
-
-      assertThat(outcome.get(10, TimeUnit.SECONDS)).startsWith("reset");
+            """.formatted(Ports.free(), reader.address()))) {
+      for (int i = 0; i < 20; i++) {
+        // Half of them reset before the backend is even connected, half in the middle of the stream.
+        try (Socket client = resetting.connect()) {
+          client.getOutputStream().write(Payloads.bytes(i, 256 << 10));
+          if (i % 2 == 1) {
+            Thread.sleep(50);
+          }
+          client.setSoLinger(true, 0);
+        } // the close sends RST, as a crashed client's kernel does
+        assertThat(outcomes.poll(10, TimeUnit.SECONDS)).as("connection %d", i).startsWith("reset");
+      }
     }
   }
 
