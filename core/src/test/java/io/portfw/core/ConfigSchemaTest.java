@@ -1,0 +1,92 @@
+package io.portfw.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.portfw.config.ConfigException;
+import io.portfw.config.ConfigLoader;
+import io.vertx.core.json.JsonObject;
+import io.vertx.json.schema.Draft;
+import io.vertx.json.schema.JsonSchema;
+import io.vertx.json.schema.JsonSchemaOptions;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.Validator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** docs/portfw.schema.json agrees with the loader: what one accepts the other accepts, and the same for refusals. */
+class ConfigSchemaTest {
+
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static Validator schema;
+
+  @BeforeAll
+  static void loadSchema() throws Exception {
+    JsonObject text = new JsonObject(Files.readString(ROOT.resolve("docs/portfw.schema.json")));
+    schema = Validator.create(JsonSchema.of(text),
+        new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("https://portfw.io/schema/"));
+  }
+
+  @Test
+  void everyExampleConfig_isValid() throws Exception {
+    List<Path> examples;
+    try (Stream<Path> files = Files.list(ROOT.resolve("docs/examples"))) {
+      examples = files.filter(f -> f.toString().endsWith(".json")).toList();
+    }
+    assertThat(examples).isNotEmpty();
+    for (Path example : examples) {
+      OutputUnit result = schema.validate(new JsonObject(Files.readString(example)));
+      assertThat(result.getValid()).as("%s: %s", example, result.getErrors()).isTrue();
+    }
+  }
+
+  static Stream<String> goodConfigs() {
+    return Stream.of(
+        """
+        { "admin": { "listen": "127.0.0.1:9900", "token": "${PORTFW_TOKEN:-0123456789abcdef}" },
+          "listeners": [ { "name": "web", "protocol": "tcp", "listen": "0.0.0.0:${WEB_PORT:-8080}", "pool": "web",
+                           "timeouts": { "connect": "250ms", "idle": "2m", "drain": "5s", "fin": "30s" } },
+                         { "name": "range", "listen": "[::]:30000-30100", "pool": "web" } ],
+          "pools": [ { "name": "web", "balance": "least-connections", "retries": 0, "slowStart": "30s",
+                       "sticky": { "ttl": "30m", "maxEntries": 1000 },
+                       "backends": [ { "address": "10.0.0.11:80", "weight": 10, "maxConnections": 100 },
+                                     { "address": "backend.internal", "backup": true } ] } ] }
+        """);
+  }
+
+  static Stream<String> badConfigs() {
+    return Stream.of(
+        "{ \"listeners\": [], \"pools\": [], \"colour\": \"blue\" }",
+        "{ \"listeners\": [ { \"name\": \"web\", \"pool\": \"p\" } ], \"pools\": [] }",
+        "{ \"listeners\": [ { \"name\": \"web\", \"listen\": \"0.0.0.0\", \"pool\": \"p\" } ], \"pools\": [] }",
+        "{ \"listeners\": [ { \"name\": \"web\", \"listen\": \"0.0.0.0:80\", \"pool\": \"p\", "
+            + "\"timeouts\": { \"idle\": \"5 minutes\" } } ], \"pools\": [] }",
+        "{ \"listeners\": [], \"pools\": [ { \"name\": \"p\", \"balance\": \"fastest\", "
+            + "\"backends\": [ { \"address\": \"10.0.0.1:80\" } ] } ] }",
+        "{ \"listeners\": [], \"pools\": [ { \"name\": \"p\", \"backends\": [ { \"address\": \"10.0.0.1:80\", \"weight\": 300 } ] } ] }",
+        "{ \"listeners\": [], \"pools\": [ { \"name\": \"p\", \"backends\": [] } ] }",
+        "{ \"listeners\": [], \"pools\": [ { \"name\": \"p\", \"backends\": [ { \"address\": \"10.0.0.1:80\", \"backup\": \"yes\" } ] } ] }",
+        "{ \"listeners\": [ { \"name\": \"bad name!\", \"listen\": \"0.0.0.0:80\", \"pool\": \"p\" } ], \"pools\": [] }");
+  }
+
+  @ParameterizedTest
+  @MethodSource("goodConfigs")
+  void goodConfig_passesSchemaAndLoader(String json) throws Exception {
+    OutputUnit result = schema.validate(new JsonObject(json));
+    assertThat(result.getValid()).as("%s", result.getErrors()).isTrue();
+    assertThat(ConfigLoader.parse(json, "good.json", name -> null).listeners()).hasSize(2);
+  }
+
+  @ParameterizedTest
+  @MethodSource("badConfigs")
+  void badConfig_isRefusedBySchemaAndLoader(String json) {
+    assertThat(schema.validate(new JsonObject(json)).getValid()).as("schema accepts %s", json).isFalse();
+    assertThatThrownBy(() -> ConfigLoader.parse(json, "bad.json")).isInstanceOf(ConfigException.class);
+  }
+}
