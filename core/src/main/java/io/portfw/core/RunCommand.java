@@ -11,6 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import sun.misc.Signal;
 
 /** {@code portfw run --config FILE}: forwards until SIGTERM or SIGINT, then drains and exits 0. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -40,6 +41,9 @@ final class RunCommand implements Callable<Integer> {
       spec.commandLine().getErr().println(e.getMessage());
       return ExitCodes.INVALID;
     }
+    // Until the reloader takes SIGHUP over, one must not end the process (its default action):
+    // the file is read at start anyway.
+    Signal.handle(new Signal("HUP"), signal -> LOG.info("SIGHUP during start-up: the file is being read already"));
     ConfigReloader[] reloader = new ConfigReloader[1];
     try {
       return Foreground.run(loaded, spec.commandLine().getOut(), spec.commandLine().getErr(), runtime -> {
