@@ -39,6 +39,9 @@ final class ConfigReloader implements AutoCloseable {
   /** Reloads when the file's content changes. */
   ConfigReloader watch() throws IOException {
     watcher = ConfigWatcher.watch(file, SETTLE, changed -> reload());
+    // An edit made while portfw was starting happened before the watch began: catch it now
+    // (a reload of what already runs changes nothing).
+    reload();
     return this;
   }
 

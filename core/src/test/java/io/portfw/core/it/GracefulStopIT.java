@@ -1,5 +1,8 @@
 package io.portfw.core.it;
 
+import static io.portfw.testing.Clients.accepts;
+import static io.portfw.testing.Clients.connect;
+import static io.portfw.testing.Clients.echo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portfw.testing.EchoBackend;
@@ -7,8 +10,6 @@ import io.portfw.testing.Eventually;
 import io.portfw.testing.PortfwProcess;
 import io.portfw.testing.Ports;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,13 +30,13 @@ class GracefulStopIT {
          PortfwProcess portfw = PortfwProcess.start("run", "--config", config(port, echo, "30s").toString())
              .awaitListening(port);
          Socket live = connect(port)) {
-      assertThat(exchange(live, "before")).isEqualTo("before");
+      assertThat(echo(live, "before")).isEqualTo("before");
 
       portfw.terminate();
 
       Eventually.holds(Duration.ofSeconds(10), "new connections refused", () -> !accepts(port));
       assertThat(portfw.isAlive()).as("still draining the live connection").isTrue();
-      assertThat(exchange(live, "during the drain")).isEqualTo("during the drain");
+      assertThat(echo(live, "during the drain")).isEqualTo("during the drain");
       live.shutdownOutput();
       assertThat(live.getInputStream().read()).isEqualTo(-1);
 
@@ -52,7 +53,7 @@ class GracefulStopIT {
          PortfwProcess portfw = PortfwProcess.start("run", "--config", config(port, echo, "1s").toString())
              .awaitListening(port);
          Socket idle = connect(port)) {
-      assertThat(exchange(idle, "hello")).isEqualTo("hello");
+      assertThat(echo(idle, "hello")).isEqualTo("hello");
       long signalled = System.nanoTime();
 
       portfw.terminate();
@@ -83,29 +84,5 @@ class GracefulStopIT {
                            "timeouts": { "drain": "%s" } } ],
           "pools": [ { "name": "web", "backends": [ { "address": "%s" } ] } ] }
         """.formatted(port, drain, echo.address()));
-  }
-
-  private static Socket connect(int port) throws IOException {
-    Socket s = new Socket();
-    s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-    s.setSoTimeout(10_000);
-    return s;
-  }
-
-  private static boolean accepts(int port) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-      return true;
-    } catch (IOException refused) {
-      return false;
-    }
-  }
-
-  private static String exchange(Socket s, String text) throws IOException {
-    OutputStream out = s.getOutputStream();
-    out.write(text.getBytes());
-    out.flush();
-    byte[] back = s.getInputStream().readNBytes(text.length());
-    return new String(back);
   }
 }

@@ -1,5 +1,8 @@
 package io.portfw.core.it;
 
+import static io.portfw.testing.Clients.accepts;
+import static io.portfw.testing.Clients.connect;
+import static io.portfw.testing.Clients.echo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portfw.core.ReloadResult;
@@ -243,27 +246,6 @@ class ReloadIT {
       }
       assertThat(failure.get()).isNull();
       assertThat(ok.get()).isGreaterThan(20);
-    }
-  }
-
-  private static Socket connect(int port) throws IOException {
-    Socket s = new Socket();
-    s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-    s.setSoTimeout(15_000);
-    return s;
-  }
-
-  private static String echo(Socket s, String text) throws IOException {
-    s.getOutputStream().write(text.getBytes());
-    return new String(s.getInputStream().readNBytes(text.length()));
-  }
-
-  private static boolean accepts(int port) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-      return true;
-    } catch (IOException refused) {
-      return false;
     }
   }
 }

@@ -1,5 +1,8 @@
 package io.portfw.core.it;
 
+import static io.portfw.testing.Clients.accepts;
+import static io.portfw.testing.Clients.connect;
+import static io.portfw.testing.Clients.echo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portfw.testing.EchoBackend;
@@ -7,7 +10,6 @@ import io.portfw.testing.Eventually;
 import io.portfw.testing.PortfwProcess;
 import io.portfw.testing.Ports;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,26 +91,5 @@ class ReloadProcessIT {
         { "listeners": [ %s ],
           "pools": [ { "name": "echo", "backends": [ { "address": "%s" } ] } ] }
         """.formatted(listeners, echo.address());
-  }
-
-  private static Socket connect(int port) throws IOException {
-    Socket s = new Socket();
-    s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-    s.setSoTimeout(10_000);
-    return s;
-  }
-
-  private static String echo(Socket s, String text) throws IOException {
-    s.getOutputStream().write(text.getBytes());
-    return new String(s.getInputStream().readNBytes(text.length()));
-  }
-
-  private static boolean accepts(int port) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-      return true;
-    } catch (IOException refused) {
-      return false;
-    }
   }
 }
