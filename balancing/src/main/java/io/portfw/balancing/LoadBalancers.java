@@ -39,6 +39,17 @@ public final class LoadBalancers {
     return factory.apply(List.copyOf(backends), random);
   }
 
+  /**
+   * The strategy for a pool rebuilt by a reload: as {@link #byName(String, List)}, carrying over
+   * what is worth keeping from the strategy it replaces (round robin's position in its cycle).
+   */
+  static LoadBalancer rebuild(String name, List<Backend> backends, LoadBalancer previous) {
+    if (name.equals("round-robin") && previous instanceof RoundRobin old) {
+      return new RoundRobin(List.copyOf(backends), old.position());
+    }
+    return byName(name, backends);
+  }
+
   public static Set<String> names() {
     return BY_NAME.keySet();
   }

@@ -29,7 +29,7 @@ public final class Pools {
         .map(b -> new Backend(b.address(), settings(config, b), ticker))
         .toList();
     Optional<StickyTable> sticky = config.sticky().map(s -> new StickyTable(s, ticker));
-    return assemble(config, backends, sticky);
+    return assemble(config, backends, sticky, LoadBalancers.byName(config.balance(), backends));
   }
 
   /** As {@link #update(Pool, PoolConfig, Ticker)} with the system clock. */
@@ -60,11 +60,12 @@ public final class Pools {
     Optional<StickyTable> sticky = next.sticky().map(s -> previous.sticky()
         .filter(old -> old.config().equals(s))
         .orElseGet(() -> new StickyTable(s, ticker)));
-    return assemble(next, backends, sticky);
+    LoadBalancer previousStrategy = previous.balancer() instanceof Sticky s ? s.strategy() : previous.balancer();
+    return assemble(next, backends, sticky, LoadBalancers.rebuild(next.balance(), backends, previousStrategy));
   }
 
-  private static Pool assemble(PoolConfig config, List<Backend> backends, Optional<StickyTable> sticky) {
-    LoadBalancer strategy = LoadBalancers.byName(config.balance(), backends);
+  private static Pool assemble(PoolConfig config, List<Backend> backends, Optional<StickyTable> sticky,
+      LoadBalancer strategy) {
     LoadBalancer balancer = sticky.<LoadBalancer>map(t -> new Sticky(strategy, t, backends)).orElse(strategy);
     return new Pool(config.name(), backends, balancer, config.retries(), sticky);
   }

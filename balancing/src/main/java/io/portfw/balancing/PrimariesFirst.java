@@ -26,6 +26,10 @@ abstract class PrimariesFirst<G> implements LoadBalancer {
     return b != null ? b : pickIn(backups, client, tried);
   }
 
+  G primaries() {
+    return primaries;
+  }
+
   /** An eligible backend of this group for the client, or null. */
   abstract Backend pickIn(G group, ClientContext client, Set<Backend> tried);
 }

@@ -19,7 +19,17 @@ import java.util.concurrent.atomic.AtomicLong;
 final class RoundRobin extends PrimariesFirst<RoundRobin.Schedule> {
 
   RoundRobin(List<Backend> backends) {
-    super(backends, Schedule::new);
+    this(backends, 0);
+  }
+
+  /** Starts at {@code position}: a pool rebuilt by a reload goes on where the old one was, not back at the first backend. */
+  RoundRobin(List<Backend> backends, long position) {
+    super(backends, members -> new Schedule(members, position));
+  }
+
+  /** How many slots the primaries' cycle has handed out. */
+  long position() {
+    return primaries().cursor.get();
   }
 
   @Override
@@ -32,11 +42,12 @@ final class RoundRobin extends PrimariesFirst<RoundRobin.Schedule> {
 
     private final Backend[] members;
     private final Backend[] slots;
-    private final AtomicLong cursor = new AtomicLong();
+    private final AtomicLong cursor;
 
-    Schedule(Backend[] members) {
+    Schedule(Backend[] members, long position) {
       this.members = members;
       this.slots = cycle(members);
+      this.cursor = new AtomicLong(position);
     }
 
     Backend next(Set<Backend> tried) {

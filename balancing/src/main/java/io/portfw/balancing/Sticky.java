@@ -30,6 +30,10 @@ final class Sticky implements LoadBalancer {
     this.primaries = Candidates.primaries(backends);
   }
 
+  LoadBalancer strategy() {
+    return strategy;
+  }
+
   @Override
   public Backend pick(ClientContext client, Set<Backend> tried) {
     InetAddress source = client.source().getAddress();

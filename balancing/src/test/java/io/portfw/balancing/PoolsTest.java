@@ -85,6 +85,18 @@ class PoolsTest {
   }
 
   @Test
+  void update_roundRobinGoesOnWhereItWas() {
+    List<BackendConfig> three = List.of(BackendConfig.of(A), BackendConfig.of(B), BackendConfig.of(C));
+    Pool before = Pools.fromConfig(PoolConfig.of("web", "round-robin", three));
+    assertThat(before.balancer().pick(TestBackends.CLIENT).address()).isEqualTo(A);
+
+    Pool after = Pools.update(before, new PoolConfig("web", "round-robin", three, 5, Optional.empty(), Duration.ZERO));
+
+    assertThat(after.balancer().pick(TestBackends.CLIENT).address()).as("not back at the first").isEqualTo(B);
+    assertThat(after.balancer().pick(TestBackends.CLIENT).address()).isEqualTo(C);
+  }
+
+  @Test
   void everyStrategyTheConfigAccepts_exists() {
     assertThat(LoadBalancers.names()).containsExactlyInAnyOrderElementsOf(PoolConfig.BALANCE_NAMES);
   }
