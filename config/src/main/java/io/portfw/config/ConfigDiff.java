@@ -15,9 +15,12 @@ import java.util.stream.Collectors;
  *     they must be bound anew
  * @param changed listeners (as in the next config) with the same address and other settings
  *     changed (pool, timeouts): they change in place
+ * @param renamed listeners that only changed their name (new name to old name): they keep
+ *     their socket and connections and change in place too
  */
 public record ConfigDiff(
     List<ListenerConfig> added, List<ListenerConfig> removed, List<ListenerConfig> rebound, List<ListenerConfig> changed,
+    Map<String, String> renamed,
     List<PoolConfig> poolsAdded, List<PoolConfig> poolsRemoved, List<PoolConfig> poolsChanged, boolean adminChanged) {
 
   public ConfigDiff {
@@ -25,6 +28,7 @@ public record ConfigDiff(
     removed = List.copyOf(removed);
     rebound = List.copyOf(rebound);
     changed = List.copyOf(changed);
+    renamed = Map.copyOf(renamed);
     poolsAdded = List.copyOf(poolsAdded);
     poolsRemoved = List.copyOf(poolsRemoved);
     poolsChanged = List.copyOf(poolsChanged);
@@ -48,7 +52,18 @@ public record ConfigDiff(
         changed.add(l);
       }
     }
-    List<ListenerConfig> removed = old.listeners().stream().filter(l -> !after.containsKey(l.name())).toList();
+    List<ListenerConfig> removed = new ArrayList<>(
+        old.listeners().stream().filter(l -> !after.containsKey(l.name())).toList());
+    // A listener that reappears under another name on the same protocol and address is a rename, not a new socket.
+    Map<String, String> renamed = new java.util.LinkedHashMap<>();
+    for (java.util.Iterator<ListenerConfig> it = added.iterator(); it.hasNext(); ) {
+      ListenerConfig l = it.next();
+      removed.stream().filter(r -> r.protocol() == l.protocol() && r.listen().equals(l.listen())).findFirst().ifPresent(r -> {
+        renamed.put(l.name(), r.name());
+        removed.remove(r);
+        it.remove();
+      });
+    }
 
     Map<String, PoolConfig> poolsBefore = byName(old.pools(), PoolConfig::name);
     Map<String, PoolConfig> poolsAfter = byName(next.pools(), PoolConfig::name);
@@ -56,12 +71,12 @@ public record ConfigDiff(
     List<PoolConfig> poolsChanged = next.pools().stream()
         .filter(p -> poolsBefore.containsKey(p.name()) && !poolsBefore.get(p.name()).equals(p)).toList();
     List<PoolConfig> poolsRemoved = old.pools().stream().filter(p -> !poolsAfter.containsKey(p.name())).toList();
-    return new ConfigDiff(added, removed, rebound, changed, poolsAdded, poolsRemoved, poolsChanged,
+    return new ConfigDiff(added, removed, rebound, changed, renamed, poolsAdded, poolsRemoved, poolsChanged,
         !old.admin().equals(next.admin()));
   }
 
   public boolean isEmpty() {
-    return added.isEmpty() && removed.isEmpty() && rebound.isEmpty() && changed.isEmpty()
+    return added.isEmpty() && removed.isEmpty() && rebound.isEmpty() && changed.isEmpty() && renamed.isEmpty()
         && poolsAdded.isEmpty() && poolsRemoved.isEmpty() && poolsChanged.isEmpty() && !adminChanged;
   }
 
@@ -72,6 +87,7 @@ public record ConfigDiff(
     count(parts, "-", removed.size(), "listener");
     count(parts, "rebound ", rebound.size(), "listener");
     count(parts, "~", changed.size(), "listener");
+    count(parts, "renamed ", renamed.size(), "listener");
     count(parts, "+", poolsAdded.size(), "pool");
     count(parts, "-", poolsRemoved.size(), "pool");
     count(parts, "~", poolsChanged.size(), "pool");

@@ -33,19 +33,25 @@ public final class ConfigWatcher implements AutoCloseable {
   private final Path file;
   private final Duration settle;
   private final Consumer<Path> onChange;
+  private final Path dir;
   private final WatchService watcher;
   private final Thread thread;
-  private byte[] lastDigest;
+  private volatile byte[] lastDigest;
+  /** Set by {@link #retryOnNextChange()}: the next directory event re-reads the file even if its content was seen. */
+  private volatile boolean retry;
+  private boolean registered;
 
   private ConfigWatcher(Path file, Duration settle, Consumer<Path> onChange) throws IOException {
     this.file = file;
     this.settle = settle;
     this.onChange = onChange;
     this.lastDigest = digest();
-    Path dir = file.toAbsolutePath().getParent();
+    this.dir = file.toAbsolutePath().getParent();
     this.watcher = FileSystems.getDefault().newWatchService();
-    dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-        StandardWatchEventKinds.ENTRY_DELETE);
+    register();
+    if (!registered) {
+      throw new IOException("cannot watch " + dir);
+    }
     this.thread = new Thread(this::run, "portfw-config-watcher");
     this.thread.setDaemon(true);
   }
@@ -60,24 +66,46 @@ public final class ConfigWatcher implements AutoCloseable {
     return w;
   }
 
+  /** The next change event reads the file again even if its content is one already seen (after a failed apply). */
+  public void retryOnNextChange() {
+    retry = true;
+  }
+
+  private void register() {
+    try {
+      dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+          StandardWatchEventKinds.ENTRY_DELETE);
+      registered = true;
+    } catch (IOException e) {
+      registered = false; // the directory is gone for now: the slow poll goes on, and registering is retried
+    }
+  }
+
   private void run() {
     long settleNanos = settle.toNanos();
     long lastEvent = 0;
     boolean pending = false;
     try {
       while (!Thread.currentThread().isInterrupted()) {
+        if (!registered) {
+          register();
+        }
         long wait = pending ? Math.max(1, (lastEvent + settleNanos - System.nanoTime()) / 1_000_000) : POLL.toMillis();
         WatchKey key = watcher.poll(wait, TimeUnit.MILLISECONDS);
         if (key != null) {
-          key.pollEvents(); // which entry changed does not matter: the content decides
-          key.reset();
-          pending = true;
-          lastEvent = System.nanoTime();
+          boolean relevant = key.pollEvents().stream().anyMatch(e -> concernsTheFile(e.context()));
+          registered = key.reset();
+          if (relevant) {
+            pending = true;
+            lastEvent = System.nanoTime();
+          }
           continue;
         }
-        if (!pending || System.nanoTime() - lastEvent >= settleNanos) {
+        if (pending && System.nanoTime() - lastEvent >= settleNanos) {
           pending = false;
-          checkContent();
+          checkContent(retry);
+        } else if (!pending) {
+          checkContent(false);
         }
       }
     } catch (InterruptedException | ClosedWatchServiceException stop) {
@@ -85,11 +113,18 @@ public final class ConfigWatcher implements AutoCloseable {
     }
   }
 
-  private void checkContent() {
+  /** The file itself, or the {@code ..data}-style entries a symlink swap renames; other files' churn is ignored. */
+  private boolean concernsTheFile(Object name) {
+    String entry = String.valueOf(name);
+    return entry.equals(String.valueOf(file.getFileName())) || entry.startsWith("..");
+  }
+
+  private void checkContent(boolean evenIfSeen) {
     byte[] now = digest();
-    if (now == null || Arrays.equals(now, lastDigest)) {
+    if (now == null || (!evenIfSeen && Arrays.equals(now, lastDigest))) {
       return; // missing for a moment (between a delete and a rename), or unchanged
     }
+    retry = false;
     lastDigest = now;
     try {
       onChange.accept(file);

@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
 /**
  * Replaces {@code ${NAME}} and {@code ${NAME:-default}} in every string value of a parsed
  * config with the environment's value, so secrets stay out of the file. {@code $${} writes a
- * literal {@code ${}. A variable that is not set and has no default is an error at its path.
+ * literal {@code ${}. As in the shell, {@code :-} takes the default when the variable is unset
+ * or empty. A variable that is not set and has no default, a nested reference or a stray
+ * {@code ${} is an error at its path.
  */
 final class EnvSubstitution {
 
@@ -56,13 +58,22 @@ final class EnvSubstitution {
     }
     Matcher m = REFERENCE.matcher(text);
     StringBuilder out = new StringBuilder();
+    int covered = 0;
     while (m.find()) {
+      if (text.substring(covered, m.start()).contains("${")) {
+        break; // a ${ no reference matched: reported below
+      }
+      covered = m.end();
       String replacement;
       if (m.group().equals("$${")) {
         replacement = "${";
       } else {
+        if (m.group(2) != null && m.group(2).contains("${")) {
+          problems.add(path, "\"" + text + "\": nested references are not supported");
+          return text;
+        }
         String value = env.apply(m.group(1));
-        if (value == null) {
+        if (value == null || (value.isEmpty() && m.group(2) != null)) {
           value = m.group(2);
         }
         if (value == null) {
@@ -73,6 +84,10 @@ final class EnvSubstitution {
         replacement = value;
       }
       m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+    }
+    if (text.substring(covered).contains("${")) {
+      problems.add(path, "\"" + text + "\" has a ${ that is not a reference: write ${NAME}, ${NAME:-default}, or $${ for a literal");
+      return text;
     }
     m.appendTail(out);
     return out.toString();

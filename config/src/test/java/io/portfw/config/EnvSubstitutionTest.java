@@ -34,6 +34,25 @@ class EnvSubstitutionTest {
   }
 
   @Test
+  void emptyVariable_takesTheDefault_asInTheShell() throws Exception {
+    Map<String, String> env = Map.of("ADMIN_TOKEN", "0123456789abcdef-secret", "WEB_HOST", "10.0.0.11", "WEB_PORT", "");
+    assertThat(ConfigLoader.parse(JSON, "env.json", env::get).listeners().get(0).listen().firstPort()).isEqualTo(8080);
+  }
+
+  @Test
+  void nestedOrStrayReferences_areErrors() {
+    String json = """
+        { "admin": { "token": "${A:-${B}}" }, "listeners": [],
+          "pools": [ { "name": "p", "backends": [ { "address": "${HOST-10.0.0.1}:80" } ] } ] }
+        """;
+    assertThatThrownBy(() -> ConfigLoader.parse(json, "env.json", name -> null))
+        .satisfies(e -> assertThat(((ConfigException) e).errors()).extracting(ConfigError::toString).containsExactly(
+            "admin.token: \"${A:-${B}}\": nested references are not supported",
+            "pools[0].backends[0].address: \"${HOST-10.0.0.1}:80\" has a ${ that is not a reference: "
+                + "write ${NAME}, ${NAME:-default}, or $${ for a literal"));
+  }
+
+  @Test
   void doubledDollar_isALiteral() throws Exception {
     String json = """
         { "admin": { "token": "$${NOT_A_VARIABLE}-0123456789" }, "listeners": [], "pools": [] }

@@ -71,6 +71,8 @@ final class ConfigReloader implements AutoCloseable {
       if (result.outcome() == ReloadResult.Outcome.APPLIED) {
         System.out.print(runtime.forwardingTable());
         System.out.flush();
+      } else if (result.outcome() == ReloadResult.Outcome.FAILED && watcher != null) {
+        watcher.retryOnNextChange(); // saving the same file again (the port freed since) tries again
       }
     });
   }

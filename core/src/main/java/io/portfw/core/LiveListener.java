@@ -1,6 +1,8 @@
 package io.portfw.core;
 
 import io.portfw.config.ListenerConfig;
+import io.portfw.config.TimeoutsConfig;
+import java.time.Duration;
 
 /**
  * One running listener's current settings and counters. A reload that keeps the listener's
@@ -11,6 +13,7 @@ final class LiveListener {
 
   private final ListenerCounters counters;
   private volatile ListenerConfig config;
+  private volatile Duration drainOnStop;
   private String deploymentId;
 
   LiveListener(ListenerConfig config, ListenerCounters counters) {
@@ -24,6 +27,21 @@ final class LiveListener {
 
   void config(ListenerConfig next) {
     this.config = next;
+  }
+
+  /** How long its connections may go on once it stops accepting: its drain timeout unless handed over. */
+  Duration drainOnStop() {
+    Duration d = drainOnStop;
+    return d != null ? d : config.timeouts().drain();
+  }
+
+  /**
+   * When its ports go on being served by a new deployment (a rebind that keeps some of them),
+   * its connections are not being removed: they may last as long as they stay active.
+   */
+  void handOver() {
+    TimeoutsConfig t = config.timeouts();
+    drainOnStop = t.idle().compareTo(t.drain()) > 0 ? t.idle() : t.drain();
   }
 
   ListenerCounters counters() {

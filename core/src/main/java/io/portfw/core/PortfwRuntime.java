@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,8 +97,10 @@ public final class PortfwRuntime {
   }
 
   /** Stops a listener: it unbinds at once and its connections drain in the background. */
-  private void retire(LiveListener live) {
-    vertx.undeploy(live.deploymentId()).onFailure(e -> LOG.warn("stopping listener {}: {}", live.config().name(), e.getMessage()));
+  private Future<Void> retire(LiveListener live) {
+    return vertx.undeploy(live.deploymentId())
+        .onFailure(e -> LOG.warn("stopping listener {}: {}", live.config().name(), e.getMessage()))
+        .recover(e -> Future.succeededFuture());
   }
 
   /**
@@ -113,9 +116,11 @@ public final class PortfwRuntime {
     }
   }
 
-  /** Records a reload that never reached {@link #reload}, e.g. an invalid file. */
+  /** Records a reload that never reached {@link #reload}, e.g. an invalid file, in turn with the others. */
   void recordFailedReload(ReloadResult result) {
-    lastReload = result;
+    synchronized (this) {
+      reloads = reloads.transform(previous -> Future.succeededFuture(record(result)));
+    }
   }
 
   private Future<ReloadResult> apply(PortfwConfig next) {
@@ -123,6 +128,11 @@ public final class PortfwRuntime {
     ConfigDiff diff = ConfigDiff.between(config, next);
     if (diff.isEmpty()) {
       return Future.succeededFuture(record(ReloadResult.Outcome.UNCHANGED, List.of(), hash, "no change"));
+    }
+    Optional<String> unbindable = BindCheck.firstFailure(diff, config);
+    if (unbindable.isPresent()) {
+      LOG.warn("reload failed, the running config stays: {}", unbindable.get());
+      return Future.succeededFuture(record(ReloadResult.Outcome.FAILED, List.of(unbindable.get()), hash, "not applied"));
     }
     for (PoolConfig added : diff.poolsAdded()) {
       pools.put(added.name(), Pools.fromConfig(added)); // a new name: no running listener reads it yet
@@ -137,8 +147,10 @@ public final class PortfwRuntime {
     List<Future<String>> bound = fresh.stream().map(this::deploy).toList();
     return Future.join(bound).transform(all -> {
       if (all.failed()) {
-        fresh.stream().filter(l -> l.deploymentId() != null).forEach(this::retire);
-        diff.poolsAdded().forEach(p -> pools.remove(p.name()));
+        // Rare after the bind check (another process took a port since): undo, pools last, once nothing reads them.
+        List<Future<Void>> undone = fresh.stream().filter(l -> l.deploymentId() != null).map(this::retire).toList();
+        Map<String, Pool> addedPools = snapshots(diff.poolsAdded());
+        Future.join(undone).onComplete(done -> addedPools.forEach(pools::remove));
         String why = bound.stream().filter(Future::failed).map(f -> f.cause().getMessage()).findFirst().orElse("unknown");
         LOG.warn("reload failed, the running config stays: {}", why);
         return Future.succeededFuture(record(ReloadResult.Outcome.FAILED, List.of(why), hash, "not applied"));
@@ -153,26 +165,51 @@ public final class PortfwRuntime {
     for (PoolConfig changed : diff.poolsChanged()) {
       pools.put(changed.name(), Pools.update(pools.get(changed.name()), changed));
     }
+    Map<String, ListenerConfig> byName = new java.util.HashMap<>();
+    next.listeners().forEach(l -> byName.put(l.name(), l));
+    diff.renamed().forEach((newName, oldName) -> {
+      LiveListener live = listeners.remove(oldName);
+      live.config(byName.get(newName));
+      listeners.put(newName, live);
+    });
     for (ListenerConfig changed : diff.changed()) {
       listeners.get(changed.name()).config(changed);
     }
+    List<Future<Void>> retiring = new ArrayList<>();
     for (LiveListener l : fresh) {
       LiveListener replaced = listeners.put(l.config().name(), l);
       if (replaced != null) {
-        retire(replaced); // rebound: the old address stops accepting once the new one is bound
+        if (replaced.config().listen().overlaps(l.config().listen())) {
+          replaced.handOver(); // its ports are still served: its connections are not being removed
+        }
+        retiring.add(retire(replaced)); // rebound: the old address stops accepting once the new one is bound
       }
     }
     for (ListenerConfig removed : diff.removed()) {
-      retire(listeners.remove(removed.name()));
+      retiring.add(retire(listeners.remove(removed.name())));
     }
-    for (PoolConfig removed : diff.poolsRemoved()) {
-      pools.remove(removed.name());
-    }
+    // Removed pools go once the listeners that read them have stopped accepting, and only if not re-added since.
+    Map<String, Pool> removedPools = snapshots(diff.poolsRemoved());
+    Future.join(retiring).onComplete(done -> removedPools.forEach(pools::remove));
     config = next;
   }
 
+  private Map<String, Pool> snapshots(List<PoolConfig> of) {
+    Map<String, Pool> out = new java.util.HashMap<>();
+    of.forEach(p -> {
+      Pool snapshot = pools.get(p.name());
+      if (snapshot != null) {
+        out.put(p.name(), snapshot);
+      }
+    });
+    return out;
+  }
+
   private ReloadResult record(ReloadResult.Outcome outcome, List<String> errors, String hash, String summary) {
-    ReloadResult result = new ReloadResult(Instant.now(), outcome, errors, hash, summary);
+    return record(new ReloadResult(Instant.now(), outcome, errors, hash, summary));
+  }
+
+  private ReloadResult record(ReloadResult result) {
     lastReload = result;
     return result;
   }

@@ -4,6 +4,7 @@ import io.portfw.config.ConfigException;
 import io.portfw.config.PortfwConfig;
 import java.io.IOException;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -41,9 +42,10 @@ final class RunCommand implements Callable<Integer> {
       spec.commandLine().getErr().println(e.getMessage());
       return ExitCodes.INVALID;
     }
-    // Until the reloader takes SIGHUP over, one must not end the process (its default action):
-    // the file is read at start anyway.
-    Signal.handle(new Signal("HUP"), signal -> LOG.info("SIGHUP during start-up: the file is being read already"));
+    // Until the reloader takes SIGHUP over, one must not end the process (its default action);
+    // it is remembered and served once the reloader is there.
+    AtomicBoolean hangupDuringStart = new AtomicBoolean();
+    Signal.handle(new Signal("HUP"), signal -> hangupDuringStart.set(true));
     ConfigReloader[] reloader = new ConfigReloader[1];
     try {
       return Foreground.run(loaded, spec.commandLine().getOut(), spec.commandLine().getErr(), runtime -> {
@@ -54,6 +56,10 @@ final class RunCommand implements Callable<Integer> {
           } catch (IOException e) {
             LOG.warn("cannot watch {} ({}); SIGHUP still reloads it", config.file, e.getMessage());
           }
+        }
+        if (hangupDuringStart.get()) {
+          LOG.info("SIGHUP during start-up: reloading {}", config.file);
+          reloader[0].reload();
         }
       });
     } finally {

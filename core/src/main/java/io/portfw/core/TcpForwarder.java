@@ -61,7 +61,7 @@ final class TcpForwarder extends VerticleBase {
   /** Stops accepting at once; live connections go on until they end or the drain timeout closes them. */
   @Override
   public Future<?> stop() {
-    long drainMillis = live.config().timeouts().drain().toMillis();
+    long drainMillis = live.drainOnStop().toMillis();
     List<Future<?>> stopped = new ArrayList<>();
     for (NetServer server : servers) {
       stopped.add(server.shutdown(drainMillis, TimeUnit.MILLISECONDS));

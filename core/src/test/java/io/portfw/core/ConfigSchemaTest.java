@@ -60,19 +60,23 @@ class ConfigSchemaTest {
         """);
   }
 
+  /** Each is wrong in one way only, so the loader refuses it for that reason too. */
   static Stream<String> badConfigs() {
+    String pool = "\"pools\": [ { \"name\": \"p\", \"backends\": [ { \"address\": \"10.0.0.1:80\" } ] } ]";
     return Stream.of(
         "{ \"listeners\": [], \"pools\": [], \"colour\": \"blue\" }",
-        "{ \"listeners\": [ { \"name\": \"web\", \"pool\": \"p\" } ], \"pools\": [] }",
-        "{ \"listeners\": [ { \"name\": \"web\", \"listen\": \"0.0.0.0\", \"pool\": \"p\" } ], \"pools\": [] }",
+        "{ \"listeners\": [ { \"name\": \"web\", \"pool\": \"p\" } ], " + pool + " }",
+        "{ \"listeners\": [ { \"name\": \"web\", \"listen\": \"0.0.0.0\", \"pool\": \"p\" } ], " + pool + " }",
         "{ \"listeners\": [ { \"name\": \"web\", \"listen\": \"0.0.0.0:80\", \"pool\": \"p\", "
-            + "\"timeouts\": { \"idle\": \"5 minutes\" } } ], \"pools\": [] }",
+            + "\"timeouts\": { \"idle\": \"5 minutes\" } } ], " + pool + " }",
+        "{ \"listeners\": [ { \"name\": \"web\", \"listen\": \"0.0.0.0:80\", \"pool\": \"p\", "
+            + "\"timeouts\": { \"idle\": \"5 minutes ${X:-}\" } } ], " + pool + " }",
         "{ \"listeners\": [], \"pools\": [ { \"name\": \"p\", \"balance\": \"fastest\", "
             + "\"backends\": [ { \"address\": \"10.0.0.1:80\" } ] } ] }",
         "{ \"listeners\": [], \"pools\": [ { \"name\": \"p\", \"backends\": [ { \"address\": \"10.0.0.1:80\", \"weight\": 300 } ] } ] }",
         "{ \"listeners\": [], \"pools\": [ { \"name\": \"p\", \"backends\": [] } ] }",
         "{ \"listeners\": [], \"pools\": [ { \"name\": \"p\", \"backends\": [ { \"address\": \"10.0.0.1:80\", \"backup\": \"yes\" } ] } ] }",
-        "{ \"listeners\": [ { \"name\": \"bad name!\", \"listen\": \"0.0.0.0:80\", \"pool\": \"p\" } ], \"pools\": [] }");
+        "{ \"listeners\": [ { \"name\": \"bad name!\", \"listen\": \"0.0.0.0:80\", \"pool\": \"p\" } ], " + pool + " }");
   }
 
   @ParameterizedTest
@@ -87,6 +91,7 @@ class ConfigSchemaTest {
   @MethodSource("badConfigs")
   void badConfig_isRefusedBySchemaAndLoader(String json) {
     assertThat(schema.validate(new JsonObject(json)).getValid()).as("schema accepts %s", json).isFalse();
-    assertThatThrownBy(() -> ConfigLoader.parse(json, "bad.json")).isInstanceOf(ConfigException.class);
+    assertThatThrownBy(() -> ConfigLoader.parse(json, "bad.json", name -> null)).isInstanceOf(ConfigException.class)
+        .satisfies(e -> assertThat(((ConfigException) e).errors()).as("one defect, one error").hasSize(1));
   }
 }

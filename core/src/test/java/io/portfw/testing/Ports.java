@@ -6,26 +6,36 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
-/** Finds loopback ports that are free now, for configs that must name a port before binding. */
+/**
+ * Finds loopback ports that are free now, for configs that must name a port before binding.
+ * They come from below Linux's ephemeral range (32768-60999), so the many short-lived client
+ * sockets of a load test cannot take one between the check and the bind.
+ */
 public final class Ports {
+
+  private static final int LOWEST = 20_000;
+  private static final int HIGHEST = 32_000;
 
   private Ports() {}
 
   public static int free() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = random.nextInt(LOWEST, HIGHEST);
+      try (ServerSocket s = new ServerSocket()) {
+        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+        return port;
+      } catch (IOException taken) {
+        // try another
+      }
     }
+    throw new UncheckedIOException(new IOException("no free port in " + LOWEST + "-" + HIGHEST));
   }
 
   /** The first of {@code count} consecutive ports free on both hosts. */
   public static int freeRange(int count, String... hosts) {
     for (int attempt = 0; attempt < 50; attempt++) {
       int first = free();
-      if (first + count > 65535) {
-        continue;
-      }
       if (allFree(first, count, hosts)) {
         return first;
       }

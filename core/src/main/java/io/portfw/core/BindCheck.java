@@ -1,0 +1,45 @@
+package io.portfw.core;
+
+import io.portfw.config.ConfigDiff;
+import io.portfw.config.ListenerConfig;
+import io.portfw.config.PortfwConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Tries, before a reload binds anything for real, whether every new address can be bound, so a
+ * port taken by another process fails the reload before any new listener accepts a client. An
+ * address the running config already binds is shared by the new deployment and not tried.
+ */
+final class BindCheck {
+
+  private BindCheck() {}
+
+  /** The first address of the reload that cannot be bound, as the one-line reason; empty when all can. */
+  static Optional<String> firstFailure(ConfigDiff diff, PortfwConfig running) {
+    for (ListenerConfig l : (Iterable<ListenerConfig>) Stream.concat(diff.added().stream(), diff.rebound().stream())::iterator) {
+      String host = l.listen().host();
+      for (int port = l.listen().firstPort(); port <= l.listen().lastPort(); port++) {
+        if (boundNow(running, l, port)) {
+          continue;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+          probe.setReuseAddress(true); // as Vert.x binds: a port in TIME_WAIT is free
+          probe.bind(new InetSocketAddress(InetAddress.getByName(host), port));
+        } catch (IOException e) {
+          return Optional.of(new ListenException(l, host, port, e).getMessage());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean boundNow(PortfwConfig running, ListenerConfig l, int port) {
+    return running.listeners().stream().anyMatch(r -> r.protocol() == l.protocol()
+        && r.listen().host().equals(l.listen().host()) && r.listen().firstPort() <= port && port <= r.listen().lastPort());
+  }
+}
