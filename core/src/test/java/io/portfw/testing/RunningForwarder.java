@@ -27,6 +27,11 @@ public final class RunningForwarder implements AutoCloseable {
     return runtime;
   }
 
+  /** The config the text describes, for comparing with what runs. */
+  public static io.portfw.config.PortfwConfig parse(String json) throws Exception {
+    return ConfigLoader.parse(json, "test config");
+  }
+
   /** Applies new config text to the running forwarder and waits for the outcome. */
   public ReloadResult reload(String json) throws Exception {
     return runtime.reload(ConfigLoader.parse(json, "reloaded config"))
