@@ -44,6 +44,25 @@ class ConfigDiffTest {
   }
 
   @Test
+  void between_sameAddressUnderANewName_isARename() throws Exception {
+    PortfwConfig old = parse("""
+        { "listeners": [ { "name": "web", "listen": "0.0.0.0:80", "pool": "web" } ],
+          "pools": [ { "name": "web", "backends": [ { "address": "10.0.0.1:80" } ] } ] }
+        """);
+    PortfwConfig next = parse("""
+        { "listeners": [ { "name": "www", "listen": "0.0.0.0:80", "pool": "web", "timeouts": { "idle": "5m" } } ],
+          "pools": [ { "name": "web", "backends": [ { "address": "10.0.0.1:80" } ] } ] }
+        """);
+
+    ConfigDiff diff = ConfigDiff.between(old, next);
+
+    assertThat(diff.renamed()).containsExactlyEntriesOf(java.util.Map.of("www", "web"));
+    assertThat(diff.added()).isEmpty();
+    assertThat(diff.removed()).isEmpty();
+    assertThat(diff.summary()).isEqualTo("renamed 1 listener");
+  }
+
+  @Test
   void between_sameConfig_isEmpty() throws Exception {
     String json = """
         { "listeners": [ { "name": "web", "listen": "0.0.0.0:80", "pool": "web" } ],

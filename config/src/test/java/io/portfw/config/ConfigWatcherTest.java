@@ -65,6 +65,37 @@ class ConfigWatcherTest {
   }
 
   @Test
+  void otherFilesChurning_doNotHoldTheChangeBack() throws Exception {
+    Path file = Files.writeString(dir.resolve("portfw.json"), "v1");
+    Path log = dir.resolve("access.log");
+    try (ConfigWatcher w = ConfigWatcher.watch(file, SETTLE, this::record)) {
+      Files.writeString(file, "v2");
+      long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+      String seen = null;
+      for (int i = 0; seen == null && System.nanoTime() < until; i++) {
+        Files.writeString(log, "line " + i + "\n"); // every 50 ms, forever shorter than the settle time
+        seen = calls.poll(50, TimeUnit.MILLISECONDS);
+      }
+      assertThat(seen).as("applied while another file kept changing").isEqualTo("v2");
+    }
+  }
+
+  @Test
+  void failedApply_sameContentSavedAgain_isTriedAgain() throws Exception {
+    Path file = Files.writeString(dir.resolve("portfw.json"), "v1");
+    try (ConfigWatcher w = ConfigWatcher.watch(file, SETTLE, this::record)) {
+      Files.writeString(file, "v2");
+      assertThat(calls.poll(10, TimeUnit.SECONDS)).isEqualTo("v2");
+      Files.writeString(file, "v2");
+      assertThat(calls.poll(1, TimeUnit.SECONDS)).as("same content, nothing failed: no call").isNull();
+
+      w.retryOnNextChange(); // the apply of v2 failed (say a port was taken)
+      Files.writeString(file, "v2");
+      assertThat(calls.poll(10, TimeUnit.SECONDS)).isEqualTo("v2");
+    }
+  }
+
+  @Test
   void touchWithoutChange_givesNoCall() throws Exception {
     Path file = Files.writeString(dir.resolve("portfw.json"), "same");
     try (ConfigWatcher w = ConfigWatcher.watch(file, SETTLE, this::record)) {
