@@ -6,7 +6,7 @@ import io.portfw.config.PortfwConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.net.Socket;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -27,8 +27,10 @@ final class BindCheck {
         if (boundNow(running, l, port)) {
           continue;
         }
-        try (ServerSocket probe = new ServerSocket()) {
-          probe.setReuseAddress(true); // as Vert.x binds: a port in TIME_WAIT is free
+        // A bound socket that never listens: a server socket would accept (and then reset) clients for an instant.
+        // With SO_REUSEADDR, as Vert.x binds, a port in TIME_WAIT is free and one with a listener is not.
+        try (Socket probe = new Socket()) {
+          probe.setReuseAddress(true);
           probe.bind(new InetSocketAddress(InetAddress.getByName(host), port));
         } catch (IOException e) {
           return Optional.of(new ListenException(l, host, port, e).getMessage());
