@@ -82,7 +82,7 @@ final class BackendConnector {
   void refuse(Relay relay, ClientContext client, Refusal reason, String pool) {
     counters.refused(reason);
     LOG.debug("{}: refused {} ({}, pool {})", client.listener(), client.source(), reason, pool);
-    relay.close();
+    relay.refuse();
   }
 
   private static void join(Relay relay, Backend backend, NetSocket socket) {

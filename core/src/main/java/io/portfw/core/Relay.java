@@ -101,7 +101,15 @@ final class Relay {
     }
   }
 
-  /** Closes both sides at once, e.g. when no backend can be reached. */
+  /**
+   * Turns the client away with a reset when no backend can take it: what it would have seen
+   * from a refusing server, never a clean end that looks like an empty answer.
+   */
+  void refuse() {
+    abort(client);
+  }
+
+  /** Closes both sides at once. */
   void close() {
     if (closed) {
       return;

@@ -160,17 +160,17 @@ class BalancingIT {
   /** The name of the backend that answered, or "" when the forwarder closed the connection. */
   private String answerOf(RunningForwarder forwarder, String source, boolean hold) throws IOException {
     Socket socket = new Socket();
-    socket.bind(new InetSocketAddress(source, 0));
-    socket.connect(new InetSocketAddress("127.0.0.1", forwarder.port()), 5_000);
-    socket.setSoTimeout(10_000);
     StringBuilder name = new StringBuilder();
     try {
+      socket.bind(new InetSocketAddress(source, 0));
+      socket.connect(new InetSocketAddress("127.0.0.1", forwarder.port()), 5_000);
+      socket.setSoTimeout(10_000);
       InputStream in = socket.getInputStream();
       for (int c; (c = in.read()) >= 0 && c != '\n'; ) {
         name.append((char) c);
       }
     } catch (SocketException reset) {
-      // refused by a reset: no name
+      // refused by a reset, possibly before connect() even returned: no name
     }
     if (hold && !name.isEmpty()) {
       held.add(socket);
