@@ -123,7 +123,11 @@ public final class Backend {
 
   /** Usable and not full: a strategy may pick it now. */
   public boolean canTake() {
-    return isUsable() && !isFull();
+    return canTake(settings);
+  }
+
+  private boolean canTake(Settings s) {
+    return s.weight() > 0 && state.acceptsNewConnections() && !(s.maxConnections() > 0 && active >= s.maxConnections());
   }
 
   /**
@@ -132,11 +136,7 @@ public final class Backend {
    */
   public int weightIfItCanTake() {
     Settings s = settings;
-    if (s.weight() == 0 || !state.acceptsNewConnections()
-        || (s.maxConnections() > 0 && active >= s.maxConnections())) {
-      return 0;
-    }
-    return effectiveWeight(s);
+    return canTake(s) ? effectiveWeight(s) : 0;
   }
 
   /**

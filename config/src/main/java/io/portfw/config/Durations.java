@@ -27,14 +27,4 @@ public final class Durations {
       default -> Duration.ofDays(n);
     });
   }
-
-  /** The shortest config word for a duration, as tables and logs print it. */
-  public static String format(Duration d) {
-    long ms = d.toMillis();
-    if (ms % 86_400_000 == 0 && ms > 0) return ms / 86_400_000 + "d";
-    if (ms % 3_600_000 == 0 && ms > 0) return ms / 3_600_000 + "h";
-    if (ms % 60_000 == 0 && ms > 0) return ms / 60_000 + "m";
-    if (ms % 1_000 == 0 && ms > 0) return ms / 1_000 + "s";
-    return ms + "ms";
-  }
 }

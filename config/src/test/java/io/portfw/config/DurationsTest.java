@@ -23,11 +23,4 @@ class DurationsTest {
     assertThat(Durations.parse("-5s")).isEmpty();
     assertThat(Durations.parse("1.5s")).isEmpty();
   }
-
-  @Test
-  void format_picksTheLargestWholeUnit() {
-    assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
-    assertThat(Durations.format(Duration.ofSeconds(30))).isEqualTo("30s");
-    assertThat(Durations.format(Duration.ofHours(1))).isEqualTo("1h");
-  }
 }

@@ -238,10 +238,6 @@ public final class PortfwRuntime {
     return listeners.get(listener).counters().refusedCount(reason);
   }
 
-  public boolean usesNativeTransport() {
-    return vertx.isNativeTransportEnabled();
-  }
-
   /** The table of listeners and backends, as {@code ipmasqadm portfw -ln} printed it. */
   public String forwardingTable() {
     return ForwardingTable.render(config, this::pool);

@@ -65,10 +65,6 @@ final class Relay {
     client.pipeline().addBefore(VERTX_HANDLER_NAME, HANDLER_NAME, clientSide);
   }
 
-  Channel client() {
-    return client;
-  }
-
   boolean isOpen() {
     return !closed;
   }
