@@ -42,9 +42,12 @@ public final class Backend {
   /** The active count lives in this object, not an AtomicInteger beside it: scans read one object less per backend. */
   private static final VarHandle ACTIVE;
 
+  private static final VarHandle FAILURE_STREAK;
+
   static {
     try {
       ACTIVE = MethodHandles.lookup().findVarHandle(Backend.class, "active", int.class);
+      FAILURE_STREAK = MethodHandles.lookup().findVarHandle(Backend.class, "failureStreak", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -55,7 +58,13 @@ public final class Backend {
   private volatile int active;
   private final LongAdder total = new LongAdder();
   private volatile Settings settings;
+  /** Derived from the three inputs below whenever one changes; the one field the data path reads. */
   private volatile BackendState state = BackendState.UP;
+  private volatile AdminState admin = AdminState.ENABLED;
+  private volatile boolean checksPassing = true;
+  private volatile boolean ejected;
+  /** Failed connects and resets in a row from live traffic, for passive health checking. */
+  private volatile int failureStreak;
   private volatile long rampStartNanos = NOT_RAMPING;
 
   public Backend(BackendAddress address, Settings settings, Ticker ticker) {
@@ -93,14 +102,65 @@ public final class Backend {
     return state;
   }
 
-  /** Sets the state; coming back up starts the slow-start ramp when the pool has one. */
-  public void state(BackendState next) {
-    requireNonNull(next, "next");
+  public AdminState adminState() {
+    return admin;
+  }
+
+  public boolean checksPassing() {
+    return checksPassing;
+  }
+
+  public boolean isEjected() {
+    return ejected;
+  }
+
+  /** The operator drains, disables or enables it. */
+  public synchronized StateChange admin(AdminState next) {
+    admin = requireNonNull(next, "next");
+    return settle();
+  }
+
+  /** The verdict of its active health checks. */
+  public synchronized StateChange checks(boolean passing) {
+    checksPassing = passing;
+    return settle();
+  }
+
+  /** Ejected (or let back) by passive health checking. */
+  public synchronized StateChange ejected(boolean out) {
+    ejected = out;
+    return settle();
+  }
+
+  /** Derives the state from its inputs; coming back up starts the slow-start ramp when the pool has one. */
+  private StateChange settle() {
     BackendState previous = state;
+    BackendState next = switch (admin) {
+      case DRAINING -> BackendState.DRAINING;
+      case DISABLED -> BackendState.DISABLED;
+      case ENABLED -> checksPassing && !ejected ? BackendState.UP : BackendState.DOWN;
+    };
     state = next;
     if (next == BackendState.UP && previous != BackendState.UP) {
       startSlowStart();
     }
+    return new StateChange(previous, next);
+  }
+
+  /** Counts a failed connect or a reset from live traffic; returns how many in a row. */
+  public int countFailure() {
+    return (int) FAILURE_STREAK.getAndAdd(this, 1) + 1;
+  }
+
+  /** A connection ended well: the failure streak is over. Writes only when there was one, so the common case stays a read. */
+  public void countSuccess() {
+    if (failureStreak != 0) {
+      failureStreak = 0;
+    }
+  }
+
+  public int failureStreak() {
+    return failureStreak;
   }
 
   /** Starts the ramp to full weight, when the pool has a slow start: on coming back, or on joining a running pool. */

@@ -1,10 +1,13 @@
 package io.portfw.balancing;
 
-/** What a backend may be given. Health checks and the operator change it; strategies only read it. */
+/**
+ * What a backend may be given, derived from the operator's {@link AdminState}, the verdict of
+ * its health checks and passive ejection. Strategies only read it.
+ */
 public enum BackendState {
   /** Takes new connections. */
   UP,
-  /** Failing its checks: no new connections. */
+  /** Failing its checks or ejected for failing traffic: no new connections. */
   DOWN,
   /** Taken out by the operator: live connections continue, no new ones. */
   DRAINING,

@@ -7,20 +7,27 @@ import java.util.Optional;
 
 /**
  * An immutable snapshot of a pool: its backends, the strategy built over them, how many other
- * backends a connection may try after a failed connect, and its sticky table when it has one.
- * A reload builds a new snapshot ({@link Pools#update}) and swaps it in whole.
+ * backends a connection may try after a failed connect, its sticky table when it has one, and
+ * who is told how connections went (passive health). A reload builds a new snapshot
+ * ({@link Pools#update}) and swaps it in whole.
  */
 public record Pool(String name, List<Backend> backends, LoadBalancer balancer, int retries,
-    Optional<StickyTable> sticky) {
+    Optional<StickyTable> sticky, ConnectionOutcomes outcomes) {
 
   public Pool {
     requireNonNull(name, "name");
     requireNonNull(balancer, "balancer");
     requireNonNull(sticky, "sticky");
+    requireNonNull(outcomes, "outcomes");
     backends = List.copyOf(backends);
     if (retries < 0) {
       throw new IllegalArgumentException("retries " + retries + " < 0");
     }
+  }
+
+  /** The same snapshot, reporting connection outcomes to {@code next}. */
+  public Pool withOutcomes(ConnectionOutcomes next) {
+    return new Pool(name, backends, balancer, retries, sticky, next);
   }
 
   /** Why a pick found nothing: every usable backend is at its limit, or none is usable at all. */

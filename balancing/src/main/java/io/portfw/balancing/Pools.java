@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.portfw.config.BackendAddress;
 import io.portfw.config.BackendConfig;
+import io.portfw.config.HealthConfig;
 import io.portfw.config.PoolConfig;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,7 @@ public final class Pools {
     requireNonNull(config, "config");
     requireNonNull(ticker, "ticker");
     List<Backend> backends = config.backends().stream()
-        .map(b -> new Backend(b.address(), settings(config, b), ticker))
+        .map(b -> joining(config, b, ticker))
         .toList();
     Optional<StickyTable> sticky = config.sticky().map(s -> new StickyTable(s, ticker));
     return assemble(config, backends, sticky, LoadBalancers.byName(config.balance(), backends));
@@ -50,7 +51,7 @@ public final class Pools {
     List<Backend> backends = next.backends().stream().map(b -> {
       Backend kept = live.get(b.address());
       if (kept == null) {
-        Backend joining = new Backend(b.address(), settings(next, b), ticker);
+        Backend joining = joining(next, b, ticker);
         joining.startSlowStart(); // a server added to a running pool is as cold as one coming back
         return joining;
       }
@@ -67,7 +68,16 @@ public final class Pools {
   private static Pool assemble(PoolConfig config, List<Backend> backends, Optional<StickyTable> sticky,
       LoadBalancer strategy) {
     LoadBalancer balancer = sticky.<LoadBalancer>map(t -> new Sticky(strategy, t, backends)).orElse(strategy);
-    return new Pool(config.name(), backends, balancer, config.retries(), sticky);
+    return new Pool(config.name(), backends, balancer, config.retries(), sticky, ConnectionOutcomes.IGNORED);
+  }
+
+  /** A backend new to the pool; it waits for its first passing check when the pool says so. */
+  private static Backend joining(PoolConfig pool, BackendConfig config, Ticker ticker) {
+    Backend backend = new Backend(config.address(), settings(pool, config), ticker);
+    if (pool.health().map(HealthConfig::startDown).orElse(false)) {
+      backend.checks(false);
+    }
+    return backend;
   }
 
   private static Backend.Settings settings(PoolConfig pool, BackendConfig backend) {

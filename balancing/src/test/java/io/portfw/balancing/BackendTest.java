@@ -26,8 +26,8 @@ class BackendTest {
     int full = 4 * Backend.WEIGHT_SCALE;
     assertThat(b.effectiveWeight()).as("at first start: full weight at once").isEqualTo(full);
 
-    b.state(BackendState.DOWN);
-    b.state(BackendState.UP);
+    b.checks(false);
+    b.checks(true);
     assertThat(b.effectiveWeight()).isEqualTo(1);
     ticker.advance(Duration.ofSeconds(10));
     assertThat(b.effectiveWeight()).isEqualTo(full / 4);
@@ -40,8 +40,8 @@ class BackendTest {
   @Test
   void slowStart_weightOneStillRamps() {
     Backend b = backend(1, 0, Duration.ofSeconds(16));
-    b.state(BackendState.DISABLED);
-    b.state(BackendState.UP);
+    b.admin(AdminState.DISABLED);
+    b.admin(AdminState.ENABLED);
     ticker.advance(Duration.ofSeconds(8));
     assertThat(b.effectiveWeight()).isEqualTo(8);
   }
@@ -49,8 +49,8 @@ class BackendTest {
   @Test
   void noSlowStart_comingBackIsFullWeightAtOnce() {
     Backend b = backend(3, 0, Duration.ZERO);
-    b.state(BackendState.DOWN);
-    b.state(BackendState.UP);
+    b.checks(false);
+    b.checks(true);
     assertThat(b.effectiveWeight()).isEqualTo(3 * Backend.WEIGHT_SCALE);
   }
 
@@ -58,8 +58,8 @@ class BackendTest {
   void slowStart_strategiesGiveARampingBackendLess() {
     List<Backend> b = List.of(backend(1, 0, Duration.ofSeconds(100)),
         new Backend(TestBackends.address(2), new Backend.Settings(1, false, 0, Duration.ofSeconds(100)), ticker));
-    b.get(0).state(BackendState.DOWN);
-    b.get(0).state(BackendState.UP);
+    b.get(0).checks(false);
+    b.get(0).checks(true);
     ticker.advance(Duration.ofSeconds(25)); // a quarter of the ramp
     java.util.SplittableRandom seeded = new java.util.SplittableRandom(3);
     LoadBalancer random = LoadBalancers.byName("random", b, () -> seeded);
@@ -107,11 +107,39 @@ class BackendTest {
   void apply_changesSettingsButKeepsCountersAndState() {
     Backend b = backend(1, 0, Duration.ZERO);
     b.tryAcquire();
-    b.state(BackendState.DRAINING);
+    b.admin(AdminState.DRAINING);
     b.apply(new Backend.Settings(7, true, 10, Duration.ZERO));
     assertThat(b.weight()).isEqualTo(7);
     assertThat(b.isBackup()).isTrue();
     assertThat(b.activeConnections()).isEqualTo(1);
     assertThat(b.state()).isEqualTo(BackendState.DRAINING);
+  }
+
+  @Test
+  void state_operatorWinsOverHealth_andDownNeedsEitherFailingChecksOrEjection() {
+    Backend b = backend(1, 0, Duration.ZERO);
+    assertThat(b.checks(false)).isEqualTo(new StateChange(BackendState.UP, BackendState.DOWN));
+    assertThat(b.ejected(true).changed()).as("already down").isFalse();
+    assertThat(b.checks(true).changed()).as("still ejected").isFalse();
+    assertThat(b.state()).isEqualTo(BackendState.DOWN);
+
+    assertThat(b.admin(AdminState.DRAINING)).isEqualTo(new StateChange(BackendState.DOWN, BackendState.DRAINING));
+    assertThat(b.ejected(false).changed()).as("a recovery does not undo the operator").isFalse();
+    assertThat(b.state()).isEqualTo(BackendState.DRAINING);
+    assertThat(b.canTake()).isFalse();
+
+    assertThat(b.admin(AdminState.ENABLED)).isEqualTo(new StateChange(BackendState.DRAINING, BackendState.UP));
+    b.checks(false);
+    assertThat(b.admin(AdminState.ENABLED).to()).as("enabling does not hide failing checks").isEqualTo(BackendState.DOWN);
+  }
+
+  @Test
+  void failureStreak_countsInARowAndASuccessEndsIt() {
+    Backend b = backend(1, 0, Duration.ZERO);
+    assertThat(b.countFailure()).isEqualTo(1);
+    assertThat(b.countFailure()).isEqualTo(2);
+    b.countSuccess();
+    assertThat(b.failureStreak()).isZero();
+    assertThat(b.countFailure()).isEqualTo(1);
   }
 }

@@ -74,7 +74,7 @@ class LoadBalancerContractTest {
     for (int i = 0; i < 100; i++) {
       assertThat(lb.pick(client(i)).isBackup()).isFalse();
     }
-    b.get(0).state(BackendState.DOWN);
+    b.get(0).checks(false);
     b.get(1).tryAcquire(); // now full
     for (int i = 0; i < 100; i++) {
       assertThat(lb.pick(client(i))).isSameAs(b.get(2));
@@ -85,14 +85,14 @@ class LoadBalancerContractTest {
   @MethodSource("strategies")
   void everyStateButUp_isNeverPicked(String name) {
     List<Backend> b = weighted(1, 1, 1, 1);
-    b.get(1).state(BackendState.DOWN);
-    b.get(2).state(BackendState.DRAINING);
-    b.get(3).state(BackendState.DISABLED);
+    b.get(1).checks(false);
+    b.get(2).admin(AdminState.DRAINING);
+    b.get(3).admin(AdminState.DISABLED);
     LoadBalancer lb = build(name, b);
     for (int i = 0; i < 300; i++) {
       assertThat(lb.pick(client(i))).isSameAs(b.get(0));
     }
-    b.get(0).state(BackendState.DOWN);
+    b.get(0).checks(false);
     assertThat(lb.pick(CLIENT)).isNull();
   }
 
@@ -135,7 +135,7 @@ class LoadBalancerContractTest {
     for (int i = 0; i < 1000; i++) {
       b.add(backend(i, 1 + i % 7));
       if (i % 2 == 1) {
-        b.get(i).state(BackendState.DOWN);
+        b.get(i).checks(false);
       }
     }
     LoadBalancer lb = build(name, b);

@@ -21,7 +21,7 @@ class PoolsTest {
   void fromConfig_buildsBackendsInOrderWithTheirSettings() {
     PoolConfig config = new PoolConfig("web", "round-robin", List.of(
         new BackendConfig(A, 10, false, 100), new BackendConfig(C, 1, true, 0)), 3, Optional.empty(),
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30), Optional.empty(), Optional.empty());
 
     Pool pool = Pools.fromConfig(config);
 
@@ -39,7 +39,7 @@ class PoolsTest {
     Pool before = Pools.fromConfig(PoolConfig.of("web", "round-robin", List.of(BackendConfig.of(A), BackendConfig.of(B))));
     Backend a = before.backends().get(0);
     a.tryAcquire();
-    a.state(BackendState.DRAINING);
+    a.admin(AdminState.DRAINING);
 
     Pool after = Pools.update(before, PoolConfig.of("web", "least-connections",
         List.of(new BackendConfig(A, 5, false, 0), BackendConfig.of(C))), com.github.benmanes.caffeine.cache.Ticker.systemTicker());
@@ -58,7 +58,8 @@ class PoolsTest {
   void update_sourceHashPoolThatKeepsItsBackends_keepsEveryClientOnItsBackend() {
     List<BackendConfig> three = List.of(BackendConfig.of(A), BackendConfig.of(B), BackendConfig.of(C));
     Pool before = Pools.fromConfig(PoolConfig.of("cache", "source-hash", three));
-    Pool after = Pools.update(before, new PoolConfig("cache", "source-hash", three, 5, Optional.empty(), Duration.ZERO),
+    Pool after = Pools.update(before, new PoolConfig("cache", "source-hash", three, 5, Optional.empty(), Duration.ZERO,
+        Optional.empty(), Optional.empty()),
         com.github.benmanes.caffeine.cache.Ticker.systemTicker());
 
     assertThat(after.balancer()).isNotSameAs(before.balancer());
@@ -71,12 +72,13 @@ class PoolsTest {
   void update_backendJoiningARunningPool_rampsUpWithSlowStart() {
     FakeTicker ticker = new FakeTicker();
     PoolConfig one = new PoolConfig("web", "least-connections", List.of(BackendConfig.of(A)), 2, Optional.empty(),
-        Duration.ofSeconds(60));
+        Duration.ofSeconds(60), Optional.empty(), Optional.empty());
     Pool before = Pools.fromConfig(one, ticker);
     assertThat(before.backends().get(0).effectiveWeight()).as("at start: full weight").isEqualTo(Backend.WEIGHT_SCALE);
 
     Pool after = Pools.update(before, new PoolConfig("web", "least-connections",
-        List.of(BackendConfig.of(A), BackendConfig.of(B)), 2, Optional.empty(), Duration.ofSeconds(60)), ticker);
+        List.of(BackendConfig.of(A), BackendConfig.of(B)), 2, Optional.empty(), Duration.ofSeconds(60),
+        Optional.empty(), Optional.empty()), ticker);
 
     assertThat(after.backends().get(0).effectiveWeight()).isEqualTo(Backend.WEIGHT_SCALE);
     assertThat(after.backends().get(1).effectiveWeight()).as("joined: cold").isEqualTo(1);
@@ -90,7 +92,8 @@ class PoolsTest {
     Pool before = Pools.fromConfig(PoolConfig.of("web", "round-robin", three));
     assertThat(before.balancer().pick(TestBackends.CLIENT).address()).isEqualTo(A);
 
-    Pool after = Pools.update(before, new PoolConfig("web", "round-robin", three, 5, Optional.empty(), Duration.ZERO));
+    Pool after = Pools.update(before, new PoolConfig("web", "round-robin", three, 5, Optional.empty(), Duration.ZERO,
+        Optional.empty(), Optional.empty()));
 
     assertThat(after.balancer().pick(TestBackends.CLIENT).address()).as("not back at the first").isEqualTo(B);
     assertThat(after.balancer().pick(TestBackends.CLIENT).address()).isEqualTo(C);
@@ -112,11 +115,11 @@ class PoolsTest {
     Pool pool = Pools.fromConfig(PoolConfig.of("web", "round-robin",
         List.of(new BackendConfig(A, 1, false, 1), new BackendConfig(B, 1, false, 0))));
     assertThat(pool.allUsableFull()).isFalse();
-    pool.backends().get(1).state(BackendState.DOWN);
+    pool.backends().get(1).checks(false);
     assertThat(pool.allUsableFull()).isFalse();
     pool.backends().get(0).tryAcquire();
     assertThat(pool.allUsableFull()).isTrue();
-    pool.backends().get(0).state(BackendState.DOWN);
+    pool.backends().get(0).checks(false);
     assertThat(pool.allUsableFull()).isFalse();
   }
 }

@@ -55,12 +55,12 @@ class RoundRobinTest {
   @Test
   void pick_unusableBackends_areSkipped() {
     List<Backend> b = weighted(1, 1, 1, 0);
-    b.get(1).state(BackendState.DOWN);
+    b.get(1).checks(false);
     LoadBalancer rr = new RoundRobin(b);
 
     assertThat(picks(rr, 4)).containsOnly(b.get(0), b.get(2));
-    b.get(0).state(BackendState.DRAINING);
-    b.get(2).state(BackendState.DISABLED);
+    b.get(0).admin(AdminState.DRAINING);
+    b.get(2).admin(AdminState.DISABLED);
     assertThat(rr.pick(CLIENT)).isNull();
   }
 
@@ -71,9 +71,9 @@ class RoundRobinTest {
     LoadBalancer rr = new RoundRobin(List.of(primary, backup));
 
     assertThat(picks(rr, 3)).containsOnly(primary);
-    primary.state(BackendState.DOWN);
+    primary.checks(false);
     assertThat(picks(rr, 3)).containsOnly(backup);
-    primary.state(BackendState.UP);
+    primary.checks(true);
     assertThat(rr.pick(CLIENT)).isSameAs(primary);
   }
 

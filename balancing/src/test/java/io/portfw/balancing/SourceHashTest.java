@@ -91,7 +91,7 @@ class SourceHashTest {
       home[c] = hash.pick(client(c));
     }
 
-    b.get(2).state(BackendState.DOWN);
+    b.get(2).checks(false);
     for (int c = 0; c < CLIENTS; c++) {
       Backend now = hash.pick(client(c));
       if (home[c] == b.get(2)) {
@@ -101,7 +101,7 @@ class SourceHashTest {
       }
     }
 
-    b.get(2).state(BackendState.UP);
+    b.get(2).checks(true);
     for (int c = 0; c < CLIENTS; c++) {
       assertThat(hash.pick(client(c))).isSameAs(home[c]);
     }

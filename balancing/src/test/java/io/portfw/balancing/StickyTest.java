@@ -17,7 +17,8 @@ class StickyTest {
 
   private Pool pool(int maxEntries, BackendConfig... backends) {
     PoolConfig config = new PoolConfig("web", "round-robin", List.of(backends), 2,
-        Optional.of(new StickyConfig(Duration.ofMinutes(30), maxEntries)), Duration.ZERO);
+        Optional.of(new StickyConfig(Duration.ofMinutes(30), maxEntries)), Duration.ZERO,
+        Optional.empty(), Optional.empty());
     return Pools.fromConfig(config, ticker);
   }
 
@@ -42,9 +43,15 @@ class StickyTest {
     Backend other = pool.backends().get(0) == first ? pool.backends().get(1) : pool.backends().get(0);
 
     for (BackendState state : List.of(BackendState.DOWN, BackendState.DRAINING, BackendState.DISABLED)) {
-      first.state(state);
+      if (state == BackendState.DOWN) {
+        first.checks(false);
+      } else {
+        first.admin(AdminState.valueOf(state.name()));
+      }
+      assertThat(first.state()).isEqualTo(state);
       assertThat(pool.balancer().pick(client(1))).as("while %s", state).isSameAs(other);
-      first.state(BackendState.UP);
+      first.checks(true);
+      first.admin(AdminState.ENABLED);
       // replaced: the client now stays with the other one
       assertThat(pool.balancer().pick(client(1))).isSameAs(other);
       pool.sticky().orElseThrow().remember(client(1).source().getAddress(), first.address());
@@ -72,10 +79,10 @@ class StickyTest {
   void clientOnABackup_returnsToAPrimaryOnceOneIsUp() {
     BackendConfig backup = new BackendConfig(TestBackends.address(9), 1, true, 0);
     Pool pool = pool(100, primary(0), backup);
-    pool.backends().get(0).state(BackendState.DOWN);
+    pool.backends().get(0).checks(false);
     assertThat(pool.balancer().pick(client(1)).isBackup()).isTrue();
 
-    pool.backends().get(0).state(BackendState.UP);
+    pool.backends().get(0).checks(true);
 
     assertThat(pool.balancer().pick(client(1))).isSameAs(pool.backends().get(0));
   }
@@ -99,7 +106,8 @@ class StickyTest {
     Pool before = pool(100, primary(0), primary(1), primary(2));
     Backend home = before.balancer().pick(client(1));
     PoolConfig same = new PoolConfig("web", "least-connections", List.of(primary(0), primary(1), primary(2)), 2,
-        Optional.of(new StickyConfig(Duration.ofMinutes(30), 100)), Duration.ZERO);
+        Optional.of(new StickyConfig(Duration.ofMinutes(30), 100)), Duration.ZERO,
+        Optional.empty(), Optional.empty());
 
     Pool after = Pools.update(before, same, ticker);
 

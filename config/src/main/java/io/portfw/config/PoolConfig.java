@@ -13,9 +13,11 @@ import java.util.Optional;
  * @param retries how many other backends are tried after a failed connect (0 = none)
  * @param sticky client affinity, when set
  * @param slowStart how long a backend that comes back takes to ramp up to its full weight (zero = at once)
+ * @param health active health checks, when set
+ * @param outlier passive health (ejection on failing live traffic), when set
  */
 public record PoolConfig(String name, String balance, List<BackendConfig> backends, int retries,
-    Optional<StickyConfig> sticky, Duration slowStart) {
+    Optional<StickyConfig> sticky, Duration slowStart, Optional<HealthConfig> health, Optional<OutlierConfig> outlier) {
 
   /** The balancing strategies the config accepts; the balancing module provides each one. */
   public static final List<String> BALANCE_NAMES =
@@ -31,10 +33,13 @@ public record PoolConfig(String name, String balance, List<BackendConfig> backen
     backends = List.copyOf(backends);
     requireNonNull(sticky, "sticky");
     requireNonNull(slowStart, "slowStart");
+    requireNonNull(health, "health");
+    requireNonNull(outlier, "outlier");
   }
 
   /** A pool with the defaults for everything but its name, strategy and backends. */
   public static PoolConfig of(String name, String balance, List<BackendConfig> backends) {
-    return new PoolConfig(name, balance, backends, DEFAULT_RETRIES, Optional.empty(), Duration.ZERO);
+    return new PoolConfig(name, balance, backends, DEFAULT_RETRIES, Optional.empty(), Duration.ZERO, Optional.empty(),
+        Optional.empty());
   }
 }

@@ -269,6 +269,88 @@ class ConfigLoaderTest {
     assertThat(ConfigLoader.load(file).listeners()).hasSize(3);
   }
 
+  @Test
+  void parse_healthChecks_bindEachTypeWithItsDefaults() throws Exception {
+    PortfwConfig config = ConfigLoader.parse("""
+        { "listeners": [],
+          "pools": [
+            { "name": "tcp", "health": { "type": "tcp" }, "backends": [ { "address": "10.0.0.1:80" } ] },
+            { "name": "http", "health": { "type": "http", "path": "/health", "host": "www.example.com",
+                "expectStatus": "200,204,300-304", "expectBody": "ok", "interval": "500ms", "timeout": "300ms",
+                "rise": 1, "fall": 5, "port": 8081, "initial": "down" },
+              "backends": [ { "address": "10.0.0.2:80" } ] },
+            { "name": "smtp", "health": { "type": "send-expect", "send": "QUIT\\r\\n", "expect": "^220 " },
+              "outlier": {}, "backends": [ { "address": "10.0.0.3:25" } ] },
+            { "name": "ssh", "health": { "type": "send-expect", "expect": "^SSH-2[.]0" },
+              "outlier": { "consecutiveFailures": 3, "ejectionTime": "10s", "maxEjectionTime": "1m",
+                           "maxEjectionPercent": 100 },
+              "backends": [ { "address": "10.0.0.4:22" } ] }
+          ] }
+        """, "test.json");
+
+    assertThat(config.pool("tcp").orElseThrow().health()).contains(HealthConfig.tcp());
+    assertThat(config.pool("tcp").orElseThrow().outlier()).isEmpty();
+    HealthConfig http = config.pool("http").orElseThrow().health().orElseThrow();
+    assertThat(http).isEqualTo(new HealthConfig(new ProbeConfig.Http("/health", java.util.Optional.of("www.example.com"),
+        StatusCodes.parse("200,204,300-304").orElseThrow(), java.util.Optional.of("ok")),
+        Duration.ofMillis(500), Duration.ofMillis(300), 1, 5, 8081, true));
+    assertThat(((ProbeConfig.Http) http.probe()).expectStatus().matches(302)).isTrue();
+    assertThat(((ProbeConfig.Http) http.probe()).expectStatus().matches(299)).isFalse();
+    assertThat(config.pool("smtp").orElseThrow().health().orElseThrow().probe())
+        .isEqualTo(new ProbeConfig.SendExpect("QUIT\r\n", "^220 "));
+    assertThat(config.pool("smtp").orElseThrow().outlier()).contains(OutlierConfig.DEFAULT);
+    assertThat(config.pool("ssh").orElseThrow().health().orElseThrow().probe())
+        .isEqualTo(new ProbeConfig.SendExpect("", "^SSH-2[.]0"));
+    assertThat(config.pool("ssh").orElseThrow().outlier())
+        .contains(new OutlierConfig(3, Duration.ofSeconds(10), Duration.ofMinutes(1), 100));
+  }
+
+  @Test
+  void parse_badHealthChecks_sayWhatIsWrongAndWhere() {
+    String json = """
+        { "listeners": [],
+          "pools": [
+            { "name": "a", "health": { "type": "ping" }, "backends": [ { "address": "10.0.0.1:80" } ] },
+            { "name": "b", "health": { "type": "tcp", "path": "/", "expect": "x", "rise": 0, "interval": "10ms" },
+              "backends": [ { "address": "10.0.0.1:80" } ] },
+            { "name": "c", "health": { "type": "http", "path": "health", "expectStatus": "2xx", "initial": "maybe" },
+              "backends": [ { "address": "10.0.0.1:80" } ] },
+            { "name": "d", "health": { "type": "send-expect", "expect": "([a-z" }, "backends": [ { "address": "10.0.0.1:80" } ] },
+            { "name": "e", "health": { "type": "tcp" }, "backends": [ { "address": "10.0.0.1" } ] },
+            { "name": "f", "outlier": { "consecutiveFailures": 0, "ejectionTime": "1m", "maxEjectionTime": "10s",
+                "maxEjectionPercent": 101 }, "backends": [ { "address": "10.0.0.1:80" } ] },
+            { "name": "g", "health": "tcp", "backends": [ { "address": "10.0.0.1:80" } ] },
+            { "name": "h", "health": { "type": "send-expect" }, "backends": [ { "address": "10.0.0.1:80" } ] }
+          ] }
+        """;
+    assertThat(errorsOf(json)).containsExactly(
+        "pools[0].health.type: \"ping\" is not a health check type (use tcp, http or send-expect)",
+        "pools[1].health.path: applies to \"type\": \"http\" only",
+        "pools[1].health.expect: applies to \"type\": \"send-expect\" only",
+        "pools[1].health.interval: must be at least 50ms",
+        "pools[1].health.rise: 0 is out of range 1-100",
+        "pools[2].health.path: \"health\" is not a request path (it starts with / and has no spaces)",
+        "pools[2].health.expectStatus: \"2xx\" is not a list of status codes (e.g. \"200-399\" or \"200,204\")",
+        "pools[2].health.initial: \"maybe\" is not a state a new backend can start in (use \"up\" or \"down\")",
+        "pools[3].health.expect: is not a regular expression: Unclosed character class near index 4",
+        "pools[4].health.port: is required: backend 10.0.0.1 has no port of its own (it takes the client's), "
+            + "so the checks need one",
+        "pools[5].outlier.consecutiveFailures: 0 is out of range 1-1000",
+        "pools[5].outlier.maxEjectionPercent: 101 is out of range 1-100",
+        "pools[5].outlier.maxEjectionTime: must not be shorter than ejectionTime",
+        "pools[6].health: must be an object, not a string",
+        "pools[7].health.expect: is required");
+  }
+
+  @Test
+  void statusCodes_parseListsAndRangesAndRefuseTheRest() {
+    assertThat(StatusCodes.parse("200-399").orElseThrow().matches(399)).isTrue();
+    assertThat(StatusCodes.parse(" 204 , 301-302").orElseThrow().toString()).isEqualTo("204,301-302");
+    for (String bad : List.of("", "2xx", "399-200", "99", "600", "200-", "200-300-400", "200,,204")) {
+      assertThat(StatusCodes.parse(bad)).as(bad).isEmpty();
+    }
+  }
+
   private static List<String> errorsOf(String json) {
     try {
       ConfigLoader.parse(json, "test.json");
