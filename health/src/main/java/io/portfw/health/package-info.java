@@ -1,7 +1,7 @@
 /**
- * Health checking: active probes and passive ejection decide a {@code Backend}'s state;
- * they never pick. This module holds no code yet: active and passive checks are their own
- * piece of work (see the issue tracker), and until then every backend stays up unless the
- * operator says otherwise.
+ * Health checking: active probes ({@link io.portfw.health.HealthChecks}) and passive ejection
+ * ({@link io.portfw.health.OutlierDetector}) decide whether a {@code Backend} may take new
+ * connections; they never pick. Every decision runs on one Vert.x context, so the state they
+ * keep needs no locks; the data path only reports outcomes.
  */
 package io.portfw.health;

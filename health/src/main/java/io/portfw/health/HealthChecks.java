@@ -1,0 +1,154 @@
+package io.portfw.health;
+
+import static java.util.Objects.requireNonNull;
+
+import io.portfw.balancing.Backend;
+import io.portfw.balancing.ConnectionOutcomes;
+import io.portfw.balancing.Pool;
+import io.portfw.config.BackendAddress;
+import io.portfw.config.HealthConfig;
+import io.portfw.config.PoolConfig;
+import io.portfw.config.ProbeConfig;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The health of every pool: runs the active checks of its backends and the passive ejection
+ * of those failing live traffic, as each pool's config says. {@link #watch} is called with
+ * every new snapshot of a pool (start and reload), {@link #unwatch} when a pool is gone.
+ * Backends carried over by a reload keep their health; their checks go on uninterrupted when
+ * the check settings did not change.
+ *
+ * <p>All checking runs on one Vert.x context of its own; the methods may be called from any
+ * thread.
+ */
+public final class HealthChecks {
+
+  /** Active checks of one pool; confined to the context. */
+  private static final class PoolChecks {
+    Optional<HealthConfig> config = Optional.empty();
+    final Map<Backend, ProbeLoop> loops = new HashMap<>();
+  }
+
+  private final Vertx vertx;
+  private final Context context;
+  private final NetClient netClient;
+  private final HttpClient httpClient;
+  private final Map<String, PoolChecks> checks = new HashMap<>();
+  /** Read from API threads, so concurrent; written on the context. */
+  private final Map<String, Map<BackendAddress, ProbeLoop>> loopsByAddress = new ConcurrentHashMap<>();
+  private final Map<String, OutlierDetector> detectors = new ConcurrentHashMap<>();
+
+  public HealthChecks(Vertx vertx) {
+    this.vertx = requireNonNull(vertx, "vertx");
+    this.context = vertx.getOrCreateContext();
+    // Checks must see what a new client would see: a fresh connection each time, no pooling.
+    this.netClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
+    this.httpClient = vertx.httpClientBuilder()
+        .with(new HttpClientOptions().setKeepAlive(false).setTcpNoDelay(true))
+        // A reset after a failed check is the check's business, already judged: not an error for the log.
+        .withConnectHandler(connection -> connection.exceptionHandler(ignored -> {}))
+        .build();
+  }
+
+  /**
+   * Starts or adjusts the checks of a pool snapshot, and returns that snapshot reporting its
+   * connection outcomes to passive checking when its config asks for it.
+   */
+  public Pool watch(Pool pool, PoolConfig config) {
+    requireNonNull(pool, "pool");
+    requireNonNull(config, "config");
+    String name = pool.name();
+    ConnectionOutcomes outcomes = ConnectionOutcomes.IGNORED;
+    if (config.outlier().isPresent()) {
+      outcomes = detectors.compute(name, (key, existing) -> {
+        if (existing == null) {
+          return new OutlierDetector(name, config.outlier().get(), pool.backends(), vertx, context);
+        }
+        existing.reconfigure(config.outlier().get(), pool.backends());
+        return existing;
+      });
+    } else {
+      OutlierDetector gone = detectors.remove(name);
+      if (gone != null) {
+        gone.close();
+      }
+    }
+    context.runOnContext(v -> reconcile(pool, config.health()));
+    return pool.withOutcomes(outcomes);
+  }
+
+  /** Stops every check of a pool that is gone. */
+  public void unwatch(String pool) {
+    OutlierDetector gone = detectors.remove(pool);
+    if (gone != null) {
+      gone.close();
+    }
+    context.runOnContext(v -> {
+      PoolChecks removed = checks.remove(pool);
+      if (removed != null) {
+        removed.loops.values().forEach(ProbeLoop::stop);
+      }
+      loopsByAddress.remove(pool);
+    });
+  }
+
+  /** A backend's active checks so far; empty when its pool has none. */
+  public Optional<CheckStats> stats(String pool, BackendAddress backend) {
+    return Optional.ofNullable(loopsByAddress.getOrDefault(pool, Map.of()).get(backend))
+        .map(l -> new CheckStats(Optional.ofNullable(l.last()), l.checksRun(), l.checksFailed()));
+  }
+
+  private void reconcile(Pool pool, Optional<HealthConfig> config) {
+    PoolChecks pc = checks.computeIfAbsent(pool.name(), k -> new PoolChecks());
+    Map<Backend, ProbeLoop> next = new HashMap<>();
+    for (Backend backend : pool.backends()) {
+      ProbeLoop running = pc.loops.remove(backend);
+      if (config.isEmpty()) {
+        if (running != null) {
+          running.stop();
+        }
+        if (!backend.checksPassing()) {
+          StateLog.changed(pool.name(), backend, backend.checks(true), "checks passing", "health checks switched off");
+        }
+      } else if (running != null && running.config().equals(config.get())) {
+        next.put(backend, running);
+      } else {
+        if (running != null) {
+          running.stop();
+        }
+        // A backend checked before keeps its verdict; a new one is decided by its first result.
+        ProbeLoop loop = new ProbeLoop(vertx, pool.name(), backend, config.get(), probe(config.get()), running != null);
+        loop.start();
+        next.put(backend, loop);
+      }
+    }
+    pc.loops.values().forEach(ProbeLoop::stop); // backends no longer in the pool
+    pc.loops.clear();
+    pc.loops.putAll(next);
+    pc.config = config;
+    Map<BackendAddress, ProbeLoop> byAddress = new HashMap<>();
+    next.forEach((backend, loop) -> byAddress.put(backend.address(), loop));
+    loopsByAddress.put(pool.name(), Map.copyOf(byAddress));
+  }
+
+  private Probe probe(HealthConfig config) {
+    int timeout = (int) Math.min(Integer.MAX_VALUE, config.timeout().toMillis());
+    ProbeConfig probe = config.probe();
+    if (probe instanceof ProbeConfig.Http http) {
+      return new HttpProbe(vertx, httpClient, http, timeout);
+    }
+    if (probe instanceof ProbeConfig.SendExpect sendExpect) {
+      return new SendExpectProbe(vertx, netClient, sendExpect, timeout);
+    }
+    return new TcpProbe(netClient, timeout);
+  }
+}

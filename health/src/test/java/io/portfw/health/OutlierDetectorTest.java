@@ -1,0 +1,151 @@
+package io.portfw.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portfw.balancing.Backend;
+import io.portfw.balancing.BackendState;
+import io.portfw.config.BackendAddress;
+import io.portfw.config.OutlierConfig;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ejection policy, fed the outcomes the data path reports (the forwarder's own tests drive
+ * it with real refusing backends).
+ */
+class OutlierDetectorTest {
+
+  private static final ConnectException REFUSED = new ConnectException("Connection refused");
+  private static final Duration EJECTION = Duration.ofMillis(300);
+
+  private Vertx vertx;
+  private Context context;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    context = vertx.getOrCreateContext();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private static List<Backend> backends(int n) {
+    return IntStream.range(0, n).mapToObj(i -> new Backend(new BackendAddress("127.0.0.1", 9001 + i), 1, false)).toList();
+  }
+
+  private OutlierDetector detector(List<Backend> backends, int percent) {
+    return new OutlierDetector("web", new OutlierConfig(3, EJECTION, Duration.ofSeconds(10), percent), backends, vertx,
+        context);
+  }
+
+  private static void fail(OutlierDetector d, Backend b, int times) {
+    for (int i = 0; i < times; i++) {
+      d.connectFailed(b, REFUSED);
+    }
+  }
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within 5 s: " + what);
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  /** Lets every task already queued on the health context run. */
+  private void settle() throws Exception {
+    var done = new java.util.concurrent.CompletableFuture<Void>();
+    context.runOnContext(v -> done.complete(null));
+    done.get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void consecutiveFailures_ejectForTheCoolDown_thenLetBack() throws Exception {
+    List<Backend> b = backends(3);
+    OutlierDetector d = detector(b, 50);
+    fail(d, b.get(0), 2);
+    settle();
+    assertThat(b.get(0).state()).as("two is not three").isEqualTo(BackendState.UP);
+    d.connectFailed(b.get(0), REFUSED);
+    await(() -> b.get(0).state() == BackendState.DOWN, "ejected on the third failure");
+    long ejectedAt = System.nanoTime();
+    await(() -> b.get(0).state() == BackendState.UP, "let back");
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - ejectedAt)).isGreaterThanOrEqualTo(EJECTION.toMillis() - 20);
+    assertThat(b.get(0).failureStreak()).as("a fresh start").isZero();
+  }
+
+  @Test
+  void aSuccessInBetween_endsTheStreak_andResetsCountAsFailures() throws Exception {
+    List<Backend> b = backends(2);
+    OutlierDetector d = detector(b, 50);
+    fail(d, b.get(0), 2);
+    d.ended(b.get(0), false);
+    fail(d, b.get(0), 2);
+    d.ended(b.get(0), true); // a reset is a failure: the third in a row
+    await(() -> b.get(0).isEjected(), "ejected after two refusals and a reset");
+  }
+
+  @Test
+  void repeatedEjection_lastsLonger() throws Exception {
+    List<Backend> b = backends(2);
+    OutlierDetector d = detector(b, 50);
+    fail(d, b.get(0), 3);
+    await(() -> b.get(0).isEjected(), "first ejection");
+    await(() -> !b.get(0).isEjected(), "first let back");
+    fail(d, b.get(0), 3);
+    await(() -> b.get(0).isEjected(), "second ejection");
+    long second = System.nanoTime();
+    await(() -> !b.get(0).isEjected(), "second let back");
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - second))
+        .as("twice the ejection time").isGreaterThanOrEqualTo(2 * EJECTION.toMillis() - 20);
+  }
+
+  @Test
+  void ceiling_keepsTheRestOfThePoolIn_andNeverEjectsAll() throws Exception {
+    List<Backend> four = backends(4);
+    OutlierDetector half = new OutlierDetector("web", new OutlierConfig(3, Duration.ofMinutes(1), Duration.ofMinutes(5), 50),
+        four, vertx, context);
+    four.forEach(x -> fail(half, x, 5));
+    settle();
+    assertThat(four.stream().filter(Backend::isEjected).count()).as("50% of four").isEqualTo(2);
+
+    List<Backend> two = backends(2);
+    OutlierDetector all = new OutlierDetector("web", new OutlierConfig(3, Duration.ofMinutes(1), Duration.ofMinutes(5), 100),
+        two, vertx, context);
+    two.forEach(x -> fail(all, x, 5));
+    settle();
+    assertThat(two.stream().filter(Backend::isEjected).count()).as("never the whole pool").isEqualTo(1);
+
+    List<Backend> one = backends(1);
+    OutlierDetector single = detector(one, 100);
+    fail(single, one.get(0), 10);
+    settle();
+    assertThat(one.get(0).isEjected()).as("a pool of one keeps its one").isFalse();
+  }
+
+  @Test
+  void close_letsEveryEjectedBackendBack() throws Exception {
+    List<Backend> b = backends(3);
+    OutlierDetector d = new OutlierDetector("web", new OutlierConfig(3, Duration.ofMinutes(1), Duration.ofMinutes(5), 50),
+        b, vertx, context);
+    fail(d, b.get(1), 3);
+    await(() -> b.get(1).isEjected(), "ejected");
+    d.close();
+    await(() -> !b.get(1).isEjected(), "let back when passive checking is switched off");
+    assertThat(b.get(1).state()).isEqualTo(BackendState.UP);
+  }
+}
