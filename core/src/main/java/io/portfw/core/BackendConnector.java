@@ -62,10 +62,11 @@ final class BackendConnector {
         .setTimeout(timeout);
     netClient.connect(target).onComplete(connected -> {
       if (connected.succeeded()) {
-        join(relay, backend, connected.result());
+        join(relay, backend, pool, connected.result());
         return;
       }
       backend.release();
+      pool.outcomes().connectFailed(backend, connected.cause());
       LOG.debug("{}: connect to {} failed: {}", client.listener(), backend, connected.cause().getMessage());
       if (failures < pool.retries()) {
         attempt(relay, client, pool, timeout, tried, failures + 1);
@@ -85,9 +86,12 @@ final class BackendConnector {
     relay.refuse();
   }
 
-  private static void join(Relay relay, Backend backend, NetSocket socket) {
+  private static void join(Relay relay, Backend backend, Pool pool, NetSocket socket) {
     Channel channel = ((NetSocketInternal) socket).channelHandlerContext().channel();
-    channel.closeFuture().addListener(closed -> backend.release());
+    channel.closeFuture().addListener(closed -> {
+      backend.release();
+      pool.outcomes().ended(backend, relay.backendFailed());
+    });
     relay.attach(channel);
   }
 }

@@ -8,6 +8,7 @@ import io.portfw.config.ConfigDiff;
 import io.portfw.config.ListenerConfig;
 import io.portfw.config.PoolConfig;
 import io.portfw.config.PortfwConfig;
+import io.portfw.health.HealthChecks;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -33,6 +34,7 @@ public final class PortfwRuntime {
 
   private final Vertx vertx;
   private final int loops;
+  private final HealthChecks health;
   /** Pool snapshots by name; a reload replaces a snapshot whole, readers never lock. */
   private final Map<String, Pool> pools = new ConcurrentHashMap<>();
   private final Map<String, LiveListener> listeners = new ConcurrentHashMap<>();
@@ -45,6 +47,7 @@ public final class PortfwRuntime {
     this.vertx = vertx;
     this.loops = loops;
     this.config = config;
+    this.health = new HealthChecks(vertx);
   }
 
   /**
@@ -63,7 +66,7 @@ public final class PortfwRuntime {
 
     PortfwRuntime runtime = new PortfwRuntime(vertx, loops, config);
     for (PoolConfig pool : config.pools()) {
-      runtime.pools.put(pool.name(), Pools.fromConfig(pool));
+      runtime.pools.put(pool.name(), runtime.health.watch(Pools.fromConfig(pool), pool));
     }
     List<LiveListener> started = new ArrayList<>();
     List<Future<?>> deployed = new ArrayList<>();
@@ -135,7 +138,7 @@ public final class PortfwRuntime {
       return Future.succeededFuture(record(ReloadResult.Outcome.FAILED, List.of(unbindable.get()), hash, "not applied"));
     }
     for (PoolConfig added : diff.poolsAdded()) {
-      pools.put(added.name(), Pools.fromConfig(added)); // a new name: no running listener reads it yet
+      pools.put(added.name(), health.watch(Pools.fromConfig(added), added)); // a new name: no listener reads it yet
     }
     List<LiveListener> fresh = new ArrayList<>();
     for (ListenerConfig l : diff.added()) {
@@ -150,7 +153,7 @@ public final class PortfwRuntime {
         // Rare after the bind check (another process took a port since): undo, pools last, once nothing reads them.
         List<Future<Void>> undone = fresh.stream().filter(l -> l.deploymentId() != null).map(this::retire).toList();
         Map<String, Pool> addedPools = snapshots(diff.poolsAdded());
-        Future.join(undone).onComplete(done -> addedPools.forEach(pools::remove));
+        Future.join(undone).onComplete(done -> addedPools.forEach(this::removePool));
         String why = bound.stream().filter(Future::failed).map(f -> f.cause().getMessage()).findFirst().orElse("unknown");
         LOG.warn("reload failed, the running config stays: {}", why);
         return Future.succeededFuture(record(ReloadResult.Outcome.FAILED, List.of(why), hash, "not applied"));
@@ -163,7 +166,7 @@ public final class PortfwRuntime {
 
   private void commit(PortfwConfig next, ConfigDiff diff, List<LiveListener> fresh) {
     for (PoolConfig changed : diff.poolsChanged()) {
-      pools.put(changed.name(), Pools.update(pools.get(changed.name()), changed));
+      pools.put(changed.name(), health.watch(Pools.update(pools.get(changed.name()), changed), changed));
     }
     Map<String, ListenerConfig> byName = new java.util.HashMap<>();
     next.listeners().forEach(l -> byName.put(l.name(), l));
@@ -190,8 +193,15 @@ public final class PortfwRuntime {
     }
     // Removed pools go once the listeners that read them have stopped accepting, and only if not re-added since.
     Map<String, Pool> removedPools = snapshots(diff.poolsRemoved());
-    Future.join(retiring).onComplete(done -> removedPools.forEach(pools::remove));
+    Future.join(retiring).onComplete(done -> removedPools.forEach(this::removePool));
     config = next;
+  }
+
+  /** Removes a pool snapshot and its checks, unless a later reload has put a new one under its name. */
+  private void removePool(String name, Pool snapshot) {
+    if (pools.remove(name, snapshot)) {
+      health.unwatch(name);
+    }
   }
 
   private Map<String, Pool> snapshots(List<PoolConfig> of) {
@@ -221,6 +231,11 @@ public final class PortfwRuntime {
   /** The outcome of the last start or reload attempt. */
   public ReloadResult lastReload() {
     return lastReload;
+  }
+
+  /** Active and passive health checking of every pool. */
+  public HealthChecks health() {
+    return health;
   }
 
   /** The live snapshot of a pool, or null when there is none of that name. */

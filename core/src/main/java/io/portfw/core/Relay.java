@@ -51,6 +51,8 @@ final class Relay {
   private boolean backendOutputShut;
   private boolean finSeen;
   private boolean closed;
+  /** The backend reset the connection or could not be written to: passive health counts it. */
+  private boolean backendFailed;
   private ScheduledFuture<?> closeTimer;
 
   /**
@@ -67,6 +69,10 @@ final class Relay {
 
   boolean isOpen() {
     return !closed;
+  }
+
+  boolean backendFailed() {
+    return backendFailed;
   }
 
   /**
@@ -249,6 +255,9 @@ final class Relay {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       // A reset or a failed write; the data path never throws further, it closes.
+      if (!isClient) {
+        backendFailed = true;
+      }
       abort(peer());
     }
 

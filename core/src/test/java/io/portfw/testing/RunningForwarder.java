@@ -60,6 +60,10 @@ public final class RunningForwarder implements AutoCloseable {
     return runtime.pool(pool).backends().stream().mapToInt(b -> b.activeConnections()).sum();
   }
 
+  public long refusedConnections(String listener, io.portfw.core.Refusal reason) {
+    return runtime.refusedConnections(listener, reason);
+  }
+
   @Override
   public void close() throws Exception {
     runtime.stop().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

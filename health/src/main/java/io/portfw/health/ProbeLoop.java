@@ -112,7 +112,8 @@ final class ProbeLoop {
     if (firstResult) {
       why = "first check " + (ok ? "passed" : "failed");
     } else {
-      why = streak + (ok ? " checks passed in a row" : " checks failed in a row");
+      why = streak == 1 ? (ok ? "check passed" : "check failed")
+          : streak + (ok ? " checks passed in a row" : " checks failed in a row");
     }
     StateLog.changed(pool, backend, change, ok ? "checks passing" : "checks failing", detail + ", " + why);
   }

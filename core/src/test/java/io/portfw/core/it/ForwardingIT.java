@@ -2,7 +2,7 @@ package io.portfw.core.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portfw.balancing.BackendState;
+import io.portfw.balancing.AdminState;
 import io.portfw.testing.Ports;
 import io.portfw.testing.RunningForwarder;
 import io.portfw.testing.TaggedBackend;
@@ -50,9 +50,9 @@ class ForwardingIT {
                  { "address": "%s" }, { "address": "%s", "backup": true } ] } ] }
              """.formatted(Ports.free(), primary.address(), backup.address()))) {
       assertThat(answerOf(forwarder.port(), "127.0.0.1")).isEqualTo("primary");
-      forwarder.runtime().pool("web").backends().get(0).state(BackendState.DRAINING);
+      forwarder.runtime().pool("web").backends().get(0).admin(AdminState.DRAINING);
       assertThat(answerOf(forwarder.port(), "127.0.0.1")).isEqualTo("backup");
-      forwarder.runtime().pool("web").backends().get(0).state(BackendState.UP);
+      forwarder.runtime().pool("web").backends().get(0).admin(AdminState.ENABLED);
       assertThat(answerOf(forwarder.port(), "127.0.0.1")).isEqualTo("primary");
     }
   }
