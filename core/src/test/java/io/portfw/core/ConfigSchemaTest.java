@@ -55,8 +55,20 @@ class ConfigSchemaTest {
                          { "name": "range", "listen": "[::]:30000-30100", "pool": "web" } ],
           "pools": [ { "name": "web", "balance": "least-connections", "retries": 0, "slowStart": "30s",
                        "sticky": { "ttl": "30m", "maxEntries": 1000 },
+                       "health": { "type": "http", "path": "/healthz", "host": "www.example.com", "expectStatus": "200,204",
+                                   "expectBody": "ok", "interval": "5s", "timeout": "2s", "rise": 1, "fall": 2,
+                                   "port": 8081, "initial": "down" },
+                       "outlier": { "consecutiveFailures": 3, "ejectionTime": "10s", "maxEjectionTime": "2m",
+                                    "maxEjectionPercent": 25 },
                        "backends": [ { "address": "10.0.0.11:80", "weight": 10, "maxConnections": 100 },
                                      { "address": "backend.internal", "backup": true } ] } ] }
+        """,
+        """
+        { "listeners": [ { "name": "smtp", "listen": "0.0.0.0:25", "pool": "mail" },
+                         { "name": "ssh", "listen": "0.0.0.0:22", "pool": "ssh" } ],
+          "pools": [ { "name": "mail", "health": { "type": "send-expect", "send": "QUIT\\r\\n", "expect": "^220 " },
+                       "outlier": {}, "backends": [ { "address": "10.0.0.25:25" } ] },
+                     { "name": "ssh", "health": { "type": "tcp" }, "backends": [ { "address": "10.0.0.22:22" } ] } ] }
         """);
   }
 
@@ -76,7 +88,20 @@ class ConfigSchemaTest {
         "{ \"listeners\": [], \"pools\": [ { \"name\": \"p\", \"backends\": [ { \"address\": \"10.0.0.1:80\", \"weight\": 300 } ] } ] }",
         "{ \"listeners\": [], \"pools\": [ { \"name\": \"p\", \"backends\": [] } ] }",
         "{ \"listeners\": [], \"pools\": [ { \"name\": \"p\", \"backends\": [ { \"address\": \"10.0.0.1:80\", \"backup\": \"yes\" } ] } ] }",
-        "{ \"listeners\": [ { \"name\": \"bad name!\", \"listen\": \"0.0.0.0:80\", \"pool\": \"p\" } ], " + pool + " }");
+        "{ \"listeners\": [ { \"name\": \"bad name!\", \"listen\": \"0.0.0.0:80\", \"pool\": \"p\" } ], " + pool + " }",
+        withPool("\"health\": { \"type\": \"icmp\" }"),
+        withPool("\"health\": { \"type\": \"tcp\", \"path\": \"/\" }"),
+        withPool("\"health\": { \"type\": \"send-expect\" }"),
+        withPool("\"health\": { \"type\": \"http\", \"expectStatus\": \"2xx\" }"),
+        withPool("\"health\": { \"type\": \"tcp\", \"fall\": 0 }"),
+        withPool("\"outlier\": { \"maxEjectionPercent\": 0 }"),
+        withPool("\"outlier\": { \"consecutive\": 3 }"));
+  }
+
+  /** One pool with the given keys added. */
+  private static String withPool(String keys) {
+    return "{ \"listeners\": [], \"pools\": [ { \"name\": \"p\", " + keys
+        + ", \"backends\": [ { \"address\": \"10.0.0.1:80\" } ] } ] }";
   }
 
   @ParameterizedTest
