@@ -57,6 +57,8 @@ public final class Backend {
   private final Ticker ticker;
   private volatile int active;
   private final LongAdder total = new LongAdder();
+  private final LongAdder bytesSent = new LongAdder();
+  private final LongAdder bytesReceived = new LongAdder();
   private volatile Settings settings;
   /** Derived from the three inputs below whenever one changes; the one field the data path reads. */
   private volatile BackendState state = BackendState.UP;
@@ -251,6 +253,24 @@ public final class Backend {
 
   public void release() {
     ACTIVE.getAndAdd(this, -1);
+  }
+
+  /** Counts bytes relayed to this backend (from its clients). */
+  public void sent(long bytes) {
+    bytesSent.add(bytes);
+  }
+
+  /** Counts bytes relayed from this backend (to its clients). */
+  public void received(long bytes) {
+    bytesReceived.add(bytes);
+  }
+
+  public long bytesSent() {
+    return bytesSent.sum();
+  }
+
+  public long bytesReceived() {
+    return bytesReceived.sum();
   }
 
   @Override

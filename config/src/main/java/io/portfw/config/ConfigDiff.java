@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
  *     they must be bound anew
  * @param changed listeners (as in the next config) with the same address and other settings
  *     changed (pool, timeouts): they change in place
+ * @param adminChanged the admin endpoint or the access log changed: applied at the next start
  * @param renamed listeners that only changed their name (new name to old name): they keep
  *     their socket and connections and change in place too
  */
@@ -72,7 +73,7 @@ public record ConfigDiff(
         .filter(p -> poolsBefore.containsKey(p.name()) && !poolsBefore.get(p.name()).equals(p)).toList();
     List<PoolConfig> poolsRemoved = old.pools().stream().filter(p -> !poolsAfter.containsKey(p.name())).toList();
     return new ConfigDiff(added, removed, rebound, changed, renamed, poolsAdded, poolsRemoved, poolsChanged,
-        !old.admin().equals(next.admin()));
+        !old.admin().equals(next.admin()) || !old.accessLog().equals(next.accessLog()));
   }
 
   public boolean isEmpty() {
@@ -92,7 +93,7 @@ public record ConfigDiff(
     count(parts, "-", poolsRemoved.size(), "pool");
     count(parts, "~", poolsChanged.size(), "pool");
     if (adminChanged) {
-      parts.add("admin changed (applies at the next start)");
+      parts.add("admin or accessLog changed (applies at the next start)");
     }
     return parts.isEmpty() ? "no change" : String.join(", ", parts);
   }

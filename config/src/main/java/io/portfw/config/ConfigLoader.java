@@ -117,9 +117,29 @@ public final class ConfigLoader {
       for (JsonObjectReader.Element e : top.array("pools", true)) {
         pool(new JsonObjectReader(e.node(), e.path(), problems)).ifPresent(pools::add);
       }
+      Optional<AccessLogConfig> accessLog = top.has("accessLog") ? accessLog(top.object("accessLog")) : Optional.empty();
       top.rejectUnknownKeys();
       cross.checkPoolReferences();
-      return problems.isEmpty() ? new PortfwConfig(admin, listeners, pools) : null;
+      return problems.isEmpty() ? new PortfwConfig(admin, listeners, pools, accessLog) : null;
+    }
+
+    private Optional<AccessLogConfig> accessLog(JsonObjectReader r) {
+      String format = r.string("format", false).orElse("plain");
+      String output = r.string("output", false).orElse("stdout");
+      r.rejectUnknownKeys();
+      AccessLogConfig.Format f = switch (format) {
+        case "plain" -> AccessLogConfig.Format.PLAIN;
+        case "json" -> AccessLogConfig.Format.JSON;
+        default -> {
+          problems.add(r.pathOf("format"), "\"" + format + "\" is not a log format (use \"plain\" or \"json\")");
+          yield null;
+        }
+      };
+      if (output.isBlank()) {
+        problems.add(r.pathOf("output"), "must be stdout, stderr or a file path");
+        return Optional.empty();
+      }
+      return f == null ? Optional.empty() : Optional.of(new AccessLogConfig(f, output));
     }
 
     private AdminConfig admin(JsonObjectReader r) {

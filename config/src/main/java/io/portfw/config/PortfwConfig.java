@@ -5,13 +5,28 @@ import static java.util.Objects.requireNonNull;
 import java.util.List;
 import java.util.Optional;
 
-/** A whole, validated portfw configuration. Immutable. */
-public record PortfwConfig(AdminConfig admin, List<ListenerConfig> listeners, List<PoolConfig> pools) {
+/**
+ * A whole, validated portfw configuration. Immutable.
+ *
+ * @param accessLog where finished connections are logged, when set
+ */
+public record PortfwConfig(AdminConfig admin, List<ListenerConfig> listeners, List<PoolConfig> pools,
+    Optional<AccessLogConfig> accessLog) {
 
   public PortfwConfig {
     requireNonNull(admin, "admin");
     listeners = List.copyOf(listeners);
     pools = List.copyOf(pools);
+    requireNonNull(accessLog, "accessLog");
+  }
+
+  public PortfwConfig(AdminConfig admin, List<ListenerConfig> listeners, List<PoolConfig> pools) {
+    this(admin, listeners, pools, Optional.empty());
+  }
+
+  /** The same config with another admin endpoint. */
+  public PortfwConfig withAdmin(AdminConfig next) {
+    return new PortfwConfig(next, listeners, pools, accessLog);
   }
 
   public Optional<PoolConfig> pool(String name) {

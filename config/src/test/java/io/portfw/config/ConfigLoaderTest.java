@@ -218,7 +218,7 @@ class ConfigLoaderTest {
     assertThat(errorsOf("{ \"pools\": {}, \"extra\": 1 }")).containsExactly(
         "listeners: is required",
         "pools: must be an array, not an object",
-        "extra: unknown key (known keys: admin, listeners, pools)");
+        "extra: unknown key (known keys: admin, listeners, pools, accessLog)");
     assertThat(errorsOf("[]")).containsExactly("(root): must be an object, not an array");
     assertThat(errorsOf("")).containsExactly("(json): the file is empty");
   }
@@ -340,6 +340,20 @@ class ConfigLoaderTest {
         "pools[5].outlier.maxEjectionTime: must not be shorter than ejectionTime",
         "pools[6].health: must be an object, not a string",
         "pools[7].health.expect: is required");
+  }
+
+  @Test
+  void parse_accessLog_bindsFormatAndOutput_andRefusesUnknownFormats() throws Exception {
+    PortfwConfig json = ConfigLoader.parse("""
+        { "accessLog": { "format": "json", "output": "/var/log/portfw/access.log" }, "listeners": [], "pools": [] }
+        """, "test.json");
+    assertThat(json.accessLog()).contains(new AccessLogConfig(AccessLogConfig.Format.JSON, "/var/log/portfw/access.log"));
+    PortfwConfig defaults = ConfigLoader.parse("{ \"accessLog\": {}, \"listeners\": [], \"pools\": [] }", "test.json");
+    assertThat(defaults.accessLog()).contains(new AccessLogConfig(AccessLogConfig.Format.PLAIN, "stdout"));
+    assertThat(ConfigLoader.parse("{ \"listeners\": [], \"pools\": [] }", "t").accessLog()).isEmpty();
+    assertThat(errorsOf("{ \"accessLog\": { \"format\": \"xml\", \"file\": \"x\" }, \"listeners\": [], \"pools\": [] }"))
+        .containsExactly("accessLog.file: unknown key (known keys: format, output)",
+            "accessLog.format: \"xml\" is not a log format (use \"plain\" or \"json\")");
   }
 
   @Test

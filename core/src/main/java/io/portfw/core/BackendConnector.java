@@ -28,10 +28,12 @@ final class BackendConnector {
 
   private final NetClient netClient;
   private final ListenerCounters counters;
+  private final ConnectObserver observer;
 
-  BackendConnector(NetClient netClient, ListenerCounters counters) {
+  BackendConnector(NetClient netClient, ListenerCounters counters, ConnectObserver observer) {
     this.netClient = netClient;
     this.counters = counters;
+    this.observer = observer;
   }
 
   /** Finds this client a backend of {@code pool}, each attempt allowed {@code connectTimeout}. */
@@ -60,12 +62,15 @@ final class BackendConnector {
         .setHost(backend.address().host())
         .setPort(backend.address().portFor(client.localPort()))
         .setTimeout(timeout);
+    long started = System.nanoTime();
     netClient.connect(target).onComplete(connected -> {
       if (connected.succeeded()) {
+        observer.connected(pool.name(), backend, System.nanoTime() - started);
         join(relay, backend, pool, connected.result());
         return;
       }
       backend.release();
+      observer.failed(pool.name(), backend, ConnectError.of(connected.cause()));
       pool.outcomes().connectFailed(backend, connected.cause());
       LOG.debug("{}: connect to {} failed: {}", client.listener(), backend, connected.cause().getMessage());
       if (failures < pool.retries()) {
@@ -83,7 +88,7 @@ final class BackendConnector {
   void refuse(Relay relay, ClientContext client, Refusal reason, String pool) {
     counters.refused(reason);
     LOG.debug("{}: refused {} ({}, pool {})", client.listener(), client.source(), reason, pool);
-    relay.refuse();
+    relay.refuse(reason);
   }
 
   private static void join(Relay relay, Backend backend, Pool pool, NetSocket socket) {
@@ -92,6 +97,6 @@ final class BackendConnector {
       backend.release();
       pool.outcomes().ended(backend, relay.backendFailed());
     });
-    relay.attach(channel);
+    relay.attach(channel, backend);
   }
 }

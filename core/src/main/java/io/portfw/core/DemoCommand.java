@@ -12,6 +12,7 @@ import io.portfw.config.TimeoutsConfig;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,25 +35,38 @@ final class DemoCommand implements Callable<Integer> {
       description = "where the demo listener accepts (default: ${DEFAULT-VALUE})")
   String listen;
 
+  @Option(names = "--admin", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9900",
+      description = "where the admin API and dashboard listen (default: ${DEFAULT-VALUE})")
+  String admin;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     ListenAddress address;
+    ListenAddress adminAddress;
     try {
       address = ListenAddress.parse(listen);
     } catch (IllegalArgumentException e) {
       err.println("--listen: " + e.getMessage());
       return ExitCodes.INVALID;
     }
+    try {
+      adminAddress = ListenAddress.parse(admin);
+    } catch (IllegalArgumentException e) {
+      err.println("--admin: " + e.getMessage());
+      return ExitCodes.INVALID;
+    }
     try (DemoBackends backends = DemoBackends.start(BACKENDS)) {
-      PortfwConfig config = config(address, backends.ports());
+      PortfwConfig config = config(address, backends.ports()).withAdmin(new AdminConfig(adminAddress, Optional.empty()));
       return Foreground.run(config, out, err, runtime -> {
         String url = "http://" + address + "/";
         out.println();
         out.println("portfw demo: " + BACKENDS + " backends behind " + url);
         out.println("Try it, and see the answer rotate over the backends:");
         out.println("  for i in 1 2 3 4 5 6; do curl -s " + url + "; done");
+        out.println("Watch it live at http://" + adminAddress + "/ (status: bin/portfw status --admin http://"
+            + adminAddress + ")");
         out.println("Stop with Ctrl-C.");
         out.flush();
       });

@@ -8,6 +8,9 @@ import java.util.concurrent.atomic.LongAdder;
 final class ListenerCounters {
 
   private final LongAdder accepted = new LongAdder();
+  private final LongAdder open = new LongAdder();
+  private final LongAdder fromClients = new LongAdder();
+  private final LongAdder fromBackends = new LongAdder();
   private final Map<Refusal, LongAdder> refused = new EnumMap<>(Refusal.class);
 
   ListenerCounters() {
@@ -18,6 +21,32 @@ final class ListenerCounters {
 
   void accepted() {
     accepted.increment();
+    open.increment();
+  }
+
+  void ended() {
+    open.decrement();
+  }
+
+  void fromClients(long bytes) {
+    fromClients.add(bytes);
+  }
+
+  void fromBackends(long bytes) {
+    fromBackends.add(bytes);
+  }
+
+  /** Connections accepted and not yet ended, including those still connecting. */
+  long openCount() {
+    return open.sum();
+  }
+
+  long bytesFromClients() {
+    return fromClients.sum();
+  }
+
+  long bytesFromBackends() {
+    return fromBackends.sum();
   }
 
   void refused(Refusal reason) {

@@ -35,6 +35,12 @@ public final class PortfwRuntime {
   private final Vertx vertx;
   private final int loops;
   private final HealthChecks health;
+  private final AccessLog accessLog;
+  private final Connections connections;
+  private final PortfwMetrics metrics;
+  private AdminServer admin;
+  /** What {@code POST /api/v1/reload} does: re-read the config file; none when the config came from no file. */
+  private volatile java.util.function.Supplier<Future<ReloadResult>> reloadSource;
   /** Pool snapshots by name; a reload replaces a snapshot whole, readers never lock. */
   private final Map<String, Pool> pools = new ConcurrentHashMap<>();
   private final Map<String, LiveListener> listeners = new ConcurrentHashMap<>();
@@ -43,11 +49,14 @@ public final class PortfwRuntime {
   /** Reloads run one after another: each starts when the one before has finished. */
   private Future<ReloadResult> reloads = Future.succeededFuture();
 
-  private PortfwRuntime(Vertx vertx, int loops, PortfwConfig config) {
+  private PortfwRuntime(Vertx vertx, int loops, PortfwConfig config, AccessLog accessLog) {
     this.vertx = vertx;
     this.loops = loops;
     this.config = config;
     this.health = new HealthChecks(vertx);
+    this.accessLog = accessLog;
+    this.connections = new Connections(accessLog);
+    this.metrics = new PortfwMetrics(health, connections, accessLog);
   }
 
   /**
@@ -56,6 +65,12 @@ public final class PortfwRuntime {
    */
   public static Future<PortfwRuntime> start(PortfwConfig config) {
     requireNonNull(config, "config");
+    AccessLog accessLog;
+    try {
+      accessLog = AccessLog.open(config.accessLog());
+    } catch (java.io.IOException e) {
+      return Future.failedFuture(new IllegalStateException("accessLog: cannot open " + e.getMessage(), e));
+    }
     int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
     Vertx vertx = Vertx.vertx(new VertxOptions()
         .setPreferNativeTransport(true)
@@ -64,7 +79,7 @@ public final class PortfwRuntime {
         .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
     logTransport(vertx);
 
-    PortfwRuntime runtime = new PortfwRuntime(vertx, loops, config);
+    PortfwRuntime runtime = new PortfwRuntime(vertx, loops, config, accessLog);
     for (PoolConfig pool : config.pools()) {
       runtime.pools.put(pool.name(), runtime.health.watch(Pools.fromConfig(pool), pool));
     }
@@ -76,13 +91,19 @@ public final class PortfwRuntime {
       deployed.add(runtime.deploy(live));
     }
     return Future.all(deployed)
-        .map(all -> {
+        .compose(all -> AdminServer.start(vertx, config.admin(), runtime))
+        .map(admin -> {
+          runtime.admin = admin;
           started.forEach(l -> runtime.listeners.put(l.config().name(), l));
-          runtime.lastReload = new ReloadResult(Instant.now(), ReloadResult.Outcome.APPLIED, List.of(),
-              ConfigHash.of(config), "started: " + config.summary());
+          runtime.record(new ReloadResult(Instant.now(), ReloadResult.Outcome.APPLIED, List.of(),
+              ConfigHash.of(config), "started: " + config.summary()));
+          runtime.syncMetrics();
           return runtime;
         })
-        .recover(cause -> vertx.close().transform(closed -> Future.failedFuture(cause)));
+        .recover(cause -> vertx.close().transform(closed -> {
+          accessLog.close();
+          return Future.failedFuture(cause);
+        }));
   }
 
   private static void logTransport(Vertx vertx) {
@@ -95,7 +116,8 @@ public final class PortfwRuntime {
   }
 
   private Future<String> deploy(LiveListener live) {
-    return vertx.deployVerticle(() -> new TcpForwarder(live, pools::get), new DeploymentOptions().setInstances(loops))
+    return vertx.deployVerticle(() -> new TcpForwarder(live, pools::get, connections, metrics),
+            new DeploymentOptions().setInstances(loops))
         .onSuccess(live::deploymentId);
   }
 
@@ -201,6 +223,7 @@ public final class PortfwRuntime {
   private void removePool(String name, Pool snapshot) {
     if (pools.remove(name, snapshot)) {
       health.unwatch(name);
+      syncMetrics();
     }
   }
 
@@ -221,7 +244,15 @@ public final class PortfwRuntime {
 
   private ReloadResult record(ReloadResult result) {
     lastReload = result;
+    metrics.reloaded(result.outcome());
+    syncMetrics();
     return result;
+  }
+
+  private void syncMetrics() {
+    Map<String, ListenerCounters> counters = new java.util.HashMap<>();
+    listeners.forEach((name, live) -> counters.put(name, live.counters()));
+    metrics.sync(counters, Map.copyOf(pools));
   }
 
   public PortfwConfig config() {
@@ -263,6 +294,42 @@ public final class PortfwRuntime {
    * drain timeout, closes what is left, then releases everything.
    */
   public Future<Void> stop() {
-    return vertx.close();
+    return vertx.close().onComplete(closed -> accessLog.close());
+  }
+
+  public PortfwMetrics metrics() {
+    return metrics;
+  }
+
+  public Connections connections() {
+    return connections;
+  }
+
+  /** The running listeners by name. */
+  Map<String, LiveListener> listeners() {
+    return java.util.Collections.unmodifiableMap(listeners);
+  }
+
+  /** Every pool snapshot by name. */
+  Map<String, Pool> pools() {
+    return java.util.Collections.unmodifiableMap(pools);
+  }
+
+  /** Where the admin endpoint listens. */
+  public java.net.InetSocketAddress adminAddress() {
+    return admin.address();
+  }
+
+  /** Makes {@code POST /api/v1/reload} re-read the config from where it came. */
+  public void reloadSource(java.util.function.Supplier<Future<ReloadResult>> source) {
+    this.reloadSource = source;
+  }
+
+  /** Reloads from the config's source, or fails when it came from no file. */
+  Future<ReloadResult> reloadFromSource() {
+    var source = reloadSource;
+    return source == null
+        ? Future.failedFuture(new IllegalStateException("this instance was not started from a config file"))
+        : source.get();
   }
 }

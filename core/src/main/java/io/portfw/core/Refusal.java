@@ -7,5 +7,10 @@ public enum Refusal {
   /** Every usable backend is at its {@code maxConnections} limit. */
   BACKENDS_FULL,
   /** Backends were tried and none could be connected within the retry limit. */
-  CONNECT_FAILED
+  CONNECT_FAILED;
+
+  /** The word in logs, metrics and the API: {@code no-backend}. */
+  public String word() {
+    return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+  }
 }

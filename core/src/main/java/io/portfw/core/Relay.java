@@ -1,5 +1,6 @@
 package io.portfw.core;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -39,8 +40,18 @@ final class Relay {
   /** Vert.x names its own handler so; ours goes before it, so Vert.x never sees the data. */
   private static final String VERTX_HANDLER_NAME = "handler";
 
+  /**
+   * Off only to measure what counting costs ({@code -Dportfw.bench.noTrafficCounting=true}, read
+   * once so the JIT drops the branch): the admin API and metrics then show no bytes.
+   */
+  private static final boolean COUNTING = !Boolean.getBoolean("portfw.bench.noTrafficCounting");
+
   private final Channel client;
   private final TimeoutsConfig timeouts;
+  private final Connection connection;
+  private final Runnable onEnd;
+  /** Channels of this connection not yet closed: it has ended when none is left. */
+  private int openChannels = 1;
   private final Side clientSide = new Side(true);
   private final Side backendSide = new Side(false);
   /** Client bytes that arrived before the backend was connected. */
@@ -54,14 +65,19 @@ final class Relay {
   /** The backend reset the connection or could not be written to: passive health counts it. */
   private boolean backendFailed;
   private ScheduledFuture<?> closeTimer;
+  /** Bytes of {@link #early}, counted once the backend they go to is known. */
+  private int earlyBytes;
 
   /**
    * Takes over an accepted client channel. Call from the accept handler, before its first read:
    * reading stays off until {@link #attach} gives it a backend.
    */
-  Relay(Channel client, TimeoutsConfig timeouts) {
+  Relay(Channel client, TimeoutsConfig timeouts, Connection connection, Runnable onEnd) {
     this.client = client;
     this.timeouts = timeouts;
+    this.connection = connection;
+    this.onEnd = onEnd;
+    client.closeFuture().addListener(closed -> channelClosed());
     client.config().setAutoRead(false);
     client.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
     client.pipeline().addBefore(VERTX_HANDLER_NAME, HANDLER_NAME, clientSide);
@@ -79,18 +95,24 @@ final class Relay {
    * Joins the connected backend channel and starts relaying. When the client has gone
    * meanwhile (a client leaving before its backend answers is an abort), resets the backend.
    */
-  void attach(Channel backend) {
+  void attach(Channel backend, io.portfw.balancing.Backend server) {
     if (closed) {
       backend.config().setOption(ChannelOption.SO_LINGER, 0);
       backend.close();
       return;
     }
     this.backend = backend;
+    connection.joined(server);
+    openChannels++;
+    backend.closeFuture().addListener(closed -> channelClosed());
     backend.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
     backend.pipeline().addBefore(VERTX_HANDLER_NAME, HANDLER_NAME, backendSide);
     // Counts reads and completed writes on the client channel, so traffic either way keeps it alive.
     // Started here, not at accept: until now the connect timeout is the limit.
     client.pipeline().addBefore(HANDLER_NAME, IDLE_HANDLER_NAME, idleHandler(timeouts.idle().toMillis()));
+    if (earlyBytes > 0) {
+      connection.countFromClient(earlyBytes);
+    }
     while (!early.isEmpty()) {
       backend.write(early.poll(), backend.voidPromise());
     }
@@ -107,8 +129,17 @@ final class Relay {
    * Turns the client away with a reset when no backend can take it: what it would have seen
    * from a refusing server, never a clean end that looks like an empty answer.
    */
-  void refuse() {
+  void refuse(Refusal why) {
+    connection.refused(why);
     abort(client);
+  }
+
+  /** Both sockets are closed: the connection is over. */
+  private void channelClosed() {
+    if (--openChannels == 0) {
+      connection.ended();
+      onEnd.run();
+    }
   }
 
   /** Closes both sides at once. */
@@ -139,7 +170,10 @@ final class Relay {
     }
     survivor.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> close());
     // A survivor that never reads would hold the flush, and both channels, for ever.
-    closeTimer = survivor.eventLoop().schedule(this::close, timeouts.fin().toMillis(), TimeUnit.MILLISECONDS);
+    closeTimer = survivor.eventLoop().schedule(() -> {
+      connection.ending(Ending.FIN_TIMEOUT);
+      close();
+    }, timeouts.fin().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** The first FIN either way: from now on a quiet connection only lasts the fin timeout. */
@@ -202,6 +236,9 @@ final class Relay {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (COUNTING && msg instanceof ByteBuf buf) {
+        count(buf.readableBytes());
+      }
       Channel peer = peer();
       if (peer == null) {
         early.add(msg);
@@ -209,6 +246,19 @@ final class Relay {
       }
       peer.write(msg, peer.voidPromise());
       unflushed = true;
+    }
+
+    /** Early client bytes are counted when they are handed to the backend, once it is known. */
+    private void count(int bytes) {
+      if (isClient) {
+        if (backend != null) {
+          connection.countFromClient(bytes);
+        } else {
+          earlyBytes += bytes;
+        }
+      } else {
+        connection.countFromBackend(bytes);
+      }
     }
 
     @Override
@@ -240,12 +290,14 @@ final class Relay {
         if (isClient) {
           clientFin = true;
         }
+        connection.ending(isClient ? Ending.CLIENT_CLOSE : Ending.BACKEND_CLOSE);
         Channel peer = peer();
         if (peer != null) {
           onFirstFin();
           finishOutput(peer);
         }
       } else if (evt instanceof IdleStateEvent) {
+        connection.ending(finSeen ? Ending.FIN_TIMEOUT : Ending.IDLE_TIMEOUT);
         close();
       } else if (!(evt instanceof ChannelInputShutdownReadComplete)) {
         ctx.fireUserEventTriggered(evt);
@@ -258,11 +310,15 @@ final class Relay {
       if (!isClient) {
         backendFailed = true;
       }
+      connection.ending(isClient ? Ending.CLIENT_RESET : Ending.BACKEND_RESET);
       abort(peer());
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+      if (!closed) { // not our own close: this side went away
+        connection.ending(isClient ? Ending.CLIENT_CLOSE : Ending.BACKEND_CLOSE);
+      }
       closeAfterFlush(peer());
       ctx.fireChannelInactive();
     }

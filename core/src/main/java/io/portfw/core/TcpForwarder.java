@@ -28,12 +28,16 @@ final class TcpForwarder extends VerticleBase {
 
   private final LiveListener live;
   private final Function<String, Pool> pools;
+  private final Connections connections;
+  private final ConnectObserver observer;
   private final List<NetServer> servers = new ArrayList<>();
   private BackendConnector connector;
 
-  TcpForwarder(LiveListener live, Function<String, Pool> pools) {
+  TcpForwarder(LiveListener live, Function<String, Pool> pools, Connections connections, ConnectObserver observer) {
     this.live = live;
     this.pools = pools;
+    this.connections = connections;
+    this.observer = observer;
   }
 
   @Override
@@ -45,7 +49,7 @@ final class TcpForwarder extends VerticleBase {
         // handshake for up to 200 ms hoping to piggyback it on data: every server-first protocol
         // (SSH, SMTP, FTP banners) would pay that on each connection.
         .setTcpQuickAck(true));
-    connector = new BackendConnector(client, live.counters());
+    connector = new BackendConnector(client, live.counters(), observer);
     String host = listener.listen().host();
     List<Future<?>> bound = new ArrayList<>();
     listener.listen().ports().forEach(port -> {
@@ -77,9 +81,12 @@ final class TcpForwarder extends VerticleBase {
       return;
     }
     ListenerConfig listener = live.config();
-    live.counters().accepted();
-    Relay relay = new Relay(channel, listener.timeouts());
+    ListenerCounters counters = live.counters();
+    counters.accepted();
     InetSocketAddress source = (InetSocketAddress) channel.remoteAddress();
+    Connection connection = new Connection(listener.name(), listener.pool(), source, counters);
+    connections.opened(connection);
+    Relay relay = new Relay(channel, listener.timeouts(), connection, () -> connections.ended(connection, counters));
     int localPort = ((InetSocketAddress) channel.localAddress()).getPort();
     ClientContext client = new ClientContext(source, listener.name(), localPort);
     Pool pool = pools.apply(listener.pool());

@@ -50,6 +50,7 @@ class ConfigSchemaTest {
     return Stream.of(
         """
         { "admin": { "listen": "127.0.0.1:9900", "token": "${PORTFW_TOKEN:-0123456789abcdef}" },
+          "accessLog": { "format": "json", "output": "/var/log/portfw/access.log" },
           "listeners": [ { "name": "web", "protocol": "tcp", "listen": "0.0.0.0:${WEB_PORT:-8080}", "pool": "web",
                            "timeouts": { "connect": "250ms", "idle": "2m", "drain": "5s", "fin": "30s" } },
                          { "name": "range", "listen": "[::]:30000-30100", "pool": "web" } ],
@@ -95,7 +96,8 @@ class ConfigSchemaTest {
         withPool("\"health\": { \"type\": \"http\", \"expectStatus\": \"2xx\" }"),
         withPool("\"health\": { \"type\": \"tcp\", \"fall\": 0 }"),
         withPool("\"outlier\": { \"maxEjectionPercent\": 0 }"),
-        withPool("\"outlier\": { \"consecutive\": 3 }"));
+        withPool("\"outlier\": { \"consecutive\": 3 }"),
+        "{ \"accessLog\": { \"format\": \"xml\" }, \"listeners\": [], \"pools\": [] }");
   }
 
   /** One pool with the given keys added. */

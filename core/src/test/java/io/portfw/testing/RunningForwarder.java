@@ -1,6 +1,9 @@
 package io.portfw.testing;
 
+import io.portfw.config.AdminConfig;
 import io.portfw.config.ConfigLoader;
+import io.portfw.config.ListenAddress;
+import io.portfw.config.PortfwConfig;
 import io.portfw.core.PortfwRuntime;
 import io.portfw.core.ReloadResult;
 import java.io.IOException;
@@ -17,25 +20,41 @@ public final class RunningForwarder implements AutoCloseable {
     this.runtime = runtime;
   }
 
+  /**
+   * Starts the config; one without an {@code admin} section gets its admin endpoint on a free
+   * port instead of the default 9900, so tests never meet each other or a running portfw there.
+   */
   public static RunningForwarder start(String json) throws Exception {
-    PortfwRuntime runtime = PortfwRuntime.start(ConfigLoader.parse(json, "test config"))
-        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    PortfwConfig config = ConfigLoader.parse(json, "test config");
+    if (config.admin().equals(AdminConfig.DEFAULT)) {
+      config = config.withAdmin(new AdminConfig(ListenAddress.of("127.0.0.1", Ports.free()), config.admin().token()));
+    }
+    PortfwRuntime runtime = PortfwRuntime.start(config).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return new RunningForwarder(runtime);
+  }
+
+  /** The admin endpoint's base URL, e.g. {@code http://127.0.0.1:23456}. */
+  public String adminUrl() {
+    return "http://127.0.0.1:" + runtime.adminAddress().getPort();
   }
 
   public PortfwRuntime runtime() {
     return runtime;
   }
 
-  /** The config the text describes, for comparing with what runs. */
-  public static io.portfw.config.PortfwConfig parse(String json) throws Exception {
-    return ConfigLoader.parse(json, "test config");
+  /** The config the text describes as this forwarder would run it (its admin endpoint kept), for comparing with what runs. */
+  public PortfwConfig asRunning(String json) throws Exception {
+    PortfwConfig parsed = ConfigLoader.parse(json, "test config");
+    return parsed.admin().equals(AdminConfig.DEFAULT) ? parsed.withAdmin(runtime.config().admin()) : parsed;
   }
 
   /** Applies new config text to the running forwarder and waits for the outcome. */
   public ReloadResult reload(String json) throws Exception {
-    return runtime.reload(ConfigLoader.parse(json, "reloaded config"))
-        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    PortfwConfig next = ConfigLoader.parse(json, "reloaded config");
+    if (next.admin().equals(AdminConfig.DEFAULT)) {
+      next = next.withAdmin(runtime.config().admin()); // as start did: the admin endpoint stays where it is
+    }
+    return runtime.reload(next).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   /** The first port of the first listener. */

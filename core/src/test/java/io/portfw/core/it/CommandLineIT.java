@@ -76,7 +76,9 @@ class CommandLineIT {
   @Test
   void demo_printsTheTableAndRotatesOverThreeBackends() throws Exception {
     int port = Ports.free();
-    try (PortfwProcess demo = PortfwProcess.start("demo", "--listen", "127.0.0.1:" + port).awaitListening(port)) {
+    int admin = Ports.free();
+    try (PortfwProcess demo = PortfwProcess.start("demo", "--listen", "127.0.0.1:" + port,
+        "--admin", "127.0.0.1:" + admin).awaitListening(port)) {
       List<String> answers = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
         // A new client each time, as curl is: TCP balancing places connections, not requests.

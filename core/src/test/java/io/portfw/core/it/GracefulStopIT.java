@@ -80,9 +80,10 @@ class GracefulStopIT {
 
   private Path config(int port, EchoBackend echo, String drain) throws IOException {
     return Files.writeString(dir.resolve("portfw.json"), """
-        { "listeners": [ { "name": "web", "listen": "127.0.0.1:%d", "pool": "web",
+        { "admin": { "listen": "127.0.0.1:%d" },
+          "listeners": [ { "name": "web", "listen": "127.0.0.1:%d", "pool": "web",
                            "timeouts": { "drain": "%s" } } ],
           "pools": [ { "name": "web", "backends": [ { "address": "%s" } ] } ] }
-        """.formatted(port, drain, echo.address()));
+        """.formatted(Ports.free(), port, drain, echo.address()));
   }
 }

@@ -28,11 +28,12 @@ class HealthLogProcessIT {
     try (EchoBackend live = new EchoBackend()) {
       Path file = dir.resolve("portfw.json");
       Files.writeString(file, """
-          { "listeners": [ { "name": "l", "listen": "127.0.0.1:%d", "pool": "p" } ],
+          { "admin": { "listen": "127.0.0.1:%d" },
+            "listeners": [ { "name": "l", "listen": "127.0.0.1:%d", "pool": "p" } ],
             "pools": [ { "name": "p",
                          "health": { "type": "tcp", "interval": "100ms", "timeout": "500ms", "rise": 2, "fall": 3 },
                          "backends": [ { "address": "127.0.0.1:%d" }, { "address": "127.0.0.1:%d" } ] } ] }
-          """.formatted(port, deadPort, live.port()));
+          """.formatted(Ports.free(), port, deadPort, live.port()));
       try (PortfwProcess portfw = PortfwProcess.start("run", "--config", file.toString()).awaitListening(port)) {
         String down = "pool p: backend 127.0.0.1:" + deadPort
             + " UP -> DOWN (checks failing: connect refused, first check failed)";

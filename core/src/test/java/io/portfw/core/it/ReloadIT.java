@@ -306,7 +306,7 @@ class ReloadIT {
       assertThat(failures).isEmpty();
       assertThat(cut.get()).as("clients accepted by the failed reload's listener, then cut").isZero();
       assertThat(ok.get()).isGreaterThan(10);
-      assertThat(forwarder.runtime().config()).isEqualTo(RunningForwarder.parse(config(0)));
+      assertThat(forwarder.runtime().config()).isEqualTo(forwarder.asRunning(config(0)));
     }
   }
 

@@ -37,7 +37,7 @@ class ReloadProcessIT {
         replace(file, config(echo, first).replace("\"pools\"", "\"colour\": \"blue\", \"pools\""));
         Eventually.holds(Duration.ofSeconds(10), () -> "the refusal logged; stderr: " + portfw.stderr(),
             () -> portfw.stderr().contains("reload refused, the running config stays"));
-        assertThat(portfw.stderr()).contains("colour: unknown key (known keys: admin, listeners, pools)");
+        assertThat(portfw.stderr()).contains("colour: unknown key (known keys: admin, listeners, pools, accessLog)");
         assertThat(echo(live, "two")).isEqualTo("two");
 
         replace(file, config(echo, first, second));
@@ -81,15 +81,19 @@ class ReloadProcessIT {
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  private static String config(EchoBackend echo, int... ports) {
+  /** One admin port for the whole test, so reloads see no admin change. */
+  private final int adminPort = Ports.free();
+
+  private String config(EchoBackend echo, int... ports) {
     StringBuilder listeners = new StringBuilder();
     for (int i = 0; i < ports.length; i++) {
       listeners.append(i == 0 ? "" : ", ").append("""
           { "name": "l%d", "listen": "127.0.0.1:%d", "pool": "echo", "timeouts": { "drain": "1s" } }""".formatted(i, ports[i]));
     }
     return """
-        { "listeners": [ %s ],
+        { "admin": { "listen": "127.0.0.1:%d" },
+          "listeners": [ %s ],
           "pools": [ { "name": "echo", "backends": [ { "address": "%s" } ] } ] }
-        """.formatted(listeners, echo.address());
+        """.formatted(adminPort, listeners, echo.address());
   }
 }
