@@ -67,6 +67,7 @@ public final class Backend {
   private volatile boolean ejected;
   /** Failed connects and resets in a row from live traffic, for passive health checking. */
   private volatile int failureStreak;
+  private volatile long lastFailureNanos = Long.MIN_VALUE;
   private volatile long rampStartNanos = NOT_RAMPING;
 
   public Backend(BackendAddress address, Settings settings, Ticker ticker) {
@@ -151,14 +152,25 @@ public final class Backend {
 
   /** Counts a failed connect or a reset from live traffic; returns how many in a row. */
   public int countFailure() {
+    lastFailureNanos = System.nanoTime();
     return (int) FAILURE_STREAK.getAndAdd(this, 1) + 1;
   }
 
-  /** A connection ended well: the failure streak is over. Writes only when there was one, so the common case stays a read. */
-  public void countSuccess() {
-    if (failureStreak != 0) {
+  /**
+   * A connection established at {@code connectedNanos} ended well: the failure streak is over,
+   * unless that connection is older than the last failure (a long connection ending cleanly says
+   * nothing about a backend that now refuses). Writes only when there was a streak, so the common
+   * case stays a read.
+   */
+  public void countSuccess(long connectedNanos) {
+    if (failureStreak != 0 && connectedNanos - lastFailureNanos > 0) {
       failureStreak = 0;
     }
+  }
+
+  /** Forgets the failure streak, e.g. when an ejection has paid for it. */
+  public void clearFailures() {
+    failureStreak = 0;
   }
 
   public int failureStreak() {

@@ -137,8 +137,11 @@ class BackendTest {
   void failureStreak_countsInARowAndASuccessEndsIt() {
     Backend b = backend(1, 0, Duration.ZERO);
     assertThat(b.countFailure()).isEqualTo(1);
+    long before = System.nanoTime();
     assertThat(b.countFailure()).isEqualTo(2);
-    b.countSuccess();
+    b.countSuccess(before);
+    assertThat(b.failureStreak()).as("a connection older than the failure proves nothing").isEqualTo(2);
+    b.countSuccess(System.nanoTime());
     assertThat(b.failureStreak()).isZero();
     assertThat(b.countFailure()).isEqualTo(1);
   }

@@ -66,7 +66,7 @@ final class BackendConnector {
     netClient.connect(target).onComplete(connected -> {
       if (connected.succeeded()) {
         observer.connected(pool.name(), backend, System.nanoTime() - started);
-        join(relay, backend, pool, connected.result());
+        join(relay, backend, pool, connected.result(), System.nanoTime());
         return;
       }
       backend.release();
@@ -91,11 +91,11 @@ final class BackendConnector {
     relay.refuse(reason);
   }
 
-  private static void join(Relay relay, Backend backend, Pool pool, NetSocket socket) {
+  private static void join(Relay relay, Backend backend, Pool pool, NetSocket socket, long connectedNanos) {
     Channel channel = ((NetSocketInternal) socket).channelHandlerContext().channel();
     channel.closeFuture().addListener(closed -> {
       backend.release();
-      pool.outcomes().ended(backend, relay.backendFailed());
+      pool.outcomes().ended(backend, relay.backendFailed(), connectedNanos);
     });
     relay.attach(channel, backend);
   }

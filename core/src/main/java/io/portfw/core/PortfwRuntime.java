@@ -222,7 +222,7 @@ public final class PortfwRuntime {
   /** Removes a pool snapshot and its checks, unless a later reload has put a new one under its name. */
   private void removePool(String name, Pool snapshot) {
     if (pools.remove(name, snapshot)) {
-      health.unwatch(name);
+      health.unwatch(snapshot);
       syncMetrics();
     }
   }

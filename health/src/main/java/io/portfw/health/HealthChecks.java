@@ -13,6 +13,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import java.util.HashMap;
@@ -38,6 +39,9 @@ public final class HealthChecks {
     final Map<Backend, ProbeLoop> loops = new HashMap<>();
   }
 
+  /** More HTTP checks than this at once wait; far more than any pool's backends. */
+  private static final int MAX_HTTP_CHECKS_AT_ONCE = 100_000;
+
   private final Vertx vertx;
   private final Context context;
   private final NetClient netClient;
@@ -46,6 +50,8 @@ public final class HealthChecks {
   /** Read from API threads, so concurrent; written on the context. */
   private final Map<String, Map<BackendAddress, ProbeLoop>> loopsByAddress = new ConcurrentHashMap<>();
   private final Map<String, OutlierDetector> detectors = new ConcurrentHashMap<>();
+  /** The snapshot last returned by {@link #watch} for each pool; guarded by this. */
+  private final Map<String, Pool> watched = new HashMap<>();
 
   public HealthChecks(Vertx vertx) {
     this.vertx = requireNonNull(vertx, "vertx");
@@ -54,6 +60,8 @@ public final class HealthChecks {
     this.netClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
     this.httpClient = vertx.httpClientBuilder()
         .with(new HttpClientOptions().setKeepAlive(false).setTcpNoDelay(true))
+        // One connection per check, never a wait for a pooled one: many backends may share one health port.
+        .with(new PoolOptions().setHttp1MaxSize(MAX_HTTP_CHECKS_AT_ONCE))
         // A reset after a failed check is the check's business, already judged: not an error for the log.
         .withConnectHandler(connection -> connection.exceptionHandler(ignored -> {}))
         .build();
@@ -63,7 +71,7 @@ public final class HealthChecks {
    * Starts or adjusts the checks of a pool snapshot, and returns that snapshot reporting its
    * connection outcomes to passive checking when its config asks for it.
    */
-  public Pool watch(Pool pool, PoolConfig config) {
+  public synchronized Pool watch(Pool pool, PoolConfig config) {
     requireNonNull(pool, "pool");
     requireNonNull(config, "config");
     String name = pool.name();
@@ -83,11 +91,20 @@ public final class HealthChecks {
       }
     }
     context.runOnContext(v -> reconcile(pool, config.health()));
-    return pool.withOutcomes(outcomes);
+    Pool watching = pool.withOutcomes(outcomes);
+    watched.put(name, watching);
+    return watching;
   }
 
-  /** Stops every check of a pool that is gone. */
-  public void unwatch(String pool) {
+  /**
+   * Stops every check of a pool that is gone, unless a newer snapshot of a pool of that name is
+   * watched by now (a reload re-added it): {@code snapshot} is what {@link #watch} returned.
+   */
+  public synchronized void unwatch(Pool snapshot) {
+    String pool = snapshot.name();
+    if (!watched.remove(pool, snapshot)) {
+      return;
+    }
     OutlierDetector gone = detectors.remove(pool);
     if (gone != null) {
       gone.close();
@@ -149,6 +166,6 @@ public final class HealthChecks {
     if (probe instanceof ProbeConfig.SendExpect sendExpect) {
       return new SendExpectProbe(vertx, netClient, sendExpect, timeout);
     }
-    return new TcpProbe(netClient, timeout);
+    return new TcpProbe(vertx, netClient, timeout);
   }
 }

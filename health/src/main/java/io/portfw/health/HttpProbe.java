@@ -45,8 +45,8 @@ final class HttpProbe implements Probe {
         .setURI(config.path())
         .setConnectTimeout(timeoutMillis)
         .putHeader("User-Agent", "portfw-health-check")
-        .putHeader("Connection", "close");
-    config.host().ifPresent(h -> request.putHeader("Host", h));
+        .putHeader("Connection", "close")
+        .putHeader("Host", config.host().orElse((host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port));
     client.request(request).onComplete(opened -> {
       if (opened.failed()) {
         attempt.fail(opened.cause());

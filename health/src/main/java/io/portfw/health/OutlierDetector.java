@@ -53,11 +53,11 @@ public final class OutlierDetector implements ConnectionOutcomes {
   }
 
   @Override
-  public void ended(Backend backend, boolean resetByBackend) {
+  public void ended(Backend backend, boolean resetByBackend, long connectedNanos) {
     if (resetByBackend) {
       failed(backend, "reset by backend");
     } else {
-      backend.countSuccess();
+      backend.countSuccess(connectedNanos);
     }
   }
 
@@ -107,12 +107,14 @@ public final class OutlierDetector implements ConnectionOutcomes {
     long now = System.nanoTime();
     int out = (int) all.stream().filter(Backend::isEjected).count();
     int ceiling = Math.max(1, all.size() * c.maxEjectionPercent() / 100);
-    if (out >= ceiling || out + 1 >= all.size()) {
+    boolean lastUsable = all.stream().noneMatch(b -> b != backend && b.isUsable());
+    if (out >= ceiling || lastUsable) {
       if (now - history.ceilingLoggedAtNanos > c.ejectionTime().toNanos() || history.ceilingLoggedAtNanos == Long.MIN_VALUE) {
         history.ceilingLoggedAtNanos = now;
-        StateLog.note("pool {}: backend {} failing ({} in a row, last: {}) but not ejected: {} of {} backends are "
-            + "already out, the most maxEjectionPercent {} allows (never all)", pool, backend, streak, reason, out,
-            all.size(), c.maxEjectionPercent());
+        StateLog.note("pool {}: backend {} failing ({} in a row, last: {}) but not ejected: {}", pool, backend, streak,
+            reason, lastUsable ? "no other backend of the pool could take its clients"
+                : out + " of " + all.size() + " backends are already out, the most maxEjectionPercent "
+                    + c.maxEjectionPercent() + " allows");
       }
       return;
     }
@@ -120,7 +122,10 @@ public final class OutlierDetector implements ConnectionOutcomes {
       long calm = (now - history.backAtNanos) / Math.max(1, c.ejectionTime().toNanos());
       history.steps = (int) Math.max(0, history.steps - calm);
     }
-    history.steps++;
+    long maxSteps = Math.max(1, -Math.floorDiv(-c.maxEjectionTime().toMillis(), Math.max(1, c.ejectionTime().toMillis())));
+    if (history.steps < maxSteps) {
+      history.steps++; // no further than the longest cool-down, so good behaviour soon shortens it again
+    }
     long millis = Math.min(c.ejectionTime().toMillis() * history.steps, c.maxEjectionTime().toMillis());
     StateChange change = backend.ejected(true);
     StateLog.changed(pool, backend, change, "ejected for " + Durations.words(millis),
@@ -131,7 +136,7 @@ public final class OutlierDetector implements ConnectionOutcomes {
   private void letBack(Backend backend, History history, long millis) {
     history.timer = -1;
     history.backAtNanos = System.nanoTime();
-    backend.countSuccess(); // a fresh start: the failures before the ejection are paid for
+    backend.clearFailures(); // a fresh start: the failures before the ejection are paid for
     StateChange change = backend.ejected(false);
     StateLog.changed(pool, backend, change, "let back", "after a cool-down of " + Durations.words(millis));
   }

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 /**
  * Healthy when, after sending the configured bytes (or nothing), the backend's reply matches a
  * regular expression: the banner of an SMTP, FTP or SSH server, or the answer of a home-made
- * protocol.
+ * protocol. Bytes and characters are one to one (ISO-8859-1) both ways, so {@code \u00d2} in
+ * {@code send} is the byte 0xD2 and {@code \xD2} in {@code expect} matches it.
  */
 final class SendExpectProbe implements Probe {
 
@@ -31,7 +32,7 @@ final class SendExpectProbe implements Probe {
   SendExpectProbe(Vertx vertx, NetClient client, ProbeConfig.SendExpect config, int timeoutMillis) {
     this.vertx = vertx;
     this.client = client;
-    this.send = Buffer.buffer(config.send().getBytes(StandardCharsets.UTF_8));
+    this.send = Buffer.buffer(config.send().getBytes(StandardCharsets.ISO_8859_1));
     this.expect = Pattern.compile(config.expect());
     this.timeoutMillis = timeoutMillis;
   }
@@ -40,7 +41,7 @@ final class SendExpectProbe implements Probe {
   public Future<String> check(String host, int port) {
     Buffer reply = Buffer.buffer();
     Attempt attempt = new Attempt(vertx, timeoutMillis, () -> " waiting for a reply matching /" + expect + "/"
-        + (reply.length() == 0 ? "" : ", got \"" + quote(reply.toString(StandardCharsets.UTF_8)) + "\""));
+        + (reply.length() == 0 ? "" : ", got \"" + quote(reply.toString(StandardCharsets.ISO_8859_1)) + "\""));
     client.connect(new ConnectOptions().setHost(host).setPort(port).setTimeout(timeoutMillis)).onComplete(connected -> {
       if (connected.failed()) {
         attempt.fail(connected.cause());
@@ -58,7 +59,7 @@ final class SendExpectProbe implements Probe {
         }
         int room = REPLY_LIMIT - reply.length();
         reply.appendBuffer(chunk.length() <= room ? chunk : chunk.slice(0, room));
-        String text = reply.toString(StandardCharsets.UTF_8);
+        String text = reply.toString(StandardCharsets.ISO_8859_1);
         var match = expect.matcher(text);
         if (match.find()) {
           attempt.pass("matched \"" + quote(match.group()) + "\"");
@@ -68,7 +69,7 @@ final class SendExpectProbe implements Probe {
       });
       socket.closeHandler(closed -> attempt.fail(reply.length() == 0
           ? "closed without a reply"
-          : "closed after \"" + quote(reply.toString(StandardCharsets.UTF_8)) + "\", no match for /" + expect + "/"));
+          : "closed after \"" + quote(reply.toString(StandardCharsets.ISO_8859_1)) + "\", no match for /" + expect + "/"));
       socket.exceptionHandler(attempt::fail);
       if (send.length() > 0) {
         socket.write(send);

@@ -93,9 +93,9 @@ class OutlierDetectorTest {
     List<Backend> b = backends(2);
     OutlierDetector d = detector(b, 50);
     fail(d, b.get(0), 2);
-    d.ended(b.get(0), false);
+    d.ended(b.get(0), false, System.nanoTime());
     fail(d, b.get(0), 2);
-    d.ended(b.get(0), true); // a reset is a failure: the third in a row
+    d.ended(b.get(0), true, System.nanoTime()); // a reset is a failure: the third in a row
     await(() -> b.get(0).isEjected(), "ejected after two refusals and a reset");
   }
 
@@ -135,6 +135,31 @@ class OutlierDetectorTest {
     fail(single, one.get(0), 10);
     settle();
     assertThat(one.get(0).isEjected()).as("a pool of one keeps its one").isFalse();
+
+    List<Backend> pair = backends(2);
+    pair.get(0).checks(false); // down by active checks: the other is the last that can take clients
+    OutlierDetector last = detector(pair, 100);
+    fail(last, pair.get(1), 10);
+    settle();
+    assertThat(pair.get(1).isEjected()).as("the last usable backend stays").isFalse();
+  }
+
+  @Test
+  void coolDown_stopsGrowingAtTheMaximum_soGoodBehaviourShortensItSoon() throws Exception {
+    List<Backend> b = backends(2);
+    OutlierDetector d = new OutlierDetector("web", new OutlierConfig(1, Duration.ofMillis(100), Duration.ofMillis(200), 50),
+        b, vertx, context);
+    for (int i = 0; i < 6; i++) {
+      d.connectFailed(b.get(0), REFUSED);
+      await(() -> b.get(0).isEjected(), "ejected " + i);
+      await(() -> !b.get(0).isEjected(), "back " + i);
+    }
+    Thread.sleep(250); // two ejection times of good behaviour take both steps off
+    d.connectFailed(b.get(0), REFUSED);
+    await(() -> b.get(0).isEjected(), "ejected again");
+    long at = System.nanoTime();
+    await(() -> !b.get(0).isEjected(), "back again");
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - at)).as("one step, not the maximum").isLessThan(190);
   }
 
   @Test

@@ -53,9 +53,9 @@ class ProbesTest {
   @Test
   void tcp_passesWhileSomethingListens_failsWhenRefused() throws Exception {
     try (TestServers.Banner server = new TestServers.Banner(null, 0)) {
-      assertThat(outcome(new TcpProbe(net, 1000).check(HOST, server.port()))).isEqualTo("ok: connected");
+      assertThat(outcome(new TcpProbe(vertx, net, 1000).check(HOST, server.port()))).isEqualTo("ok: connected");
     }
-    assertThat(outcome(new TcpProbe(net, 1000).check(HOST, TestServers.closedPort()))).isEqualTo("failed: connect refused");
+    assertThat(outcome(new TcpProbe(vertx, net, 1000).check(HOST, TestServers.closedPort()))).isEqualTo("failed: connect refused");
   }
 
   @Test
@@ -77,6 +77,28 @@ class ProbesTest {
           .as("searched no further than the limit").startsWith("failed: HTTP 200 but the body");
       server.body.set("<html>status: good</html>");
       assertThat(outcome(httpProbe("/health", "status: good", 1000).check(HOST, server.port()))).isEqualTo("ok: HTTP 200");
+    }
+  }
+
+  @Test
+  void http_defaultHostHeader_bracketsAnIpv6Backend() throws Exception {
+    com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getByName("::1"), 0), 4);
+    java.util.List<String> hosts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    server.createContext("/", exchange -> {
+      hosts.add(exchange.getRequestHeaders().getFirst("Host"));
+      exchange.sendResponseHeaders(204, -1);
+      exchange.close();
+    });
+    server.start();
+    try {
+      int port = server.getAddress().getPort();
+      HttpProbe probe = new HttpProbe(vertx, http, new ProbeConfig.Http("/", Optional.empty(), StatusCodes.DEFAULT,
+          Optional.empty()), 1000);
+      assertThat(outcome(probe.check("::1", port))).isEqualTo("ok: HTTP 204");
+      assertThat(hosts).containsExactly("[::1]:" + port);
+    } finally {
+      server.stop(0);
     }
   }
 
