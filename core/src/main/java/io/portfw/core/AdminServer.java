@@ -3,7 +3,6 @@ package io.portfw.core;
 import io.portfw.config.AdminConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
@@ -57,13 +56,13 @@ final class AdminServer {
       router.route("/api/*").handler(auth);
       router.route("/metrics").handler(auth);
     });
-    router.route().method(HttpMethod.POST).handler(BodyHandler.create().setBodyLimit(64 * 1024));
+    BodyHandler body = BodyHandler.create().setBodyLimit(64 * 1024);
     router.get("/metrics").handler(api::metrics);
     router.get("/api/v1/listeners").handler(api::listeners);
     router.get("/api/v1/pools").handler(api::pools);
     router.get("/api/v1/connections").handler(api::connections);
-    router.post("/api/v1/pools/:pool/backends/:address/:action").handler(api::backendAction);
-    router.post("/api/v1/reload").handler(api::reload);
+    router.post("/api/v1/pools/:pool/backends/:address/:action").handler(body).handler(api::backendAction);
+    router.post("/api/v1/reload").handler(body).handler(api::reload);
     router.get("/api/v1/config/status").handler(api::configStatus);
     router.errorHandler(404, ctx -> ApiErrors.send(ctx, 404, "no such endpoint: " + ctx.request().method() + " "
         + ctx.request().path()));

@@ -9,7 +9,9 @@ import picocli.CommandLine.Spec;
 /** The {@code portfw} command line. */
 @Command(name = "portfw", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "Forwards public ports to pools of internal servers, spreading the load over them.",
-    subcommands = {RunCommand.class, CheckCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, CheckCommand.class, DemoCommand.class, StatusCommand.class,
+        ConnectionsCommand.class, BackendStateCommand.Drain.class, BackendStateCommand.Enable.class,
+        BackendStateCommand.Disable.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
   @Spec

@@ -50,6 +50,7 @@ final class RunCommand implements Callable<Integer> {
     try {
       return Foreground.run(loaded, spec.commandLine().getOut(), spec.commandLine().getErr(), runtime -> {
         reloader[0] = new ConfigReloader(config.file, runtime).onHangup();
+        runtime.reloadSource(reloader[0]::reload);
         if (!noWatch) {
           try {
             reloader[0].watch();
