@@ -45,7 +45,8 @@ public final class PortfwRuntime {
   private final Map<String, Pool> pools = new ConcurrentHashMap<>();
   private final Map<String, LiveListener> listeners = new ConcurrentHashMap<>();
   private volatile PortfwConfig config;
-  private volatile ReloadResult lastReload;
+  private volatile ReloadResult lastReload = new ReloadResult(Instant.now(), ReloadResult.Outcome.UNCHANGED, List.of(),
+      "-", "starting");
   /** Reloads run one after another: each starts when the one before has finished. */
   private Future<ReloadResult> reloads = Future.succeededFuture();
 
@@ -84,16 +85,19 @@ public final class PortfwRuntime {
       runtime.pools.put(pool.name(), runtime.health.watch(Pools.fromConfig(pool), pool));
     }
     List<LiveListener> started = new ArrayList<>();
-    List<Future<?>> deployed = new ArrayList<>();
-    for (ListenerConfig listener : config.listeners()) {
-      LiveListener live = new LiveListener(listener, new ListenerCounters());
-      started.add(live);
-      deployed.add(runtime.deploy(live));
-    }
-    return Future.all(deployed)
-        .compose(all -> AdminServer.start(vertx, config.admin(), runtime))
-        .map(admin -> {
+    // The admin endpoint first: once a listener accepts, `portfw status` can already answer.
+    return AdminServer.start(vertx, config.admin(), runtime)
+        .compose(admin -> {
           runtime.admin = admin;
+          List<Future<?>> deployed = new ArrayList<>();
+          for (ListenerConfig listener : config.listeners()) {
+            LiveListener live = new LiveListener(listener, new ListenerCounters());
+            started.add(live);
+            deployed.add(runtime.deploy(live));
+          }
+          return Future.all(deployed);
+        })
+        .map(all -> {
           started.forEach(l -> runtime.listeners.put(l.config().name(), l));
           runtime.record(new ReloadResult(Instant.now(), ReloadResult.Outcome.APPLIED, List.of(),
               ConfigHash.of(config), "started: " + config.summary()));
