@@ -102,11 +102,22 @@ final class AdminApi {
     return json;
   }
 
+  /** Listing many thousands of connections takes a while: done on a worker, off the event loop. */
   void connections(RoutingContext ctx) {
     Optional<Integer> limit = limit(ctx);
     if (limit.isEmpty()) {
       return;
     }
+    ctx.vertx().executeBlocking(() -> connectionsJson(ctx, limit.get()), false).onComplete(done -> {
+      if (done.failed()) {
+        ApiErrors.send(ctx, 500, "listing connections failed: " + done.cause().getMessage());
+      } else {
+        json(ctx, done.result());
+      }
+    });
+  }
+
+  private JsonObject connectionsJson(RoutingContext ctx, int limit) {
     String listener = ctx.queryParams().get("listener");
     String pool = ctx.queryParams().get("pool");
     String backend = ctx.queryParams().get("backend");
@@ -118,7 +129,7 @@ final class AdminApi {
         .filter(c -> client == null || c.clientText().startsWith(client))
         .toList();
     JsonArray out = new JsonArray();
-    matching.stream().limit(limit.get()).forEach(c -> out.add(new JsonObject()
+    matching.stream().limit(limit).forEach(c -> out.add(new JsonObject()
         .put("id", c.id())
         .put("listener", c.listener())
         .put("pool", c.pool())
@@ -128,7 +139,7 @@ final class AdminApi {
         .put("ageMs", c.ageMillis())
         .put("bytesFromClient", c.bytesFromClient())
         .put("bytesFromBackend", c.bytesFromBackend())));
-    json(ctx, new JsonObject().put("total", matching.size()).put("shown", out.size()).put("connections", out));
+    return new JsonObject().put("total", matching.size()).put("shown", out.size()).put("connections", out);
   }
 
   private static Optional<Integer> limit(RoutingContext ctx) {
@@ -214,8 +225,15 @@ final class AdminApi {
         .put("configHash", r.configHash());
   }
 
+  /** Scraping reads every meter: done on a worker, so the event loop that also relays traffic never waits for it. */
   void metrics(RoutingContext ctx) {
-    ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(runtime.metrics().scrape());
+    ctx.vertx().executeBlocking(() -> runtime.metrics().scrape(), false).onComplete(done -> {
+      if (done.failed()) {
+        ApiErrors.send(ctx, 500, "scrape failed: " + done.cause().getMessage());
+      } else {
+        ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(done.result());
+      }
+    });
   }
 
   /** The POSTs take no options yet; a body, when sent, must still be JSON, so a client bug shows. */
