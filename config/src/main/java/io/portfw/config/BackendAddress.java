@@ -18,6 +18,11 @@ public record BackendAddress(String host, int port) {
     }
   }
 
+  /** An IP address literal: connecting needs no name lookup. */
+  public boolean isLiteral() {
+    return AddressParser.literal(host).isPresent();
+  }
+
   public boolean keepsClientPort() {
     return port == CLIENT_PORT;
   }

@@ -172,11 +172,24 @@ public final class ConfigLoader {
       Optional<String> pool = r.string("pool", true);
       pool.ifPresent(p -> cross.poolReference(p, r.pathOf("pool")));
       TimeoutsConfig timeouts = timeouts(r.object("timeouts"));
+      UdpConfig udp = udp(r, protocol.orElse(Protocol.TCP));
       r.rejectUnknownKeys();
       if (name.isEmpty() || protocol.isEmpty() || listen.isEmpty() || pool.isEmpty()) {
         return Optional.empty();
       }
-      return Optional.of(new ListenerConfig(name.get(), protocol.get(), listen.get(), pool.get(), timeouts));
+      return Optional.of(new ListenerConfig(name.get(), protocol.get(), listen.get(), pool.get(), timeouts, udp));
+    }
+
+    /** The session keys of a UDP listener; on a TCP listener each one is named as misplaced. */
+    private UdpConfig udp(JsonObjectReader r, Protocol protocol) {
+      if (protocol != Protocol.UDP) {
+        foreignKeys(r, "udp", "sessionIdle", "maxSessions", "responses");
+        return UdpConfig.DEFAULT;
+      }
+      UdpConfig d = UdpConfig.DEFAULT;
+      return new UdpConfig(r.duration("sessionIdle", d.sessionIdle()),
+          r.integer("maxSessions", 1, UdpConfig.MAX_SESSIONS_LIMIT, d.maxSessions()),
+          r.integer("responses", 0, 1_000_000, d.responses()));
     }
 
     private Optional<Protocol> protocol(JsonObjectReader r) {
@@ -189,10 +202,9 @@ public final class ConfigLoader {
         return Optional.of(Protocol.TCP);
       }
       if (word.equals("udp")) {
-        problems.add(r.pathOf("protocol"), "\"udp\" is not supported yet; this version forwards \"tcp\" only");
-      } else {
-        problems.add(r.pathOf("protocol"), "\"" + text.get() + "\" is not a protocol (use \"tcp\")");
+        return Optional.of(Protocol.UDP);
       }
+      problems.add(r.pathOf("protocol"), "\"" + text.get() + "\" is not a protocol (use \"tcp\" or \"udp\")");
       return Optional.empty();
     }
 
@@ -270,7 +282,7 @@ public final class ConfigLoader {
         foreignKeys(r, "http", "path", "host", "expectStatus", "expectBody");
       }
       if (!type.equals("send-expect")) {
-        foreignKeys(r, "send-expect", "send", "expect");
+        foreignKeys(r, "send-expect", "send", "expect", "protocol");
       }
       return probe;
     }
@@ -278,7 +290,8 @@ public final class ConfigLoader {
     private void foreignKeys(JsonObjectReader r, String type, String... keys) {
       for (String key : keys) {
         if (r.has(key)) {
-          problems.add(r.pathOf(key), "applies to \"type\": \"" + type + "\" only");
+          problems.add(r.pathOf(key), type.equals("udp") ? "applies to \"protocol\": \"udp\" listeners only"
+              : "applies to \"type\": \"" + type + "\" only");
         }
       }
     }
@@ -305,6 +318,10 @@ public final class ConfigLoader {
 
     private Optional<ProbeConfig> sendExpectProbe(JsonObjectReader r) {
       String send = r.string("send", false).orElse("");
+      String transport = r.string("protocol", false).orElse("tcp");
+      if (!transport.equals("tcp") && !transport.equals("udp")) {
+        problems.add(r.pathOf("protocol"), "\"" + transport + "\" is not a protocol (use \"tcp\" or \"udp\")");
+      }
       Optional<String> expect = r.string("expect", true);
       if (expect.isPresent()) {
         try {
@@ -314,7 +331,8 @@ public final class ConfigLoader {
           return Optional.empty();
         }
       }
-      return expect.map(e -> new ProbeConfig.SendExpect(send, e));
+      Protocol protocol = transport.equals("udp") ? Protocol.UDP : Protocol.TCP;
+      return expect.map(e -> new ProbeConfig.SendExpect(send, e, protocol));
     }
 
     private Optional<OutlierConfig> outlier(JsonObjectReader r) {

@@ -40,13 +40,19 @@ public sealed interface ProbeConfig {
   }
 
   /**
-   * Healthy when, after {@code send} (UTF-8, may be empty), the reply matches the regular
-   * expression {@code expect}: banners of SMTP, FTP, SSH and home-made protocols.
+   * Healthy when, after {@code send} (one byte per character, may be empty), the reply matches
+   * the regular expression {@code expect}: banners of SMTP, FTP, SSH and home-made protocols;
+   * over UDP, one datagram out and one back (a DNS query, say).
    */
-  record SendExpect(String send, String expect) implements ProbeConfig {
+  record SendExpect(String send, String expect, Protocol protocol) implements ProbeConfig {
     public SendExpect {
       requireNonNull(send, "send");
       requireNonNull(expect, "expect");
+      requireNonNull(protocol, "protocol");
+    }
+
+    public SendExpect(String send, String expect) {
+      this(send, expect, Protocol.TCP);
     }
 
     @Override

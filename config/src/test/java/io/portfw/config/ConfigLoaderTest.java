@@ -82,7 +82,7 @@ class ConfigLoaderTest {
     assertThat(errorsOf(json)).containsExactly(
         "listeners[1].name: duplicate name \"web\" (first used at listeners[0].name)",
         "listeners[1].listen: duplicate listen address: 0.0.0.0:8080 overlaps 0.0.0.0:8080 of listeners[0].listen",
-        "listeners[1].colour: unknown key (known keys: name, protocol, listen, pool, timeouts)",
+        "listeners[1].colour: unknown key (known keys: name, protocol, listen, pool, timeouts, sessionIdle, maxSessions, responses)",
         "listeners[2].timeouts.connect: \"5x\" is not a duration (use e.g. 250ms, 5s, 2m, 1h)",
         "listeners[2].timeouts.idle: must be a string, not a number",
         "pools[0].retries: -1 is out of range 0-100",
@@ -224,13 +224,33 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void parse_udpListener_isRefusedUntilSupported() {
-    String json = """
-        { "listeners": [ { "name": "dns", "protocol": "udp", "listen": "0.0.0.0:5353", "pool": "p" } ],
-          "pools": [ { "name": "p", "backends": [ { "address": "127.0.0.1:53" } ] } ] }
-        """;
-    assertThat(errorsOf(json)).containsExactly(
-        "listeners[0].protocol: \"udp\" is not supported yet; this version forwards \"tcp\" only");
+  void parse_udpListeners_bindTheirSessionKeys_andTcpOnesRefuseThem() throws Exception {
+    PortfwConfig config = ConfigLoader.parse("""
+        { "listeners": [ { "name": "dns", "protocol": "udp", "listen": "0.0.0.0:53", "pool": "dns",
+                           "sessionIdle": "5s", "maxSessions": 5000, "responses": 1 },
+                         { "name": "dns-tcp", "listen": "0.0.0.0:53", "pool": "dns" },
+                         { "name": "syslog", "protocol": "UDP", "listen": "0.0.0.0:514", "pool": "dns" } ],
+          "pools": [ { "name": "dns", "health": { "type": "send-expect", "protocol": "udp", "send": "x", "expect": "y" },
+                       "backends": [ { "address": "127.0.0.1:5353" } ] } ] }
+        """, "test.json");
+    assertThat(config.listeners().get(0).protocol()).isEqualTo(Protocol.UDP);
+    assertThat(config.listeners().get(0).udp()).isEqualTo(new UdpConfig(Duration.ofSeconds(5), 5000, 1));
+    assertThat(config.listeners().get(2).udp()).isEqualTo(UdpConfig.DEFAULT);
+    assertThat(config.pool("dns").orElseThrow().health().orElseThrow().probe())
+        .isEqualTo(new ProbeConfig.SendExpect("x", "y", Protocol.UDP));
+
+    assertThat(errorsOf("""
+        { "listeners": [ { "name": "web", "listen": "0.0.0.0:80", "pool": "p", "responses": 1 },
+                         { "name": "dns", "protocol": "udp", "listen": "0.0.0.0:53", "pool": "p", "maxSessions": 0,
+                           "sessionIdle": "0s" },
+                         { "name": "x", "protocol": "sctp", "listen": "0.0.0.0:9", "pool": "p" } ],
+          "pools": [ { "name": "p", "health": { "type": "tcp", "protocol": "udp" }, "backends": [ { "address": "127.0.0.1:53" } ] } ] }
+        """)).containsExactly(
+        "listeners[0].responses: applies to \"protocol\": \"udp\" listeners only",
+        "listeners[1].sessionIdle: must be longer than 0",
+        "listeners[1].maxSessions: 0 is out of range 1-10000000",
+        "listeners[2].protocol: \"sctp\" is not a protocol (use \"tcp\" or \"udp\")",
+        "pools[0].health.protocol: applies to \"type\": \"send-expect\" only");
   }
 
   @Test

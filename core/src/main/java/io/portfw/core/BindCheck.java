@@ -4,6 +4,8 @@ import io.portfw.config.ConfigDiff;
 import io.portfw.config.ListenerConfig;
 import io.portfw.config.PortfwConfig;
 import java.io.IOException;
+import io.portfw.config.Protocol;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -27,17 +29,30 @@ final class BindCheck {
         if (boundNow(running, l, port)) {
           continue;
         }
-        // A bound socket that never listens: a server socket would accept (and then reset) clients for an instant.
-        // With SO_REUSEADDR, as Vert.x binds, a port in TIME_WAIT is free and one with a listener is not.
-        try (Socket probe = new Socket()) {
-          probe.setReuseAddress(true);
-          probe.bind(new InetSocketAddress(InetAddress.getByName(host), port));
+        try {
+          tryBind(l, host, port);
         } catch (IOException e) {
           return Optional.of(new ListenException(l, host, port, e).getMessage());
         }
       }
     }
     return Optional.empty();
+  }
+
+  private static void tryBind(ListenerConfig l, String host, int port) throws IOException {
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(host), port);
+    if (l.protocol() == Protocol.UDP) {
+      try (DatagramSocket probe = new DatagramSocket(null)) {
+        probe.bind(address); // a datagram that arrives in this instant is lost, as on any busy UDP port
+      }
+      return;
+    }
+    // A bound socket that never listens: a server socket would accept (and then reset) clients for an instant.
+    // With SO_REUSEADDR, as Vert.x binds, a port in TIME_WAIT is free and one with a listener is not.
+    try (Socket probe = new Socket()) {
+      probe.setReuseAddress(true);
+      probe.bind(address);
+    }
   }
 
   private static boolean boundNow(PortfwConfig running, ListenerConfig l, int port) {

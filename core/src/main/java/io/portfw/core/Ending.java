@@ -17,7 +17,15 @@ public enum Ending {
   /** The backend reset the connection, or could not be written to. */
   BACKEND_RESET,
   /** No backend took it; see the refusal reason. */
-  REFUSED;
+  REFUSED,
+  /** A UDP session got the replies its listener's {@code responses} allows. */
+  RESPONSES_DONE,
+  /** A UDP session pushed out of a full session table ({@code maxSessions}). */
+  EVICTED,
+  /** A UDP backend answered with ICMP port unreachable. */
+  BACKEND_UNREACHABLE,
+  /** Its listener stopped. */
+  STOPPED;
 
   /** The word in logs and the API: {@code client-close}, {@code idle-timeout}. */
   public String word() {

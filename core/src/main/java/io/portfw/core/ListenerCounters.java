@@ -4,7 +4,10 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counts of one listener, shared by its verticle instances on every event loop. */
+/**
+ * Counts of one listener, shared by its verticle instances on every event loop. For a UDP
+ * listener a session counts as a connection, and datagrams and drops are counted too.
+ */
 final class ListenerCounters {
 
   private final LongAdder accepted = new LongAdder();
@@ -12,10 +15,16 @@ final class ListenerCounters {
   private final LongAdder fromClients = new LongAdder();
   private final LongAdder fromBackends = new LongAdder();
   private final Map<Refusal, LongAdder> refused = new EnumMap<>(Refusal.class);
+  private final LongAdder datagramsFromClients = new LongAdder();
+  private final LongAdder datagramsFromBackends = new LongAdder();
+  private final Map<UdpDrop, LongAdder> dropped = new EnumMap<>(UdpDrop.class);
 
   ListenerCounters() {
     for (Refusal r : Refusal.values()) {
       refused.put(r, new LongAdder());
+    }
+    for (UdpDrop d : UdpDrop.values()) {
+      dropped.put(d, new LongAdder());
     }
   }
 
@@ -36,7 +45,31 @@ final class ListenerCounters {
     fromBackends.add(bytes);
   }
 
-  /** Connections accepted and not yet ended, including those still connecting. */
+  void datagramFromClient() {
+    datagramsFromClients.increment();
+  }
+
+  void datagramFromBackend() {
+    datagramsFromBackends.increment();
+  }
+
+  void dropped(UdpDrop why) {
+    dropped.get(why).increment();
+  }
+
+  long datagramsFromClients() {
+    return datagramsFromClients.sum();
+  }
+
+  long datagramsFromBackends() {
+    return datagramsFromBackends.sum();
+  }
+
+  long droppedCount(UdpDrop why) {
+    return dropped.get(why).sum();
+  }
+
+  /** Connections (UDP: sessions) accepted and not yet ended, including those still connecting. */
   long openCount() {
     return open.sum();
   }

@@ -15,6 +15,7 @@ final class LiveListener {
   private volatile ListenerConfig config;
   private volatile Duration drainOnStop;
   private String deploymentId;
+  private UdpSessions udpSessions;
 
   LiveListener(ListenerConfig config, ListenerCounters counters) {
     this.config = config;
@@ -27,6 +28,19 @@ final class LiveListener {
 
   void config(ListenerConfig next) {
     this.config = next;
+    synchronized (this) {
+      if (udpSessions != null) {
+        udpSessions.apply(next.udp());
+      }
+    }
+  }
+
+  /** The session table of a UDP listener, shared by its sockets on every event loop. */
+  synchronized UdpSessions udpSessions() {
+    if (udpSessions == null) {
+      udpSessions = new UdpSessions(config.udp());
+    }
+    return udpSessions;
   }
 
   /** How long its connections may go on once it stops accepting: its drain timeout unless handed over. */

@@ -120,6 +120,12 @@ public final class PortfwRuntime {
   }
 
   private Future<String> deploy(LiveListener live) {
+    if (live.config().protocol() == io.portfw.config.Protocol.UDP) {
+      // Without SO_REUSEPORT (the NIO fallback) only one socket may bind a UDP port.
+      return vertx.deployVerticle(() -> new UdpForwarder(live, pools::get, connections, metrics),
+              new DeploymentOptions().setInstances(UdpForwarder.sharesPorts(vertx) ? loops : 1))
+          .onSuccess(live::deploymentId);
+    }
     return vertx.deployVerticle(() -> new TcpForwarder(live, pools::get, connections, metrics),
             new DeploymentOptions().setInstances(loops))
         .onSuccess(live::deploymentId);
@@ -286,6 +292,11 @@ public final class PortfwRuntime {
   /** How many clients a listener closed without a backend, for that reason. */
   public long refusedConnections(String listener, Refusal reason) {
     return listeners.get(listener).counters().refusedCount(reason);
+  }
+
+  /** How many datagrams a UDP listener dropped, for that reason. */
+  public long udpDropped(String listener, UdpDrop reason) {
+    return listeners.get(listener).counters().droppedCount(reason);
   }
 
   /** The table of listeners and backends, as {@code ipmasqadm portfw -ln} printed it. */

@@ -164,7 +164,9 @@ public final class HealthChecks {
       return new HttpProbe(vertx, httpClient, http, timeout);
     }
     if (probe instanceof ProbeConfig.SendExpect sendExpect) {
-      return new SendExpectProbe(vertx, netClient, sendExpect, timeout);
+      return sendExpect.protocol() == io.portfw.config.Protocol.UDP
+          ? new UdpSendExpectProbe(vertx, sendExpect, timeout)
+          : new SendExpectProbe(vertx, netClient, sendExpect, timeout);
     }
     return new TcpProbe(vertx, netClient, timeout);
   }

@@ -1,0 +1,27 @@
+package io.portfw.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+
+/**
+ * How a UDP listener keeps its client sessions.
+ *
+ * @param sessionIdle a session with no datagram either way for this long is closed
+ * @param maxSessions the most sessions at once; beyond it Caffeine evicts (and closes) some
+ * @param responses a session ends after this many reply datagrams (1 suits DNS); 0 = no limit
+ */
+public record UdpConfig(Duration sessionIdle, int maxSessions, int responses) {
+
+  public static final Duration DEFAULT_SESSION_IDLE = Duration.ofSeconds(30);
+  public static final int DEFAULT_MAX_SESSIONS = 100_000;
+  public static final int MAX_SESSIONS_LIMIT = 10_000_000;
+  public static final UdpConfig DEFAULT = new UdpConfig(DEFAULT_SESSION_IDLE, DEFAULT_MAX_SESSIONS, 0);
+
+  public UdpConfig {
+    requireNonNull(sessionIdle, "sessionIdle");
+    if (maxSessions < 1 || responses < 0) {
+      throw new IllegalArgumentException("maxSessions >= 1, responses >= 0");
+    }
+  }
+}

@@ -1,0 +1,220 @@
+package io.portfw.core;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.InternetProtocolFamily;
+import io.portfw.balancing.Backend;
+import io.portfw.balancing.ClientContext;
+import io.portfw.balancing.Pool;
+import io.portfw.config.ListenerConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.spi.transport.Transport;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The verticle of one UDP listener: a socket per port (per event loop, with SO_REUSEPORT on the
+ * native transport, so the kernel spreads clients over the loops), a session per client
+ * address and port. Written on Netty directly: Vert.x's DatagramSocket copies each datagram,
+ * cuts those over 2 KiB and cannot connect a socket.
+ */
+final class UdpForwarder extends VerticleBase {
+
+  private final LiveListener live;
+  private final Function<String, Pool> pools;
+  private final Connections connections;
+  private final ConnectObserver observer;
+  private final List<Channel> fronts = new ArrayList<>();
+  private Transport transport;
+
+  UdpForwarder(LiveListener live, Function<String, Pool> pools, Connections connections, ConnectObserver observer) {
+    this.live = live;
+    this.pools = pools;
+    this.connections = connections;
+    this.observer = observer;
+  }
+
+  /** Whether one socket per event loop may share a port: only the native transport has SO_REUSEPORT. */
+  static boolean sharesPorts(io.vertx.core.Vertx vertx) {
+    return vertx.isNativeTransportEnabled();
+  }
+
+  @Override
+  public Future<?> start() {
+    ListenerConfig listener = live.config();
+    transport = ((VertxInternal) vertx).transport();
+    EventLoop loop = ((ContextInternal) context).nettyEventLoop();
+    String host = listener.listen().host();
+    List<Future<?>> bound = new ArrayList<>();
+    listener.listen().ports().forEach(port -> bound.add(bind(loop, host, port)
+        .recover(cause -> Future.failedFuture(new ListenException(listener, host, port, cause)))));
+    return Future.all(bound);
+  }
+
+  private Future<Channel> bind(EventLoop loop, String host, int port) {
+    Promise<Channel> done = Promise.promise();
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(host); // a literal or localhost: validated, no lookup on the network
+    } catch (java.net.UnknownHostException e) {
+      return Future.failedFuture(e);
+    }
+    DatagramChannel channel = transport.datagramChannel(address instanceof Inet6Address
+        ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4);
+    channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(UdpSession.MAX_DATAGRAM));
+    channel.config().setOption(ChannelOption.SO_RCVBUF, 4 << 20);
+    channel.config().setOption(ChannelOption.SO_SNDBUF, 4 << 20);
+    if (channel instanceof EpollDatagramChannel) {
+      channel.config().setOption(EpollChannelOption.SO_REUSEPORT, true);
+    }
+    channel.pipeline().addLast(new Datagrams(port));
+    loop.register(channel).addListener((ChannelFutureListener) registered -> {
+      if (!registered.isSuccess()) {
+        done.fail(registered.cause());
+        return;
+      }
+      channel.bind(new InetSocketAddress(address, port)).addListener((ChannelFutureListener) b -> {
+        if (b.isSuccess()) {
+          fronts.add(channel);
+          done.complete(channel);
+        } else {
+          channel.close();
+          done.fail(b.cause());
+        }
+      });
+    });
+    return done.future();
+  }
+
+  /** Stops at once: UDP has no connection to drain, its sessions end with their socket. */
+  @Override
+  public Future<?> stop() {
+    UdpSessions sessions = live.udpSessions();
+    List<Future<?>> closed = new ArrayList<>();
+    for (Channel front : fronts) {
+      sessions.endAllOf(front);
+      Promise<Void> p = Promise.promise();
+      front.close().addListener(f -> p.complete());
+      closed.add(p.future());
+    }
+    return Future.all(closed);
+  }
+
+  /** The handler of one listening socket: each datagram goes to its client's session, made on the first. */
+  @ChannelHandler.Sharable
+  private final class Datagrams extends SimpleChannelInboundHandler<DatagramPacket> {
+
+    private final int port;
+
+    Datagrams(int port) {
+      super(false); // each payload is handed on, released by whoever sends it
+      this.port = port;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+      ListenerCounters counters = live.counters();
+      counters.datagramFromClient();
+      if (!packet.content().isReadable()) {
+        counters.dropped(UdpDrop.EMPTY);
+        packet.release();
+        return;
+      }
+      UdpSessions sessions = live.udpSessions();
+      UdpSessions.Key key = new UdpSessions.Key(packet.sender(), port);
+      UdpSession session = sessions.touch(key);
+      if (session == null || session.isClosed()) {
+        session = open(ctx.channel(), key, counters, sessions);
+        if (session == null) {
+          counters.dropped(UdpDrop.NO_BACKEND);
+          packet.release();
+          return;
+        }
+      }
+      session.send(packet.content());
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      // A listening UDP socket sees errors for datagrams it sent back (e.g. a client gone): nothing to end.
+    }
+  }
+
+  /** A new session: a backend picked by the pool's strategy and a socket of its own toward it; null when none can take it. */
+  private UdpSession open(Channel front, UdpSessions.Key key, ListenerCounters counters, UdpSessions sessions) {
+    ListenerConfig listener = live.config();
+    Pool pool = pools.apply(listener.pool());
+    ClientContext client = new ClientContext(key.client(), listener.name(), key.localPort());
+    Backend backend = pick(pool, client);
+    if (backend == null) {
+      counters.refused(pool != null && pool.allUsableFull() ? Refusal.BACKENDS_FULL : Refusal.NO_BACKEND);
+      return null;
+    }
+    counters.accepted();
+    Connection connection = new Connection(listener.name(), pool.name(), key.client(), counters);
+    connection.joined(backend);
+    connections.opened(connection);
+    UdpSession session = new UdpSession(key, front, backend, pool, connection, counters, observer, sessions,
+        connections, listener.udp().responses());
+    sessions.add(key, session);
+    String host = backend.address().host();
+    int port = backend.address().portFor(key.localPort());
+    long replyTimeout = listener.timeouts().connect().toMillis();
+    if (backend.address().isLiteral()) {
+      session.open(this::channelFor, new InetSocketAddress(host, port), replyTimeout);
+    } else {
+      // A host name is looked up off the event loop; the session queues the client's datagrams meanwhile.
+      vertx.executeBlocking(() -> new InetSocketAddress(InetAddress.getByName(host), port), false)
+          .onComplete(resolved -> {
+            if (resolved.succeeded()) {
+              session.open(this::channelFor, resolved.result(), replyTimeout);
+            } else {
+              session.unresolved(resolved.cause());
+            }
+          });
+    }
+    return session;
+  }
+
+  private DatagramChannel channelFor(InetSocketAddress target) {
+    return transport.datagramChannel(target.getAddress() instanceof Inet6Address
+        ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4);
+  }
+
+  private static Backend pick(Pool pool, ClientContext client) {
+    if (pool == null) {
+      return null;
+    }
+    Set<Backend> tried = new HashSet<>();
+    while (true) {
+      Backend b = pool.balancer().pick(client, tried);
+      if (b == null) {
+        return null;
+      }
+      if (b.tryAcquire()) {
+        return b;
+      }
+      tried.add(b); // another loop took its last slot since the pick
+    }
+  }
+}
