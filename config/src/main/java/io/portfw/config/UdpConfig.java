@@ -9,7 +9,8 @@ import java.time.Duration;
  *
  * @param sessionIdle a session with no datagram either way for this long is closed
  * @param maxSessions the most sessions at once; beyond it Caffeine evicts (and closes) some
- * @param responses a session ends after this many reply datagrams (1 suits DNS); 0 = no limit
+ * @param responses a session ends once it has had this many reply datagrams for each client datagram
+ *     (1 suits DNS), as nginx's {@code proxy_responses}; 0 = no limit
  */
 public record UdpConfig(Duration sessionIdle, int maxSessions, int responses) {
 

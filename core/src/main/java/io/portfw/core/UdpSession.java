@@ -50,6 +50,7 @@ final class UdpSession {
   private boolean ready;
   private boolean closed;
   private int replies;
+  private int requests;
 
   UdpSession(UdpSessions.Key key, Channel front, Backend backend, Pool pool, Connection connection,
       ListenerCounters counters, ConnectObserver observer, UdpSessions table, Connections connections, int responses) {
@@ -120,6 +121,7 @@ final class UdpSession {
       return;
     }
     connection.countFromClient(payload.readableBytes());
+    requests++;
     if (!ready) {
       if (pending.size() >= MAX_PENDING) {
         payload.release();
@@ -205,7 +207,9 @@ final class UdpSession {
         }
       });
       table.touch(key);
-      if (responses > 0 && replies >= responses) {
+      // As nginx's proxy_responses: that many replies per client datagram; a resolver that sent several
+      // queries from one port gets all its answers before the session ends.
+      if (responses > 0 && replies >= (long) responses * requests) {
         endBecause(Ending.RESPONSES_DONE);
       }
     }

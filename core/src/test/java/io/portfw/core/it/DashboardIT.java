@@ -28,7 +28,7 @@ class DashboardIT {
 
   @Test
   void backendRowsAndStates_appearInTheBrowser() throws Exception {
-    boolean required = System.getenv("PORTFW_REQUIRE_BROWSER") != null;
+    boolean required = System.getenv("PORTFW_REQUIRE_TOOLS") != null;
     if (required) {
       assertThat(CHROMIUM).as("CI needs Debian's chromium (apt-get install chromium)").exists();
     } else {

@@ -1,0 +1,99 @@
+package io.portfw.testing;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real DNS server for tests: Debian's dnsmasq on a loopback port, answering only for the
+ * names it is given, never asking anyone else. Required in CI ({@code PORTFW_REQUIRE_TOOLS}); a
+ * local run without dnsmasq skips the test that needs it.
+ */
+public final class Dnsmasq implements AutoCloseable {
+
+  private static final Path BINARY = Path.of("/usr/sbin/dnsmasq");
+  private final Process process;
+  private final int port;
+
+  private Dnsmasq(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  /** Answers {@code NAME} with {@code ADDRESS} for each {@code "NAME=ADDRESS"}. */
+  public static Dnsmasq start(String... records) throws IOException, InterruptedException {
+    return start(Ports.free(), records);
+  }
+
+  public static Dnsmasq start(int port, String... records) throws IOException, InterruptedException {
+    requireInstalled(BINARY, "dnsmasq-base");
+    List<String> command = new ArrayList<>(List.of(BINARY.toString(), "--keep-in-foreground", "--conf-file=/dev/null",
+        "--port=" + port, "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
+        "--no-negcache", "--pid-file=", "--cache-size=0", "--user=root", "--group=root"));
+    for (String record : records) {
+      String[] parts = record.split("=", 2);
+      command.add("--host-record=" + parts[0] + "," + parts[1]);
+    }
+    Process process = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(Files.createTempFile("dnsmasq", ".log").toFile()).start();
+    Dnsmasq server = new Dnsmasq(process, port);
+    server.awaitAnswering();
+    return server;
+  }
+
+  /** Fails (in CI) or skips (elsewhere) when a tool is missing. */
+  public static void requireInstalled(Path binary, String debianPackage) {
+    if (System.getenv("PORTFW_REQUIRE_TOOLS") != null) {
+      if (!Files.isExecutable(binary)) {
+        throw new AssertionError(binary + " is missing: apt-get install " + debianPackage);
+      }
+    } else {
+      assumeTrue(Files.isExecutable(binary), binary + " is missing (apt-get install " + debianPackage + ")");
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String address() {
+    return "127.0.0.1:" + port;
+  }
+
+  private void awaitAnswering() throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    byte[] query = DnsQueries.query(1, "ready.check");
+    try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      s.setSoTimeout(200);
+      while (System.nanoTime() < deadline) {
+        if (!process.isAlive()) {
+          throw new IllegalStateException("dnsmasq exited with " + process.exitValue());
+        }
+        s.send(new DatagramPacket(query, query.length, InetAddress.getLoopbackAddress(), port));
+        try {
+          s.receive(new DatagramPacket(new byte[512], 512));
+          return;
+        } catch (java.net.SocketTimeoutException notYet) {
+          // keep asking
+        }
+      }
+    }
+    throw new IllegalStateException("dnsmasq did not answer on port " + port + " within 10 s");
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(5, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+}
