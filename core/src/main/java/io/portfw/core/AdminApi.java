@@ -49,7 +49,7 @@ final class AdminApi {
     for (Refusal r : Refusal.values()) {
       refused.put(r.word(), n.refusedCount(r));
     }
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("name", c.name())
         .put("protocol", c.protocol().name().toLowerCase(Locale.ROOT))
         .put("listen", c.listen().toString())
@@ -59,6 +59,15 @@ final class AdminApi {
         .put("refused", refused)
         .put("bytesReceived", n.bytesFromClients())
         .put("bytesSent", n.bytesFromBackends());
+    if (c.protocol() == io.portfw.config.Protocol.UDP) {
+      JsonObject dropped = new JsonObject();
+      for (UdpDrop d : UdpDrop.values()) {
+        dropped.put(d.word(), n.droppedCount(d));
+      }
+      json.put("datagramsReceived", n.datagramsFromClients()).put("datagramsSent", n.datagramsFromBackends())
+          .put("dropped", dropped).put("sessions", live.udpSessions().size());
+    }
+    return json;
   }
 
   void pools(RoutingContext ctx) {

@@ -83,7 +83,7 @@ public final class PortfwMetrics implements ConnectObserver {
   }
 
   /** Brings the meters in line with what runs: meters for new listeners and backends, none for gone ones. */
-  synchronized void sync(Map<String, ListenerCounters> listeners, Map<String, Pool> pools) {
+  synchronized void sync(Map<String, LiveListener> listeners, Map<String, Pool> pools) {
     listenerMeters.keySet().removeIf(name -> {
       if (listeners.containsKey(name)) {
         return false;
@@ -91,7 +91,7 @@ public final class PortfwMetrics implements ConnectObserver {
       listenerMeters.get(name).forEach(registry::remove);
       return true;
     });
-    listeners.forEach((name, counters) -> listenerMeters.computeIfAbsent(name, n -> listenerMeters(n, counters)));
+    listeners.forEach((name, live) -> listenerMeters.computeIfAbsent(name, n -> listenerMeters(n, live)));
 
     Map<Backend, String> current = new HashMap<>();
     pools.forEach((name, pool) -> pool.backends().forEach(b -> current.put(b, name)));
@@ -112,7 +112,8 @@ public final class PortfwMetrics implements ConnectObserver {
     }));
   }
 
-  private List<Meter> listenerMeters(String name, ListenerCounters c) {
+  private List<Meter> listenerMeters(String name, LiveListener live) {
+    ListenerCounters c = live.counters();
     Tags tags = Tags.of("listener", name);
     List<Meter> meters = new ArrayList<>();
     meters.add(Gauge.builder("portfw.listener.connections.active", c, ListenerCounters::openCount)
@@ -128,6 +129,18 @@ public final class PortfwMetrics implements ConnectObserver {
         .description("bytes received from clients").tags(tags).register(registry));
     meters.add(FunctionCounter.builder("portfw.listener.bytes.sent", c, ListenerCounters::bytesFromBackends)
         .description("bytes sent to clients").tags(tags).register(registry));
+    if (live.config().protocol() == io.portfw.config.Protocol.UDP) {
+      meters.add(FunctionCounter.builder("portfw.listener.datagrams.received", c, ListenerCounters::datagramsFromClients)
+          .description("datagrams received from clients").tags(tags).register(registry));
+      meters.add(FunctionCounter.builder("portfw.listener.datagrams.sent", c, ListenerCounters::datagramsFromBackends)
+          .description("reply datagrams from backends, sent to clients").tags(tags).register(registry));
+      for (UdpDrop reason : UdpDrop.values()) {
+        meters.add(FunctionCounter.builder("portfw.listener.datagrams.dropped", c, x -> x.droppedCount(reason))
+            .description("datagrams not forwarded, by reason").tags(tags).tag("reason", reason.word()).register(registry));
+      }
+      meters.add(Gauge.builder("portfw.listener.udp.sessions", live, l -> l.udpSessions().size())
+          .description("UDP sessions in the session table").tags(tags).register(registry));
+    }
     return meters;
   }
 

@@ -260,9 +260,7 @@ public final class PortfwRuntime {
   }
 
   private void syncMetrics() {
-    Map<String, ListenerCounters> counters = new java.util.HashMap<>();
-    listeners.forEach((name, live) -> counters.put(name, live.counters()));
-    metrics.sync(counters, Map.copyOf(pools));
+    metrics.sync(Map.copyOf(listeners), Map.copyOf(pools));
   }
 
   public PortfwConfig config() {

@@ -2,7 +2,10 @@ package io.portfw.core.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static io.portfw.testing.AdminHttp.metric;
+
 import io.portfw.balancing.Backend;
+import io.portfw.testing.AdminHttp;
 import io.portfw.testing.Eventually;
 import io.portfw.testing.OpenFiles;
 import io.portfw.testing.Ports;
@@ -95,6 +98,20 @@ class UdpForwardingIT {
       Backend backend = forwarder.runtime().pool("p").backends().get(0);
       assertThat(backend.activeConnections()).isZero();
       assertThat(backend.totalConnections()).isEqualTo(50);
+
+      String m = new AdminHttp(forwarder.adminUrl()).get("/metrics").body();
+      assertThat(metric(m, "portfw_listener_datagrams_received_total", "listener=\"dns\"")).isEqualTo(50);
+      assertThat(metric(m, "portfw_listener_datagrams_sent_total", "listener=\"dns\"")).isEqualTo(50);
+      assertThat(metric(m, "portfw_listener_bytes_received_total", "listener=\"dns\"")).isEqualTo(50);
+      assertThat(metric(m, "portfw_listener_bytes_sent_total", "listener=\"dns\"")).isEqualTo(150);
+      assertThat(metric(m, "portfw_listener_connections_total", "listener=\"dns\"")).as("sessions created").isEqualTo(50);
+      assertThat(metric(m, "portfw_listener_connections_active", "listener=\"dns\"")).isZero();
+      assertThat(metric(m, "portfw_listener_datagrams_dropped_total", "listener=\"dns\"")).isZero();
+      assertThat(metric(m, "portfw_backend_bytes_received_total", "pool=\"p\"")).isEqualTo(150);
+      var api = new AdminHttp(forwarder.adminUrl()).get("/api/v1/listeners").json().getJsonArray("listeners").getJsonObject(0);
+      assertThat(api.getString("protocol")).isEqualTo("udp");
+      assertThat(api.getLong("datagramsReceived")).isEqualTo(50);
+      assertThat(api.getLong("datagramsSent")).isEqualTo(50);
     }
   }
 
