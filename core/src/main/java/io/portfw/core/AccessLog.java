@@ -2,6 +2,7 @@ package io.portfw.core;
 
 import io.portfw.balancing.Backend;
 import io.portfw.config.AccessLogConfig;
+import io.portfw.config.PortfwConfig;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -91,23 +92,37 @@ final class AccessLog implements AutoCloseable {
 
   private void drain() {
     BufferedWriter buffered = out instanceof BufferedWriter b ? b : new BufferedWriter(out, 64 * 1024);
+    boolean failing = false;
     try {
       while (!closing || !queue.isEmpty()) {
         Connection next = queue.poll(200, TimeUnit.MILLISECONDS);
         if (next == null) {
           continue;
         }
-        write(buffered, next);
-        while ((next = queue.poll()) != null) {
+        try {
           write(buffered, next);
+          while ((next = queue.poll()) != null) {
+            write(buffered, next);
+          }
+          buffered.flush();
+          if (failing) {
+            LOG.info("access log: writing again");
+            failing = false;
+          }
+        } catch (IOException e) {
+          // A full disk, say: lines are dropped and counted until writing works again.
+          dropped.increment();
+          if (!failing) {
+            LOG.error("access log: cannot write ({}); dropping lines until it can", e.getMessage());
+            failing = true;
+          }
         }
-        buffered.flush();
       }
       buffered.flush();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (IOException e) {
-      LOG.error("access log: cannot write, logging stops: {}", e.getMessage());
+      LOG.warn("access log: {}", e.getMessage());
     }
   }
 
@@ -115,6 +130,11 @@ final class AccessLog implements AutoCloseable {
     w.write(format == AccessLogConfig.Format.JSON ? json(c) : plain(c));
     w.newLine();
     written.increment();
+  }
+
+  /** Whether it writes to standard output: the forwarding tables then go to standard error. */
+  static boolean usesStdout(PortfwConfig config) {
+    return config.accessLog().map(a -> a.output().equals("stdout")).orElse(false);
   }
 
   /** {@code TIME LISTENER CLIENT -> BACKEND POOL DURATION_MS IN OUT ENDING}; "-" for what there is none of. */

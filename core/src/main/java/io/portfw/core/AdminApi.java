@@ -117,11 +117,11 @@ final class AdminApi {
     if (limit.isEmpty()) {
       return;
     }
-    ctx.vertx().executeBlocking(() -> connectionsJson(ctx, limit.get()), false).onComplete(done -> {
+    ctx.vertx().executeBlocking(() -> connectionsJson(ctx, limit.get()).toBuffer(), false).onComplete(done -> {
       if (done.failed()) {
         ApiErrors.send(ctx, 500, "listing connections failed: " + done.cause().getMessage());
       } else {
-        json(ctx, done.result());
+        ctx.response().putHeader("Content-Type", "application/json").end(done.result());
       }
     });
   }
@@ -209,7 +209,8 @@ final class AdminApi {
     if (!bodyIsJsonOrEmpty(ctx)) {
       return;
     }
-    runtime.reloadFromSource().onComplete(done -> {
+    // Reading, validating and bind-checking the file is blocking work: never on the event loop.
+    ctx.vertx().executeBlocking(runtime::reloadFromSource, false).compose(f -> f).onComplete(done -> {
       if (done.failed()) {
         ApiErrors.send(ctx, 409, "cannot reload: " + done.cause().getMessage());
       } else {

@@ -26,7 +26,7 @@ final class AdminClient {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   AdminClient(URI base, Optional<String> token) {
-    this.base = base;
+    this.base = base;  // paths are absolute (/api/v1/...): a base with a path of its own is not supported
     this.token = token;
   }
 
@@ -35,7 +35,8 @@ final class AdminClient {
   }
 
   JsonObject post(String path) throws AdminException {
-    return send(HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.noBody()));
+    return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.noBody()));
   }
 
   static String segment(String text) {

@@ -29,6 +29,11 @@ final class AdminServer {
   }
 
   static Future<AdminServer> start(Vertx vertx, AdminConfig config, PortfwRuntime runtime) {
+    if (config.token().isEmpty() && !AdminGuard.isLoopback(config.listen().host())) {
+      // The config loader refuses this too; checked here as well for configs made in code (demo --admin).
+      return Future.failedFuture(new IllegalStateException("admin: " + config.listen()
+          + " is not a loopback address, so the admin endpoint needs a token (admin.token)"));
+    }
     Router router = router(vertx, config, runtime);
     String host = config.listen().host();
     int port = config.listen().firstPort();
@@ -48,6 +53,7 @@ final class AdminServer {
     AdminApi api = new AdminApi(runtime);
     Dashboard dashboard = Dashboard.load();
     Router router = Router.router(vertx);
+    router.route().handler(new AdminGuard(config));
     router.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("status", "ok").encode()));
     router.get("/").handler(dashboard::serve);
@@ -56,7 +62,7 @@ final class AdminServer {
       router.route("/api/*").handler(auth);
       router.route("/metrics").handler(auth);
     });
-    BodyHandler body = BodyHandler.create().setBodyLimit(64 * 1024);
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(64 * 1024); // no file uploads, ever
     router.get("/metrics").handler(api::metrics);
     router.get("/api/v1/listeners").handler(api::listeners);
     router.get("/api/v1/pools").handler(api::pools);

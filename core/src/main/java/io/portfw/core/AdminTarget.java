@@ -36,11 +36,20 @@ final class AdminTarget {
       file = Optional.of(ConfigLoader.load(config));
     }
     String base = admin != null ? admin : file.map(f -> url(f.admin().listen())).orElse(DEFAULT_URL);
-    URI uri = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
-    if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
+    if (!base.contains("://")) {
+      base = "http://" + base; // --admin 127.0.0.1:9900 means what it says
+    }
+    URI uri;
+    try {
+      uri = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--admin: \"" + base + "\" is not an http://HOST:PORT address");
     }
-    String t = token != null ? token : System.getenv(TOKEN_VARIABLE);
+    if (!"http".equals(uri.getScheme()) || uri.getHost() == null || (uri.getPath() != null && !uri.getPath().isEmpty())) {
+      throw new IllegalArgumentException("--admin: \"" + base + "\" is not an http://HOST:PORT address");
+    }
+    String fromEnvironment = System.getenv(TOKEN_VARIABLE);
+    String t = token != null ? token : fromEnvironment == null || fromEnvironment.isBlank() ? null : fromEnvironment;
     if (t == null) {
       t = file.flatMap(f -> f.admin().token()).orElse(null);
     }

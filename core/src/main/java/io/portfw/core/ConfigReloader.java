@@ -69,8 +69,9 @@ final class ConfigReloader implements AutoCloseable {
     }
     return runtime.reload(next).onSuccess(result -> {
       if (result.outcome() == ReloadResult.Outcome.APPLIED) {
-        System.out.print(runtime.forwardingTable());
-        System.out.flush();
+        java.io.PrintStream tables = AccessLog.usesStdout(runtime.config()) ? System.err : System.out;
+        tables.print(runtime.forwardingTable());
+        tables.flush();
       } else if (result.outcome() == ReloadResult.Outcome.FAILED && watcher != null) {
         watcher.retryOnNextChange(); // saving the same file again (the port freed since) tries again
       }

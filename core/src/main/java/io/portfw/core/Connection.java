@@ -119,16 +119,27 @@ public final class Connection {
     backend.received(bytes);
   }
 
-  /** Records the first thing that ended it; later ones are consequences. */
+  /**
+   * Records the first thing that ended it; later ones are consequences. One exception: a side
+   * that sent its FIN and then waited out the fin timeout ended by that timeout.
+   */
   void ending(Ending how) {
-    if (ending == null) {
+    Ending now = ending;
+    if (now == null || (how == Ending.FIN_TIMEOUT && (now == Ending.CLIENT_CLOSE || now == Ending.BACKEND_CLOSE))) {
       ending = how;
     }
   }
 
+  /** Refused, whatever the client did meanwhile (it may have sent its FIN already). */
   void refused(Refusal why) {
     refusal = why;
-    ending(Ending.REFUSED);
+    ending = Ending.REFUSED;
+  }
+
+  /** Client bytes received but never forwarded (it was refused): the listener still counts them. */
+  void countUnforwarded(int bytes) {
+    FROM_CLIENT.setOpaque(this, fromClient + bytes);
+    counters.fromClients(bytes);
   }
 
   void ended() {

@@ -24,7 +24,7 @@ public enum Ending {
   EVICTED,
   /** A UDP backend answered with ICMP port unreachable. */
   BACKEND_UNREACHABLE,
-  /** Its listener stopped. */
+  /** Closed by portfw itself: its listener stopped (drain timeout, removed by a reload) or a UDP socket closed. */
   STOPPED;
 
   /** The word in logs and the API: {@code client-close}, {@code idle-timeout}. */

@@ -30,8 +30,9 @@ final class Foreground {
       err.flush();
       return ExitCodes.FAILURE;
     }
-    out.print(runtime.forwardingTable());
-    out.flush();
+    PrintWriter tables = AccessLog.usesStdout(config) ? err : out; // stdout belongs to the access log then
+    tables.print(runtime.forwardingTable());
+    tables.flush();
     if (!signalled.isDone()) {
       started.accept(runtime);
     }

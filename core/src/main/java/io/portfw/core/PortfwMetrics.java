@@ -45,6 +45,7 @@ public final class PortfwMetrics implements ConnectObserver {
   private final Map<Backend, List<Meter>> backendMeters = new HashMap<>();
   private final Map<Backend, String> poolOf = new HashMap<>();
   private final Map<Backend, Timer> connectTimers = new ConcurrentHashMap<>();
+  private final Map<Backend, Map<ConnectError, Counter>> connectErrors = new ConcurrentHashMap<>();
   private final Map<ReloadResult.Outcome, Counter> reloads = new java.util.EnumMap<>(ReloadResult.Outcome.class);
 
   PortfwMetrics(HealthChecks health, Connections connections, AccessLog accessLog) {
@@ -76,10 +77,13 @@ public final class PortfwMetrics implements ConnectObserver {
     }
   }
 
+  /** Counted only while the backend is in a pool: a connect that fails after a reload removed it leaves no meter behind. */
   @Override
   public void failed(String pool, Backend backend, ConnectError error) {
-    Counter.builder("portfw.backend.connect.errors").description("failed backend connects, by reason")
-        .tags(backendTags(pool, backend)).tag("reason", error.word()).register(registry).increment();
+    Map<ConnectError, Counter> counters = connectErrors.get(backend);
+    if (counters != null) {
+      counters.get(error).increment();
+    }
   }
 
   /** Brings the meters in line with what runs: meters for new listeners and backends, none for gone ones. */
@@ -100,10 +104,9 @@ public final class PortfwMetrics implements ConnectObserver {
         return false;
       }
       backendMeters.get(b).forEach(registry::remove);
-      List<Meter> errors = new ArrayList<>(registry.find("portfw.backend.connect.errors")
-          .tags(backendTags(poolOf.remove(b), b)).meters());
-      errors.forEach(registry::remove);
+      poolOf.remove(b);
       connectTimers.remove(b);
+      connectErrors.remove(b);
       return true;
     });
     current.forEach((b, pool) -> backendMeters.computeIfAbsent(b, x -> {
@@ -172,6 +175,14 @@ public final class PortfwMetrics implements ConnectObserver {
         .tags(tags).serviceLevelObjectives(CONNECT_BUCKETS).register(registry);
     meters.add(timer);
     connectTimers.put(b, timer);
+    Map<ConnectError, Counter> errors = new java.util.EnumMap<>(ConnectError.class);
+    for (ConnectError error : ConnectError.values()) {
+      Counter counter = Counter.builder("portfw.backend.connect.errors").description("failed backend connects, by reason")
+          .tags(tags).tag("reason", error.word()).register(registry);
+      errors.put(error, counter);
+      meters.add(counter);
+    }
+    connectErrors.put(b, errors);
     return meters;
   }
 

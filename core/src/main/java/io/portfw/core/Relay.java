@@ -52,6 +52,7 @@ final class Relay {
   private final Runnable onEnd;
   /** Channels of this connection not yet closed: it has ended when none is left. */
   private int openChannels = 1;
+  private boolean ended;
   private final Side clientSide = new Side(true);
   private final Side backendSide = new Side(false);
   /** Client bytes that arrived before the backend was connected. */
@@ -131,12 +132,17 @@ final class Relay {
    */
   void refuse(Refusal why) {
     connection.refused(why);
+    if (earlyBytes > 0) {
+      connection.countUnforwarded(earlyBytes);
+      earlyBytes = 0;
+    }
     abort(client);
   }
 
   /** Both sockets are closed: the connection is over. */
   private void channelClosed() {
-    if (--openChannels == 0) {
+    if (--openChannels == 0 && !ended) {
+      ended = true;
       connection.ended();
       onEnd.run();
     }
@@ -290,7 +296,9 @@ final class Relay {
         if (isClient) {
           clientFin = true;
         }
-        connection.ending(isClient ? Ending.CLIENT_CLOSE : Ending.BACKEND_CLOSE);
+        // A channel closed here, by the listener stopping, reports its input shut too: that is no peer's FIN.
+        connection.ending(!ctx.channel().isOpen() && !closed ? Ending.STOPPED
+            : isClient ? Ending.CLIENT_CLOSE : Ending.BACKEND_CLOSE);
         Channel peer = peer();
         if (peer != null) {
           onFirstFin();
@@ -316,8 +324,10 @@ final class Relay {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      if (!closed) { // not our own close: this side went away
-        connection.ending(isClient ? Ending.CLIENT_CLOSE : Ending.BACKEND_CLOSE);
+      if (!closed) {
+        // Not our own close. A peer that goes away shows a FIN or a reset first, which set the ending;
+        // a close with neither is a local one: the listener stopping (drain timeout, removed by a reload).
+        connection.ending(Ending.STOPPED);
       }
       closeAfterFlush(peer());
       ctx.fireChannelInactive();

@@ -42,7 +42,8 @@ public final class AdminHttp {
   }
 
   public Answer post(String path, String body) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(body)));
+    return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
   public Answer send(String method, String path) throws IOException, InterruptedException {

@@ -4,7 +4,9 @@ import static io.portfw.testing.Clients.connect;
 import static io.portfw.testing.Clients.echo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portfw.testing.CloggedBackend;
 import io.portfw.testing.EchoBackend;
+import io.portfw.testing.HoldingBackend;
 import io.portfw.testing.Eventually;
 import io.portfw.testing.Ports;
 import io.portfw.testing.RunningForwarder;
@@ -69,6 +71,48 @@ class AccessLogIT {
       assertThat(lines.get(1)).endsWith(" 2 2 idle-timeout");
       assertThat(lines.get(2)).contains(" tag ", " -> " + tagged.address()).endsWith(" 0 4 backend-close");
       assertThat(lines.get(3)).contains(" dead ", " -> - dead ").endsWith(" 0 0 refused:connect-failed");
+    }
+  }
+
+  @Test
+  void finTimeout_refusalAfterTheClientsFin_andAStop_areEachNamed() throws Exception {
+    Path log = dir.resolve("edge.log");
+    try (HoldingBackend holding = new HoldingBackend();
+         CloggedBackend silent = new CloggedBackend();
+         EchoBackend echo = new EchoBackend()) {
+      RunningForwarder forwarder = RunningForwarder.start("""
+          { "accessLog": { "format": "plain", "output": "%s" },
+            "listeners": [ { "name": "hold", "listen": "127.0.0.1:%d", "pool": "hold", "timeouts": { "fin": "500ms" } },
+                           { "name": "silent", "listen": "127.0.0.1:%d", "pool": "silent", "timeouts": { "connect": "400ms" } },
+                           { "name": "echo", "listen": "127.0.0.1:%d", "pool": "echo", "timeouts": { "drain": "300ms" } } ],
+            "pools": [ { "name": "hold", "backends": [ { "address": "%s" } ] },
+                       { "name": "silent", "retries": 0, "backends": [ { "address": "%s" } ] },
+                       { "name": "echo", "backends": [ { "address": "%s" } ] } ] }
+          """.formatted(log, Ports.free(), Ports.free(), Ports.free(), holding.address(), silent.address(), echo.address()));
+      try (Socket s = connect(port(forwarder, 0))) {
+        s.getOutputStream().write("bye".getBytes(StandardCharsets.US_ASCII));
+        s.shutdownOutput(); // the backend reads it all and never answers nor closes
+        awaitLines(log, 1);
+      }
+      try (Socket s = connect(port(forwarder, 1))) {
+        s.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+        s.shutdownOutput(); // its FIN arrives while portfw still waits for the backend
+        try {
+          s.getInputStream().read();
+        } catch (IOException reset) {
+          // refused: expected
+        }
+        awaitLines(log, 2);
+      }
+      Socket held = connect(port(forwarder, 2));
+      assertThat(echo(held, "hi")).isEqualTo("hi");
+      forwarder.close(); // the drain timeout closes the held connection
+      held.close();
+
+      List<String> lines = Files.readAllLines(log);
+      assertThat(lines.get(0)).contains(" hold ").endsWith(" 3 0 fin-timeout");
+      assertThat(lines.get(1)).contains(" silent ", " -> - ").endsWith(" 5 0 refused:connect-failed");
+      assertThat(lines.get(2)).contains(" echo ").endsWith(" 2 2 stopped");
     }
   }
 

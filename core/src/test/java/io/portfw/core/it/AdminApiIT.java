@@ -221,6 +221,7 @@ class AdminApiIT {
       expect(admin.get("/api/v2/pools"), 404, "no such endpoint: GET /api/v2/pools");
       expect(admin.get("/api/v1/nothing"), 404, "no such endpoint: GET /api/v1/nothing");
       expect(admin.post("/api/v1/reload"), 409, "cannot reload: this instance was not started from a config file");
+      browserAttacks_areRefused(forwarder, a.address());
       assertThat(forwarder.runtime().pool("p").backends().get(0).state().name()).isEqualTo("UP");
       JsonObject status = admin.get("/api/v1/config/status").json();
       assertThat(status.getString("outcome")).isEqualTo("applied");
@@ -239,6 +240,35 @@ class AdminApiIT {
       assertThat(scrape).as("the dashboard's %s", names.group()).containsPattern("(?m)^" + names.group() + "[{ ]");
     }
     assertThat(found).isGreaterThan(10);
+  }
+
+  /** What a web page could make a browser send: a cross-site POST, a form, a rebound host name. */
+  private static void browserAttacks_areRefused(RunningForwarder forwarder, String backend) throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    String drain = forwarder.adminUrl() + "/api/v1/pools/p/backends/" + backend + "/drain";
+    var plain = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(drain))
+        .header("Content-Type", "text/plain").POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(plain.statusCode()).isEqualTo(415);
+    var form = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(drain))
+        .header("Content-Type", "multipart/form-data; boundary=x")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("--x\r\nContent-Disposition: form-data; name=\"f\"; "
+            + "filename=\"a.txt\"\r\n\r\nhello\r\n--x--\r\n")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(form.statusCode()).isEqualTo(415);
+    assertThat(java.nio.file.Files.exists(java.nio.file.Path.of("file-uploads"))).as("no upload stored").isFalse();
+    var crossSite = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(drain))
+        .header("Content-Type", "application/json").header("Origin", "http://evil.example")
+        .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(crossSite.statusCode()).isEqualTo(403);
+    assertThat(new JsonObject(crossSite.body()).getString("error"))
+        .isEqualTo("requests from pages of http://evil.example are not accepted");
+    try (Socket raw = new Socket("127.0.0.1", forwarder.runtime().adminAddress().getPort())) {
+      raw.getOutputStream().write("GET /api/v1/pools HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(raw.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      assertThat(answer).startsWith("HTTP/1.1 403").contains("is not this admin endpoint's address");
+    }
+    assertThat(forwarder.runtime().pool("p").backends().get(0).state().name()).isEqualTo("UP");
   }
 
   private static void expect(AdminHttp.Answer answer, int status, String error) {
