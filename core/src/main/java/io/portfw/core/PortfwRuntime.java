@@ -104,10 +104,12 @@ public final class PortfwRuntime {
           runtime.syncMetrics();
           return runtime;
         })
-        .recover(cause -> vertx.close().transform(closed -> {
-          accessLog.close();
+        .recover(cause -> {
+          // Fail now and close in the background: a callback chained on vertx.close() would be
+          // dispatched to an event loop that the close has just terminated, and never run.
+          vertx.close().onComplete(closed -> accessLog.close());
           return Future.failedFuture(cause);
-        }));
+        });
   }
 
   private static void logTransport(Vertx vertx) {

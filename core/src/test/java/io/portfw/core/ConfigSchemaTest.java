@@ -66,10 +66,12 @@ class ConfigSchemaTest {
         """,
         """
         { "listeners": [ { "name": "smtp", "listen": "0.0.0.0:25", "pool": "mail" },
-                         { "name": "ssh", "listen": "0.0.0.0:22", "pool": "ssh" } ],
+                         { "name": "dns", "protocol": "udp", "listen": "0.0.0.0:53", "pool": "ssh", "responses": 1,
+                           "sessionIdle": "10s", "maxSessions": 5000 } ],
           "pools": [ { "name": "mail", "health": { "type": "send-expect", "send": "QUIT\\r\\n", "expect": "^220 " },
                        "outlier": {}, "backends": [ { "address": "10.0.0.25:25" } ] },
-                     { "name": "ssh", "health": { "type": "tcp" }, "backends": [ { "address": "10.0.0.22:22" } ] } ] }
+                     { "name": "ssh", "health": { "type": "send-expect", "protocol": "udp", "send": "x", "expect": "y" },
+                       "backends": [ { "address": "10.0.0.22:22" } ] } ] }
         """);
   }
 
@@ -97,7 +99,10 @@ class ConfigSchemaTest {
         withPool("\"health\": { \"type\": \"tcp\", \"fall\": 0 }"),
         withPool("\"outlier\": { \"maxEjectionPercent\": 0 }"),
         withPool("\"outlier\": { \"consecutive\": 3 }"),
-        "{ \"accessLog\": { \"format\": \"xml\" }, \"listeners\": [], \"pools\": [] }");
+        "{ \"accessLog\": { \"format\": \"xml\" }, \"listeners\": [], \"pools\": [] }",
+        "{ \"listeners\": [ { \"name\": \"web\", \"listen\": \"0.0.0.0:80\", \"pool\": \"p\", \"responses\": 1 } ], "
+            + pool + " }",
+        withPool("\"health\": { \"type\": \"tcp\", \"protocol\": \"udp\" }"));
   }
 
   /** One pool with the given keys added. */

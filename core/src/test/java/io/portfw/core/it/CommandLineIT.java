@@ -4,13 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portfw.testing.PortfwProcess;
 import io.portfw.testing.Ports;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -81,13 +76,16 @@ class CommandLineIT {
         "--admin", "127.0.0.1:" + admin).awaitListening(port)) {
       List<String> answers = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
-        // A new client each time, as curl is: TCP balancing places connections, not requests.
-        HttpClient fresh = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        HttpResponse<String> response = fresh.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).timeout(Duration.ofSeconds(10)).build(),
-            HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(200);
-        answers.add(response.body().replaceAll(" \\(.*", "").strip());
+        // A new client each time, as curl is: TCP balancing places connections, not requests. A plain socket,
+        // not an HTTP client that would quietly retry a failed request on another connection (another backend).
+        String raw;
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+          s.setSoTimeout(10_000);
+          s.getOutputStream().write("GET / HTTP/1.0\r\nHost: demo\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          raw = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        assertThat(raw).startsWith("HTTP/1.1 200");
+        answers.add(raw.substring(raw.indexOf("\r\n\r\n") + 4).replaceAll(" \\(.*", "").strip());
       }
       // Round robin: every backend once in any three in a row, in a fixed cycle (the readiness probe took a turn).
       assertThat(answers.subList(0, 3)).containsExactlyInAnyOrder("Hello from demo-1", "Hello from demo-2", "Hello from demo-3");
