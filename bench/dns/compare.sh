@@ -5,12 +5,15 @@
 #
 #   bench/dns/compare.sh [SECONDS]      # default 10 s per run; installs what it needs from Debian
 #
-# Each forwarder is measured twice: flat out (dnsperf with 20 clients, 100 queries in flight each)
-# and at an offered 10,000 q/s, where the p99 is read from dnsperf's per-query report.
+# Each forwarder is measured flat out (dnsperf's 20 client ports, 2,000 queries in flight) and at an
+# offered 10,000 q/s, where the p99 is read from dnsperf's per-query report; and in two modes: a
+# session per client port (the 20 sessions live through the run) and a new session, with a backend
+# socket of its own, per query (portfw `responses: 1`, nginx `proxy_responses 1`), the cost a
+# client with a new source port for every query would cause.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 SECONDS_PER_RUN=${1:-10}
-DNS_PORT=25353 PORTFW_PORT=25354 NGINX_PORT=25355 ADMIN_PORT=25356
+DNS_PORT=25353 PORTFW_PORT=25354 NGINX_PORT=25355 ADMIN_PORT=25356 PORTFW_ONE=25357 NGINX_ONE=25358
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
@@ -27,6 +30,8 @@ dnsmasq --keep-in-foreground --conf-file=/dev/null --port=$DNS_PORT --listen-add
 cat > "$WORK/portfw.json" <<JSON
 { "admin": { "listen": "127.0.0.1:$ADMIN_PORT" },
   "listeners": [ { "name": "dns", "protocol": "udp", "listen": "127.0.0.1:$PORTFW_PORT", "pool": "dns",
+                   "sessionIdle": "10s" },
+                 { "name": "dns-per-query", "protocol": "udp", "listen": "127.0.0.1:$PORTFW_ONE", "pool": "dns",
                    "responses": 1, "sessionIdle": "10s" } ],
   "pools": [ { "name": "dns", "backends": [ { "address": "127.0.0.1:$DNS_PORT" } ] } ] }
 JSON
@@ -37,9 +42,10 @@ NGINX_MODULE=$(ls /usr/lib/nginx/modules/ngx_stream_module.so 2>/dev/null || tru
 cat > "$WORK/nginx.conf" <<CONF
 ${NGINX_MODULE:+load_module $NGINX_MODULE;}
 worker_processes 1; daemon off; pid $WORK/nginx.pid; error_log $WORK/nginx-error.log warn;
-events { worker_connections 65536; }
-stream { server { listen 127.0.0.1:$NGINX_PORT udp reuseport; proxy_pass 127.0.0.1:$DNS_PORT;
-                  proxy_responses 1; proxy_timeout 10s; } }
+events { worker_connections 16384; }
+stream { server { listen 127.0.0.1:$NGINX_PORT udp; proxy_pass 127.0.0.1:$DNS_PORT; proxy_timeout 10s; }
+         server { listen 127.0.0.1:$NGINX_ONE udp; proxy_pass 127.0.0.1:$DNS_PORT; proxy_responses 1;
+                  proxy_timeout 10s; } }
 CONF
 nginx -c "$WORK/nginx.conf" &
 sleep 3
@@ -82,3 +88,10 @@ echo '| path     | offered   |    q/s     |   lost   | avg ms   | p99 ms  | CPU 
 echo '|----------|-----------|------------|----------|----------|---------|----------|'
 run direct $DNS_PORT "" ; run portfw $PORTFW_PORT $PORTFW_PID ; run nginx $NGINX_PORT "$NGINX_PID"
 run direct $DNS_PORT "" 10000 ; run portfw $PORTFW_PORT $PORTFW_PID 10000 ; run nginx $NGINX_PORT "$NGINX_PID" 10000
+echo
+echo 'A new session per query:'
+echo
+echo '| path     | offered   |    q/s     |   lost   | avg ms   | p99 ms  | CPU µs/q |'
+echo '|----------|-----------|------------|----------|----------|---------|----------|'
+run portfw $PORTFW_ONE $PORTFW_PID ; run nginx $NGINX_ONE "$NGINX_PID"
+run portfw $PORTFW_ONE $PORTFW_PID 10000 ; run nginx $NGINX_ONE "$NGINX_PID" 10000

@@ -104,6 +104,9 @@ final class UdpSession {
         channel.flush();
       });
     });
+    if (pool.outcomes() == io.portfw.balancing.ConnectionOutcomes.IGNORED) {
+      return; // no passive health for this pool: nothing would listen to a silent backend
+    }
     front.eventLoop().schedule(() -> {
       if (!closed && replies == 0) {
         ConnectTimeoutException silence = new ConnectTimeoutException("no reply within " + replyTimeoutMillis + " ms");

@@ -27,6 +27,8 @@ final class UdpSessions {
         .maximumSize(config.maxSessions())
         // Expired sessions are closed on time, not only when the cache is next touched: their sockets are descriptors.
         .scheduler(Scheduler.systemScheduler())
+        // Removals run where they happen (an event loop for most) instead of hopping to the common pool first.
+        .executor(Runnable::run)
         .removalListener((Key key, UdpSession session, RemovalCause cause) -> {
           if (session != null) {
             session.closeFromAnyThread(switch (cause) {
