@@ -145,7 +145,7 @@ public final class Connection {
   void ended() {
     endNanos = System.nanoTime();
     if (ending == null) {
-      ending = Ending.CLIENT_CLOSE;
+      ending = Ending.STOPPED; // closed with no FIN, reset or timeout seen: portfw closed it (stop, drain)
     }
   }
 }
