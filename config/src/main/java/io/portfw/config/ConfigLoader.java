@@ -332,6 +332,9 @@ public final class ConfigLoader {
         }
       }
       Protocol protocol = transport.equals("udp") ? Protocol.UDP : Protocol.TCP;
+      if (protocol == Protocol.UDP && send.isEmpty()) {
+        problems.add(r.pathOf("send"), "is required over udp: an empty datagram cannot be sent");
+      }
       return expect.map(e -> new ProbeConfig.SendExpect(send, e, protocol));
     }
 

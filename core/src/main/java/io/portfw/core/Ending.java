@@ -22,6 +22,8 @@ public enum Ending {
   RESPONSES_DONE,
   /** A UDP session pushed out of a full session table ({@code maxSessions}). */
   EVICTED,
+  /** A UDP session's backend went down, was disabled or left the pool: the client's next datagram goes elsewhere. */
+  BACKEND_DOWN,
   /** A UDP backend answered with ICMP port unreachable. */
   BACKEND_UNREACHABLE,
   /** Closed by portfw itself: its listener stopped (drain timeout, removed by a reload) or a UDP socket closed. */

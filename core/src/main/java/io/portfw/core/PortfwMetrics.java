@@ -42,6 +42,8 @@ public final class PortfwMetrics implements ConnectObserver {
   private final HealthChecks health;
   /** Meters of each listener and each backend, to remove them when they go. Touched by {@link #sync} only. */
   private final Map<String, List<Meter>> listenerMeters = new HashMap<>();
+  /** The listener object each name's meters read: a rebind makes a new one, whose meters are made anew. */
+  private final Map<String, LiveListener> metered = new HashMap<>();
   private final Map<Backend, List<Meter>> backendMeters = new HashMap<>();
   private final Map<Backend, String> poolOf = new HashMap<>();
   private final Map<Backend, Timer> connectTimers = new ConcurrentHashMap<>();
@@ -89,12 +91,14 @@ public final class PortfwMetrics implements ConnectObserver {
   /** Brings the meters in line with what runs: meters for new listeners and backends, none for gone ones. */
   synchronized void sync(Map<String, LiveListener> listeners, Map<String, Pool> pools) {
     listenerMeters.keySet().removeIf(name -> {
-      if (listeners.containsKey(name)) {
+      if (listeners.get(name) == metered.get(name)) {
         return false;
       }
       listenerMeters.get(name).forEach(registry::remove);
+      metered.remove(name);
       return true;
     });
+    metered.putAll(listeners);
     listeners.forEach((name, live) -> listenerMeters.computeIfAbsent(name, n -> listenerMeters(n, live)));
 
     Map<Backend, String> current = new HashMap<>();

@@ -1,5 +1,6 @@
 package io.portfw.core;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -68,7 +69,16 @@ final class UdpForwarder extends VerticleBase {
     List<Future<?>> bound = new ArrayList<>();
     listener.listen().ports().forEach(port -> bound.add(bind(loop, host, port)
         .recover(cause -> Future.failedFuture(new ListenException(listener, host, port, cause)))));
-    return Future.all(bound);
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      org.slf4j.LoggerFactory.getLogger(UdpForwarder.class).debug("{}: a UDP listener on a wildcard address replies "
+          + "from the address the routing table picks; give it the public address when the host has several", listener.name());
+    }
+    // Vert.x does not stop an instance whose start failed: close what this one bound, or a port of the range stays open.
+    return Future.all(bound).recover(cause -> {
+      fronts.forEach(Channel::close);
+      fronts.clear();
+      return Future.failedFuture(cause);
+    });
   }
 
   private Future<Channel> bind(EventLoop loop, String host, int port) {
@@ -143,15 +153,30 @@ final class UdpForwarder extends VerticleBase {
       UdpSessions sessions = live.udpSessions();
       UdpSessions.Key key = new UdpSessions.Key(packet.sender(), port);
       UdpSession session = sessions.touch(key);
+      if (session != null && !session.isClosed() && !session.backendStillServes(pools.apply(live.config().pool()))) {
+        session.endBecause(Ending.BACKEND_DOWN); // down, disabled or gone by a reload: the client moves on now
+        session = null;
+      }
       if (session == null || session.isClosed()) {
-        session = open(ctx.channel(), key, counters, sessions);
+        try {
+          session = open(ctx.channel(), key, counters, sessions);
+        } catch (RuntimeException e) {
+          session = null; // the session ended itself (no descriptor for its socket, say); counted as failed
+        }
         if (session == null) {
           counters.dropped(UdpDrop.NO_BACKEND);
           packet.release();
           return;
         }
       }
-      session.send(packet.content());
+      UdpSession target = session;
+      if (target.front().eventLoop().inEventLoop()) {
+        target.send(packet.content());
+      } else {
+        // Another event loop's socket made this session (the kernel's SO_REUSEPORT spread changed): hand it over.
+        ByteBuf payload = packet.content();
+        target.front().eventLoop().execute(() -> target.send(payload));
+      }
     }
 
     @Override
@@ -176,13 +201,16 @@ final class UdpForwarder extends VerticleBase {
     connections.opened(connection);
     UdpSession session = new UdpSession(key, front, backend, pool, connection, counters, observer, sessions,
         connections, listener.udp().responses());
-    sessions.add(key, session);
     String host = backend.address().host();
     int port = backend.address().portFor(key.localPort());
     long replyTimeout = listener.timeouts().connect().toMillis();
     if (backend.address().isLiteral()) {
-      session.open(this::channelFor, new InetSocketAddress(host, port), replyTimeout);
+      if (!session.open(this::channelFor, new InetSocketAddress(host, port), replyTimeout)) {
+        return null;
+      }
+      sessions.add(key, session);
     } else {
+      sessions.add(key, session);
       // A host name is looked up off the event loop; the session queues the client's datagrams meanwhile.
       vertx.executeBlocking(() -> new InetSocketAddress(InetAddress.getByName(host), port), false)
           .onComplete(resolved -> {

@@ -48,7 +48,8 @@ final class UdpSession {
   private InetSocketAddress target;
   private DatagramChannel channel;
   private boolean ready;
-  private boolean closed;
+  private volatile boolean closed;
+  private java.util.concurrent.ScheduledFuture<?> replyTimer;
   private int replies;
   private int requests;
 
@@ -78,15 +79,23 @@ final class UdpSession {
    * Opens the backend socket on the front socket's event loop and connects it to {@code target};
    * no reply within {@code replyTimeoutMillis} counts against the backend's passive health.
    */
-  void open(Function<InetSocketAddress, DatagramChannel> channels, InetSocketAddress to, long replyTimeoutMillis) {
+  boolean open(Function<InetSocketAddress, DatagramChannel> channels, InetSocketAddress to, long replyTimeoutMillis) {
     if (closed) {
-      return;
+      return false;
     }
     target = to;
-    channel = channels.apply(to);
-    channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(MAX_DATAGRAM));
-    channel.config().setOption(ChannelOption.SO_RCVBUF, 1 << 20);
-    channel.pipeline().addLast(new Replies());
+    try {
+      channel = channels.apply(to);
+      channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(MAX_DATAGRAM));
+      channel.config().setOption(ChannelOption.SO_RCVBUF, 1 << 20);
+      channel.pipeline().addLast(new Replies());
+    } catch (RuntimeException e) { // e.g. no descriptor left for the socket
+      if (channel != null) {
+        channel.close();
+      }
+      failed(e);
+      return false;
+    }
     front.eventLoop().register(channel).addListener((ChannelFutureListener) registered -> {
       if (!registered.isSuccess()) {
         failed(registered.cause());
@@ -105,15 +114,23 @@ final class UdpSession {
       });
     });
     if (pool.outcomes() == io.portfw.balancing.ConnectionOutcomes.IGNORED) {
-      return; // no passive health for this pool: nothing would listen to a silent backend
+      return true; // no passive health for this pool: nothing would listen to a silent backend
     }
-    front.eventLoop().schedule(() -> {
+    replyTimer = front.eventLoop().schedule(() -> {
       if (!closed && replies == 0) {
         ConnectTimeoutException silence = new ConnectTimeoutException("no reply within " + replyTimeoutMillis + " ms");
         observer.failed(pool.name(), backend, ConnectError.TIMEOUT);
         pool.outcomes().connectFailed(backend, silence);
       }
     }, replyTimeoutMillis, TimeUnit.MILLISECONDS);
+    return true;
+  }
+
+  /** Whether its backend may still take this client: up or draining, and still in the pool. */
+  boolean backendStillServes(Pool current) {
+    var state = backend.state();
+    return (state == io.portfw.balancing.BackendState.UP || state == io.portfw.balancing.BackendState.DRAINING)
+        && current != null && current.backends().contains(backend);
   }
 
   /** Sends one client datagram's payload; takes ownership of it. */
@@ -151,6 +168,7 @@ final class UdpSession {
     failed(cause);
   }
 
+
   private void failed(Throwable cause) {
     observer.failed(pool.name(), backend, ConnectError.of(cause));
     pool.outcomes().connectFailed(backend, cause);
@@ -179,6 +197,9 @@ final class UdpSession {
     }
     closed = true;
     connection.ending(how);
+    if (replyTimer != null) {
+      replyTimer.cancel(false);
+    }
     pending.forEach(ReferenceCountUtil::release);
     pending.clear();
     if (channel != null) {

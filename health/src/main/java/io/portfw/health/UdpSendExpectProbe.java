@@ -34,13 +34,22 @@ final class UdpSendExpectProbe implements Probe {
   @Override
   public Future<String> check(String host, int port) {
     Attempt attempt = new Attempt(vertx, timeoutMillis, () -> " waiting for a datagram matching /" + expect + "/");
-    InetAddress target;
-    try {
-      target = InetAddress.getByName(host);
-    } catch (java.net.UnknownHostException e) {
-      attempt.fail("cannot resolve " + host);
+    if (!io.netty.util.NetUtil.isValidIpV4Address(host) && !io.netty.util.NetUtil.isValidIpV6Address(host)) {
+      // A host name is looked up off the event loop that runs the checks.
+      vertx.executeBlocking(() -> InetAddress.getByName(host), false).onComplete(resolved -> {
+        if (resolved.failed()) {
+          attempt.fail("cannot resolve " + host);
+        } else if (!attempt.isDone()) {
+          exchange(attempt, resolved.result(), port);
+        }
+      });
       return attempt.future();
     }
+    exchange(attempt, addressOf(host), port);
+    return attempt.future();
+  }
+
+  private void exchange(Attempt attempt, InetAddress target, int port) {
     // Large enough for any datagram: Vert.x would otherwise cut replies at 2 KiB.
     DatagramSocket socket = vertx.createDatagramSocket(new DatagramSocketOptions().setReceiveBufferSize(65_536)
         .setIpV6(target instanceof java.net.Inet6Address));
@@ -57,7 +66,6 @@ final class UdpSendExpectProbe implements Probe {
     socket.listen(0, target instanceof java.net.Inet6Address ? "::" : "0.0.0.0")
         .compose(bound -> socket.send(send, port, target.getHostAddress()))
         .onFailure(attempt::fail);
-    return attempt.future();
   }
 
   private static InetAddress addressOf(String host) {

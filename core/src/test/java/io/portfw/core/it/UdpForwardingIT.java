@@ -139,6 +139,39 @@ class UdpForwardingIT {
   }
 
   @Test
+  void aLiveSessionLeavesABackendThatIsTakenOut() throws Exception {
+    try (UdpEchoBackend a = new UdpEchoBackend("a:");
+         UdpEchoBackend b = new UdpEchoBackend("b:");
+         RunningForwarder forwarder = RunningForwarder.start(config(Ports.free(), "", a.address(), b.address()));
+         DatagramSocket client = client()) {
+      int port = forwarder.port();
+      assertThat(text(exchange(client, port, "1".getBytes(StandardCharsets.US_ASCII)))).isEqualTo("a:1");
+      forwarder.runtime().pool("p").backends().get(0).admin(io.portfw.balancing.AdminState.DISABLED);
+      assertThat(text(exchange(client, port, "2".getBytes(StandardCharsets.US_ASCII))))
+          .as("the same client, its next datagram").isEqualTo("b:2");
+      assertThat(forwarder.runtime().pool("p").backends().get(0).activeConnections()).isZero();
+    }
+  }
+
+  @Test
+  void aRangeThatCannotBindWhole_leavesNoPortBound() throws Exception {
+    int first = Ports.freeRange(2, "127.0.0.1");
+    try (UdpEchoBackend a = new UdpEchoBackend("a:");
+         DatagramSocket taken = new DatagramSocket(first + 1, InetAddress.getLoopbackAddress())) {
+      String json = config(first, "", a.address()).replace("127.0.0.1:" + first, "127.0.0.1:" + first + "-" + (first + 1));
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> RunningForwarder.start(json))
+          .hasMessageContaining(String.valueOf(first + 1));
+      try (DatagramSocket free = new DatagramSocket(first, InetAddress.getLoopbackAddress())) {
+        assertThat(free.getLocalPort()).as("the port that did bind was let go").isEqualTo(first);
+      }
+    }
+  }
+
+  private static String text(DatagramPacket p) {
+    return new String(p.getData(), 0, p.getLength(), StandardCharsets.US_ASCII);
+  }
+
+  @Test
   void garbageFromManySourcePorts_doesNotBlockOtherClients() throws Exception {
     try (UdpEchoBackend a = new UdpEchoBackend("a:");
          RunningForwarder forwarder = RunningForwarder.start(config(Ports.free(),
