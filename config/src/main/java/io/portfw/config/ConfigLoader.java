@@ -173,11 +173,41 @@ public final class ConfigLoader {
       pool.ifPresent(p -> cross.poolReference(p, r.pathOf("pool")));
       TimeoutsConfig timeouts = timeouts(r.object("timeouts"));
       UdpConfig udp = udp(r, protocol.orElse(Protocol.TCP));
+      AclConfig acl = r.has("acl") ? acl(r.object("acl")) : AclConfig.OPEN;
+      LimitsConfig limits = r.has("limits") ? limits(r.object("limits")) : LimitsConfig.NONE;
       r.rejectUnknownKeys();
       if (name.isEmpty() || protocol.isEmpty() || listen.isEmpty() || pool.isEmpty()) {
         return Optional.empty();
       }
-      return Optional.of(new ListenerConfig(name.get(), protocol.get(), listen.get(), pool.get(), timeouts, udp));
+      return Optional.of(new ListenerConfig(name.get(), protocol.get(), listen.get(), pool.get(), timeouts, udp, acl,
+          limits));
+    }
+
+    private AclConfig acl(JsonObjectReader r) {
+      AclConfig acl = new AclConfig(blocks(r, "allow"), blocks(r, "deny"));
+      r.rejectUnknownKeys();
+      return acl;
+    }
+
+    private List<Cidr> blocks(JsonObjectReader r, String key) {
+      List<Cidr> blocks = new ArrayList<>();
+      for (JsonObjectReader.Element e : r.array(key, false)) {
+        if (!e.node().isTextual()) {
+          problems.add(e.path(), "must be a string such as \"10.0.0.0/8\", not " + JsonObjectReader.kind(e.node()));
+          continue;
+        }
+        Cidr.Result parsed = Cidr.parse(e.node().asText());
+        parsed.error().ifPresent(why -> problems.add(e.path(), why));
+        parsed.cidr().ifPresent(blocks::add);
+      }
+      return blocks;
+    }
+
+    private LimitsConfig limits(JsonObjectReader r) {
+      LimitsConfig limits = new LimitsConfig(r.integer("maxConnections", 0, LimitsConfig.MAX, 0),
+          r.integer("maxConnectionsPerSource", 0, LimitsConfig.MAX, 0), r.integer("connectionRate", 0, LimitsConfig.MAX, 0));
+      r.rejectUnknownKeys();
+      return limits;
     }
 
     /** The session keys of a UDP listener; on a TCP listener each one is named as misplaced. */

@@ -5,10 +5,13 @@ import static java.util.Objects.requireNonNull;
 /**
  * One listening port or port range and the pool it forwards to.
  *
+ * @param acl which client addresses may connect
+ * @param limits how many connections, at once and per second
  * @param udp the session settings of a UDP listener (a TCP listener has the defaults and ignores them)
  */
 public record ListenerConfig(
-    String name, Protocol protocol, ListenAddress listen, String pool, TimeoutsConfig timeouts, UdpConfig udp) {
+    String name, Protocol protocol, ListenAddress listen, String pool, TimeoutsConfig timeouts, UdpConfig udp,
+    AclConfig acl, LimitsConfig limits) {
 
   public ListenerConfig {
     requireNonNull(name, "name");
@@ -17,9 +20,11 @@ public record ListenerConfig(
     requireNonNull(pool, "pool");
     requireNonNull(timeouts, "timeouts");
     requireNonNull(udp, "udp");
+    requireNonNull(acl, "acl");
+    requireNonNull(limits, "limits");
   }
 
   public ListenerConfig(String name, Protocol protocol, ListenAddress listen, String pool, TimeoutsConfig timeouts) {
-    this(name, protocol, listen, pool, timeouts, UdpConfig.DEFAULT);
+    this(name, protocol, listen, pool, timeouts, UdpConfig.DEFAULT, AclConfig.OPEN, LimitsConfig.NONE);
   }
 }

@@ -82,7 +82,7 @@ class ConfigLoaderTest {
     assertThat(errorsOf(json)).containsExactly(
         "listeners[1].name: duplicate name \"web\" (first used at listeners[0].name)",
         "listeners[1].listen: duplicate listen address: 0.0.0.0:8080 overlaps 0.0.0.0:8080 of listeners[0].listen",
-        "listeners[1].colour: unknown key (known keys: name, protocol, listen, pool, timeouts, sessionIdle, maxSessions, responses)",
+        "listeners[1].colour: unknown key (known keys: name, protocol, listen, pool, timeouts, sessionIdle, maxSessions, responses, acl, limits)",
         "listeners[2].timeouts.connect: \"5x\" is not a duration (use e.g. 250ms, 5s, 2m, 1h)",
         "listeners[2].timeouts.idle: must be a string, not a number",
         "pools[0].retries: -1 is out of range 0-100",
@@ -374,6 +374,31 @@ class ConfigLoaderTest {
     assertThat(errorsOf("{ \"accessLog\": { \"format\": \"xml\", \"file\": \"x\" }, \"listeners\": [], \"pools\": [] }"))
         .containsExactly("accessLog.file: unknown key (known keys: format, output)",
             "accessLog.format: \"xml\" is not a log format (use \"plain\" or \"json\")");
+  }
+
+  @Test
+  void parse_aclAndLimits_bindOrSayWhatIsWrong() throws Exception {
+    PortfwConfig config = ConfigLoader.parse("""
+        { "listeners": [ { "name": "web", "listen": "0.0.0.0:80", "pool": "p",
+                           "acl": { "allow": ["10.0.0.0/8", "2001:db8::/32"], "deny": ["10.1.2.3"] },
+                           "limits": { "maxConnections": 1000, "maxConnectionsPerSource": 10, "connectionRate": 20 } } ],
+          "pools": [ { "name": "p", "backends": [ { "address": "10.0.0.1:80" } ] } ] }
+        """, "test.json");
+    ListenerConfig web = config.listeners().get(0);
+    assertThat(web.acl().permits(java.net.InetAddress.getByName("10.9.9.9"))).isTrue();
+    assertThat(web.acl().permits(java.net.InetAddress.getByName("10.1.2.3"))).isFalse();
+    assertThat(web.acl().permits(java.net.InetAddress.getByName("192.168.1.1"))).isFalse();
+    assertThat(web.limits()).isEqualTo(new LimitsConfig(1000, 10, 20));
+
+    assertThat(errorsOf("""
+        { "listeners": [ { "name": "web", "listen": "0.0.0.0:80", "pool": "p",
+                           "acl": { "allow": ["10.0.0.1/8", 7], "block": [] }, "limits": { "connectionRate": -1 } } ],
+          "pools": [ { "name": "p", "backends": [ { "address": "10.0.0.1:80" } ] } ] }
+        """)).containsExactly(
+        "listeners[0].acl.allow[0]: \"10.0.0.1/8\" has host bits set (did you mean 10.0.0.0/8?)",
+        "listeners[0].acl.allow[1]: must be a string such as \"10.0.0.0/8\", not a number",
+        "listeners[0].acl.block: unknown key (known keys: allow, deny)",
+        "listeners[0].limits.connectionRate: -1 is out of range 0-10000000");
   }
 
   @Test

@@ -87,7 +87,11 @@ final class BackendConnector {
 
   void refuse(Relay relay, ClientContext client, Refusal reason, String pool) {
     counters.refused(reason);
-    LOG.debug("{}: refused {} ({}, pool {})", client.listener(), client.source(), reason, pool);
+    long unlogged = counters.refusalToLog();
+    if (unlogged >= 0) {
+      LOG.info("listener {}: refused {} ({}){}", client.listener(), client.source().getAddress().getHostAddress(),
+          reason.word(), unlogged > 0 ? "; " + unlogged + " more refused since the last such line" : "");
+    }
     relay.refuse(reason);
   }
 

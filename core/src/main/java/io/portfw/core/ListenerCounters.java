@@ -18,6 +18,11 @@ final class ListenerCounters {
   private final LongAdder datagramsFromClients = new LongAdder();
   private final LongAdder datagramsFromBackends = new LongAdder();
   private final Map<UdpDrop, LongAdder> dropped = new EnumMap<>(UdpDrop.class);
+  /** Shared across rebinds like the counts: connections open before a rebind still count against the limits. */
+  private final Admission admission = new Admission();
+  private final java.util.concurrent.atomic.AtomicLong lastRefusalLogNanos = new java.util.concurrent.atomic.AtomicLong(
+      System.nanoTime() - 2_000_000_000L);
+  private final LongAdder unloggedRefusals = new LongAdder();
 
   ListenerCounters() {
     for (Refusal r : Refusal.values()) {
@@ -43,6 +48,24 @@ final class ListenerCounters {
 
   void fromBackends(long bytes) {
     fromBackends.add(bytes);
+  }
+
+  Admission admission() {
+    return admission;
+  }
+
+  /**
+   * Whether this refusal may be logged: at most one line a second per listener, so a flood of
+   * refused clients cannot flood the log. Returns how many went unlogged since the last line, or -1.
+   */
+  long refusalToLog() {
+    long now = System.nanoTime();
+    long last = lastRefusalLogNanos.get();
+    if (now - last >= 1_000_000_000L && lastRefusalLogNanos.compareAndSet(last, now)) {
+      return unloggedRefusals.sumThenReset();
+    }
+    unloggedRefusals.increment();
+    return -1;
   }
 
   void datagramFromClient() {

@@ -7,7 +7,15 @@ public enum Refusal {
   /** Every usable backend is at its {@code maxConnections} limit. */
   BACKENDS_FULL,
   /** Backends were tried and none could be connected within the retry limit. */
-  CONNECT_FAILED;
+  CONNECT_FAILED,
+  /** The listener's {@code acl} does not let the client's address in. */
+  ACL,
+  /** The listener has {@code limits.maxConnections} open already. */
+  LIMIT,
+  /** The client's address has {@code limits.maxConnectionsPerSource} open already. */
+  SOURCE_LIMIT,
+  /** The client's address opens connections faster than {@code limits.connectionRate} per second. */
+  RATE_LIMIT;
 
   /** The word in logs, metrics and the API: {@code no-backend}. */
   public String word() {

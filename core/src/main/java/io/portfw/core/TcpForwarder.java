@@ -86,9 +86,20 @@ final class TcpForwarder extends VerticleBase {
     InetSocketAddress source = (InetSocketAddress) channel.remoteAddress();
     Connection connection = new Connection(listener.name(), listener.pool(), source, counters);
     connections.opened(connection);
-    Relay relay = new Relay(channel, listener.timeouts(), connection, () -> connections.ended(connection, counters));
+    Admission admission = counters.admission();
+    Refusal turnedAway = admission.admit(source.getAddress(), listener.acl(), listener.limits());
+    Relay relay = new Relay(channel, listener.timeouts(), connection, () -> {
+      if (turnedAway == null) {
+        admission.left(source.getAddress());
+      }
+      connections.ended(connection, counters);
+    });
     int localPort = ((InetSocketAddress) channel.localAddress()).getPort();
     ClientContext client = new ClientContext(source, listener.name(), localPort);
+    if (turnedAway != null) {
+      connector.refuse(relay, client, turnedAway, listener.pool()); // before any backend work
+      return;
+    }
     Pool pool = pools.apply(listener.pool());
     if (pool == null) {
       connector.refuse(relay, client, Refusal.NO_BACKEND, listener.pool()); // cannot happen with a validated config

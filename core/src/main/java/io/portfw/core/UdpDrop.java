@@ -6,6 +6,8 @@ import java.util.Locale;
 public enum UdpDrop {
   /** An empty datagram: Netty sends none of zero length, so it cannot be forwarded. */
   EMPTY,
+  /** The listener's acl or limits turned a new session away (see the listener's refusals for why). */
+  REFUSED,
   /** No backend of the pool could take a new session (see the listener's refusals for why). */
   NO_BACKEND,
   /** Too many datagrams queued for a session whose backend socket was not ready yet. */

@@ -46,6 +46,8 @@ final class UdpForwarder extends VerticleBase {
   private final Connections connections;
   private final ConnectObserver observer;
   private final List<Channel> fronts = new ArrayList<>();
+  /** Why the last session was not opened: the door (acl, limits) or no backend. Per instance, so per event loop. */
+  private boolean refusedByAdmission;
   private Transport transport;
 
   UdpForwarder(LiveListener live, Function<String, Pool> pools, Connections connections, ConnectObserver observer) {
@@ -164,7 +166,7 @@ final class UdpForwarder extends VerticleBase {
           session = null; // the session ended itself (no descriptor for its socket, say); counted as failed
         }
         if (session == null) {
-          counters.dropped(UdpDrop.NO_BACKEND);
+          counters.dropped(refusedByAdmission ? UdpDrop.REFUSED : UdpDrop.NO_BACKEND);
           packet.release();
           return;
         }
@@ -188,6 +190,22 @@ final class UdpForwarder extends VerticleBase {
   /** A new session: a backend picked by the pool's strategy and a socket of its own toward it; null when none can take it. */
   private UdpSession open(Channel front, UdpSessions.Key key, ListenerCounters counters, UdpSessions sessions) {
     ListenerConfig listener = live.config();
+    InetAddress source = key.client().getAddress();
+    Refusal turnedAway = counters.admission().admit(source, listener.acl(), listener.limits());
+    refusedByAdmission = turnedAway != null;
+    if (turnedAway != null) {
+      counters.refused(turnedAway);
+      return null;
+    }
+    UdpSession session = pickAndOpen(front, key, counters, sessions, listener);
+    if (session == null) {
+      counters.admission().left(source);
+    }
+    return session;
+  }
+
+  private UdpSession pickAndOpen(Channel front, UdpSessions.Key key, ListenerCounters counters, UdpSessions sessions,
+      ListenerConfig listener) {
     Pool pool = pools.apply(listener.pool());
     ClientContext client = new ClientContext(key.client(), listener.name(), key.localPort());
     Backend backend = pick(pool, client);
@@ -200,13 +218,13 @@ final class UdpForwarder extends VerticleBase {
     connection.joined(backend);
     connections.opened(connection);
     UdpSession session = new UdpSession(key, front, backend, pool, connection, counters, observer, sessions,
-        connections, listener.udp().responses());
+        connections, listener.udp().responses(), () -> counters.admission().left(key.client().getAddress()));
     String host = backend.address().host();
     int port = backend.address().portFor(key.localPort());
     long replyTimeout = listener.timeouts().connect().toMillis();
     if (backend.address().isLiteral()) {
       if (!session.open(this::channelFor, new InetSocketAddress(host, port), replyTimeout)) {
-        return null;
+        return session; // it ended itself; the datagram sent to it is dropped and counted
       }
       sessions.add(key, session);
     } else {

@@ -43,6 +43,7 @@ final class UdpSession {
   private final UdpSessions table;
   private final Connections connections;
   private final int responses;
+  private final Runnable admitted;
   private final long startNanos = System.nanoTime();
   private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
   private InetSocketAddress target;
@@ -54,7 +55,8 @@ final class UdpSession {
   private int requests;
 
   UdpSession(UdpSessions.Key key, Channel front, Backend backend, Pool pool, Connection connection,
-      ListenerCounters counters, ConnectObserver observer, UdpSessions table, Connections connections, int responses) {
+      ListenerCounters counters, ConnectObserver observer, UdpSessions table, Connections connections, int responses,
+      Runnable leaving) {
     this.key = key;
     this.front = front;
     this.backend = backend;
@@ -65,6 +67,7 @@ final class UdpSession {
     this.table = table;
     this.connections = connections;
     this.responses = responses;
+    this.admitted = leaving;
   }
 
   Channel front() {
@@ -206,6 +209,7 @@ final class UdpSession {
       channel.close();
     }
     backend.release();
+    admitted.run();
     connection.ended();
     connections.ended(connection, counters);
   }

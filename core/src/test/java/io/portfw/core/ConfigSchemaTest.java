@@ -53,7 +53,9 @@ class ConfigSchemaTest {
           "accessLog": { "format": "json", "output": "/var/log/portfw/access.log" },
           "listeners": [ { "name": "web", "protocol": "tcp", "listen": "0.0.0.0:${WEB_PORT:-8080}", "pool": "web",
                            "timeouts": { "connect": "250ms", "idle": "2m", "drain": "5s", "fin": "30s" } },
-                         { "name": "range", "listen": "[::]:30000-30100", "pool": "web" } ],
+                         { "name": "range", "listen": "[::]:30000-30100", "pool": "web",
+                           "acl": { "allow": ["10.0.0.0/8", "2001:db8::/32"], "deny": ["10.1.2.3"] },
+                           "limits": { "maxConnections": 1000, "maxConnectionsPerSource": 10, "connectionRate": 20 } } ],
           "pools": [ { "name": "web", "balance": "least-connections", "retries": 0, "slowStart": "30s",
                        "sticky": { "ttl": "30m", "maxEntries": 1000 },
                        "health": { "type": "http", "path": "/healthz", "host": "www.example.com", "expectStatus": "200,204",
@@ -102,7 +104,9 @@ class ConfigSchemaTest {
         "{ \"accessLog\": { \"format\": \"xml\" }, \"listeners\": [], \"pools\": [] }",
         "{ \"listeners\": [ { \"name\": \"web\", \"listen\": \"0.0.0.0:80\", \"pool\": \"p\", \"responses\": 1 } ], "
             + pool + " }",
-        withPool("\"health\": { \"type\": \"tcp\", \"protocol\": \"udp\" }"));
+        withPool("\"health\": { \"type\": \"tcp\", \"protocol\": \"udp\" }"),
+        "{ \"listeners\": [ { \"name\": \"web\", \"listen\": \"0.0.0.0:80\", \"pool\": \"p\", "
+            + "\"limits\": { \"maxConnections\": -1 } } ], " + pool + " }");
   }
 
   /** One pool with the given keys added. */

@@ -1,0 +1,97 @@
+package io.portfw.core;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.portfw.config.AclConfig;
+import io.portfw.config.LimitsConfig;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The door of one listener, checked at accept before any backend work: its access list, then
+ * its limits on connections at once (in all and per client address) and on new connections per
+ * second per address. Shared by the listener's event loops. Every admitted connection is let out
+ * again with {@link #left} exactly once.
+ */
+final class Admission {
+
+  /** A token bucket of one source: {@code rate} tokens a second, at most one second's worth saved. */
+  private static final class Bucket {
+    private double tokens;
+    private long lastNanos = System.nanoTime();
+
+    Bucket(int rate) {
+      tokens = rate;
+    }
+
+    synchronized boolean take(int rate) {
+      long now = System.nanoTime();
+      tokens = Math.min(rate, tokens + (now - lastNanos) / 1e9 * rate);
+      lastNanos = now;
+      if (tokens >= 1) {
+        tokens -= 1;
+        return true;
+      }
+      return false;
+    }
+  }
+
+  private final AtomicInteger open = new AtomicInteger();
+  private final Map<InetAddress, AtomicInteger> perSource = new ConcurrentHashMap<>();
+  /** Sources quiet for a few seconds are forgotten: their bucket would be full again anyway. */
+  private final Cache<InetAddress, Bucket> buckets = Caffeine.newBuilder()
+      .expireAfterAccess(Duration.ofSeconds(10)).maximumSize(1_000_000).build();
+
+  /** Lets the client in, counting it, or says why not (and counts nothing). */
+  Refusal admit(InetAddress source, AclConfig acl, LimitsConfig limits) {
+    if (!acl.isOpen() && !acl.permits(source)) {
+      return Refusal.ACL;
+    }
+    if (limits.isNone()) {
+      open.incrementAndGet();
+      return null;
+    }
+    if (limits.connectionRate() > 0
+        && !buckets.get(source, s -> new Bucket(limits.connectionRate())).take(limits.connectionRate())) {
+      return Refusal.RATE_LIMIT;
+    }
+    if (limits.maxConnections() > 0 && open.incrementAndGet() > limits.maxConnections()) {
+      open.decrementAndGet();
+      return Refusal.LIMIT;
+    } else if (limits.maxConnections() == 0) {
+      open.incrementAndGet();
+    }
+    if (limits.maxConnectionsPerSource() > 0) {
+      int[] now = new int[1];
+      perSource.compute(source, (k, v) -> {
+        AtomicInteger count = v == null ? new AtomicInteger() : v;
+        now[0] = count.incrementAndGet();
+        return count;
+      });
+      if (now[0] > limits.maxConnectionsPerSource()) {
+        releaseSource(source);
+        open.decrementAndGet();
+        return Refusal.SOURCE_LIMIT;
+      }
+    }
+    return null;
+  }
+
+  /** An admitted connection ended. */
+  void left(InetAddress source) {
+    open.decrementAndGet();
+    releaseSource(source);
+  }
+
+  /** A source with nothing open holds no entry. */
+  private void releaseSource(InetAddress source) {
+    perSource.computeIfPresent(source, (k, v) -> v.decrementAndGet() <= 0 ? null : v);
+  }
+
+  int open() {
+    return open.get();
+  }
+}
