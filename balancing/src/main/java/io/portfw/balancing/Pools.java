@@ -68,7 +68,8 @@ public final class Pools {
   private static Pool assemble(PoolConfig config, List<Backend> backends, Optional<StickyTable> sticky,
       LoadBalancer strategy) {
     LoadBalancer balancer = sticky.<LoadBalancer>map(t -> new Sticky(strategy, t, backends)).orElse(strategy);
-    return new Pool(config.name(), backends, balancer, config.retries(), sticky, ConnectionOutcomes.IGNORED);
+    return new Pool(config.name(), backends, balancer, config.retries(), sticky, ConnectionOutcomes.IGNORED,
+        config.proxyProtocol());
   }
 
   /** A backend new to the pool; it waits for its first passing check when the pool says so. */

@@ -175,12 +175,31 @@ public final class ConfigLoader {
       UdpConfig udp = udp(r, protocol.orElse(Protocol.TCP));
       AclConfig acl = r.has("acl") ? acl(r.object("acl")) : AclConfig.OPEN;
       LimitsConfig limits = r.has("limits") ? limits(r.object("limits")) : LimitsConfig.NONE;
+      Optional<AcceptProxyConfig> acceptProxy = r.has("acceptProxyProtocol")
+          ? acceptProxy(r.object("acceptProxyProtocol"), protocol.orElse(Protocol.TCP)) : Optional.empty();
       r.rejectUnknownKeys();
       if (name.isEmpty() || protocol.isEmpty() || listen.isEmpty() || pool.isEmpty()) {
         return Optional.empty();
       }
       return Optional.of(new ListenerConfig(name.get(), protocol.get(), listen.get(), pool.get(), timeouts, udp, acl,
-          limits));
+          limits, acceptProxy));
+    }
+
+    private Optional<AcceptProxyConfig> acceptProxy(JsonObjectReader r, Protocol protocol) {
+      if (!r.has("trusted")) {
+        problems.add(r.pathOf("trusted"), "is required: the addresses of the load balancers allowed to send PROXY headers");
+      }
+      List<Cidr> trusted = blocks(r, "trusted");
+      if (r.isArray("trusted") && trusted.isEmpty() && r.has("trusted")) {
+        problems.add(r.pathOf("trusted"), "must list at least one address or block");
+      }
+      Duration timeout = r.duration("timeout", AcceptProxyConfig.DEFAULT_TIMEOUT);
+      r.rejectUnknownKeys();
+      if (protocol == Protocol.UDP) {
+        problems.add(r.path(), "applies to tcp listeners only");
+        return Optional.empty();
+      }
+      return Optional.of(new AcceptProxyConfig(trusted, timeout));
     }
 
     private AclConfig acl(JsonObjectReader r) {
@@ -260,6 +279,14 @@ public final class ConfigLoader {
       Duration slowStart = r.has("slowStart") ? r.duration("slowStart", Duration.ZERO, true) : Duration.ZERO;
       Optional<HealthConfig> health = r.has("health") ? health(r.object("health")) : Optional.empty();
       Optional<OutlierConfig> outlier = r.has("outlier") ? outlier(r.object("outlier")) : Optional.empty();
+      Optional<ProxyProtocol> proxyProtocol = r.string("proxyProtocol", false).flatMap(v -> switch (v) {
+        case "v1" -> Optional.of(ProxyProtocol.V1);
+        case "v2" -> Optional.of(ProxyProtocol.V2);
+        default -> {
+          problems.add(r.pathOf("proxyProtocol"), "\"" + v + "\" is not a PROXY protocol version (use \"v1\" or \"v2\")");
+          yield Optional.empty();
+        }
+      });
       List<JsonObjectReader.Element> elements = r.array("backends", true);
       if (elements.isEmpty() && r.isArray("backends")) {
         problems.add(r.pathOf("backends"), "a pool needs at least one backend");
@@ -276,7 +303,8 @@ public final class ConfigLoader {
       if (name.isEmpty() || !balanceKnown || backends.size() != elements.size()) {
         return Optional.empty();
       }
-      return Optional.of(new PoolConfig(name.get(), balance, backends, retries, sticky, slowStart, health, outlier));
+      return Optional.of(new PoolConfig(name.get(), balance, backends, retries, sticky, slowStart, health, outlier,
+          proxyProtocol));
     }
 
     private Optional<HealthConfig> health(JsonObjectReader r) {

@@ -2,16 +2,19 @@ package io.portfw.config;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Optional;
+
 /**
  * One listening port or port range and the pool it forwards to.
  *
  * @param acl which client addresses may connect
  * @param limits how many connections, at once and per second
+ * @param acceptProxy when set, every connection opens with a PROXY protocol header from a trusted address
  * @param udp the session settings of a UDP listener (a TCP listener has the defaults and ignores them)
  */
 public record ListenerConfig(
     String name, Protocol protocol, ListenAddress listen, String pool, TimeoutsConfig timeouts, UdpConfig udp,
-    AclConfig acl, LimitsConfig limits) {
+    AclConfig acl, LimitsConfig limits, Optional<AcceptProxyConfig> acceptProxy) {
 
   public ListenerConfig {
     requireNonNull(name, "name");
@@ -22,9 +25,10 @@ public record ListenerConfig(
     requireNonNull(udp, "udp");
     requireNonNull(acl, "acl");
     requireNonNull(limits, "limits");
+    requireNonNull(acceptProxy, "acceptProxy");
   }
 
   public ListenerConfig(String name, Protocol protocol, ListenAddress listen, String pool, TimeoutsConfig timeouts) {
-    this(name, protocol, listen, pool, timeouts, UdpConfig.DEFAULT, AclConfig.OPEN, LimitsConfig.NONE);
+    this(name, protocol, listen, pool, timeouts, UdpConfig.DEFAULT, AclConfig.OPEN, LimitsConfig.NONE, Optional.empty());
   }
 }

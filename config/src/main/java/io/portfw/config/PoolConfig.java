@@ -15,9 +15,11 @@ import java.util.Optional;
  * @param slowStart how long a backend that comes back takes to ramp up to its full weight (zero = at once)
  * @param health active health checks, when set
  * @param outlier passive health (ejection on failing live traffic), when set
+ * @param proxyProtocol the PROXY protocol header sent to each backend first, when set
  */
 public record PoolConfig(String name, String balance, List<BackendConfig> backends, int retries,
-    Optional<StickyConfig> sticky, Duration slowStart, Optional<HealthConfig> health, Optional<OutlierConfig> outlier) {
+    Optional<StickyConfig> sticky, Duration slowStart, Optional<HealthConfig> health, Optional<OutlierConfig> outlier,
+    Optional<ProxyProtocol> proxyProtocol) {
 
   /** The balancing strategies the config accepts; the balancing module provides each one. */
   public static final List<String> BALANCE_NAMES =
@@ -35,6 +37,12 @@ public record PoolConfig(String name, String balance, List<BackendConfig> backen
     requireNonNull(slowStart, "slowStart");
     requireNonNull(health, "health");
     requireNonNull(outlier, "outlier");
+    requireNonNull(proxyProtocol, "proxyProtocol");
+  }
+
+  public PoolConfig(String name, String balance, List<BackendConfig> backends, int retries,
+      Optional<StickyConfig> sticky, Duration slowStart, Optional<HealthConfig> health, Optional<OutlierConfig> outlier) {
+    this(name, balance, backends, retries, sticky, slowStart, health, outlier, Optional.empty());
   }
 
   /** A pool with the defaults for everything but its name, strategy and backends. */

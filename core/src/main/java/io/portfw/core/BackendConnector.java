@@ -101,6 +101,7 @@ final class BackendConnector {
       backend.release();
       pool.outcomes().ended(backend, relay.backendFailed(), connectedNanos);
     });
+    pool.proxyProtocol().ifPresent(version -> ProxyHeader.write(channel, version, relay.clientAddress(), relay.localAddress()));
     relay.attach(channel, backend);
   }
 }

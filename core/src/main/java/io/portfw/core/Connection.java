@@ -30,7 +30,7 @@ public final class Connection {
   private final long id = IDS.incrementAndGet();
   private final String listener;
   private final String pool;
-  private final InetSocketAddress client;
+  private volatile InetSocketAddress client;
   private final ListenerCounters counters;
   private final long startMillis = System.currentTimeMillis();
   private final long startNanos = System.nanoTime();
@@ -101,6 +101,11 @@ public final class Connection {
   /** Why it was refused, when {@link #ending()} is {@link Ending#REFUSED}. */
   public Refusal refusal() {
     return refusal;
+  }
+
+  /** The client as a PROXY header from the load balancer in front names it. */
+  void proxied(InetSocketAddress real) {
+    this.client = real;
   }
 
   void joined(Backend joined) {

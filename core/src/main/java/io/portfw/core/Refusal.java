@@ -15,7 +15,11 @@ public enum Refusal {
   /** The client's address has {@code limits.maxConnectionsPerSource} open already. */
   SOURCE_LIMIT,
   /** The client's address opens connections faster than {@code limits.connectionRate} per second. */
-  RATE_LIMIT;
+  RATE_LIMIT,
+  /** A listener that accepts PROXY headers got a connection from an address it does not trust to send them. */
+  UNTRUSTED_PROXY,
+  /** The PROXY header was missing, malformed or too slow. */
+  PROXY_HEADER;
 
   /** The word in logs, metrics and the API: {@code no-backend}. */
   public String word() {

@@ -88,6 +88,15 @@ final class Relay {
     return !closed;
   }
 
+  /** The client as the PROXY header sent to backends names it: its real address. */
+  java.net.InetSocketAddress clientAddress() {
+    return connection.client();
+  }
+
+  java.net.InetSocketAddress localAddress() {
+    return (java.net.InetSocketAddress) client.localAddress();
+  }
+
   boolean backendFailed() {
     return backendFailed;
   }
@@ -246,6 +255,10 @@ final class Relay {
         count(buf.readableBytes());
       }
       Channel peer = peer();
+      if (closed) {
+        ReferenceCountUtil.release(msg); // e.g. what a PROXY decoder hands on as it is removed from a refused connection
+        return;
+      }
       if (peer == null) {
         early.add(msg);
         return;

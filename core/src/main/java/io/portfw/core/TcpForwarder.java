@@ -3,6 +3,7 @@ package io.portfw.core;
 import io.netty.channel.Channel;
 import io.portfw.balancing.ClientContext;
 import io.portfw.balancing.Pool;
+import io.portfw.config.AcceptProxyConfig;
 import io.portfw.config.ListenerConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -11,6 +12,7 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,23 +85,45 @@ final class TcpForwarder extends VerticleBase {
     ListenerConfig listener = live.config();
     ListenerCounters counters = live.counters();
     counters.accepted();
-    InetSocketAddress source = (InetSocketAddress) channel.remoteAddress();
-    Connection connection = new Connection(listener.name(), listener.pool(), source, counters);
+    InetSocketAddress peer = (InetSocketAddress) channel.remoteAddress();
+    Connection connection = new Connection(listener.name(), listener.pool(), peer, counters);
     connections.opened(connection);
     Admission admission = counters.admission();
-    Refusal turnedAway = admission.admit(source.getAddress(), listener.acl(), listener.limits());
+    InetAddress[] admitted = new InetAddress[1]; // set once the door lets the client in; let out when it ends
     Relay relay = new Relay(channel, listener.timeouts(), connection, () -> {
-      if (turnedAway == null) {
-        admission.left(source.getAddress());
+      if (admitted[0] != null) {
+        admission.left(admitted[0]);
       }
       connections.ended(connection, counters);
     });
     int localPort = ((InetSocketAddress) channel.localAddress()).getPort();
-    ClientContext client = new ClientContext(source, listener.name(), localPort);
-    if (turnedAway != null) {
-      connector.refuse(relay, client, turnedAway, listener.pool()); // before any backend work
+    if (listener.acceptProxy().isEmpty()) {
+      admitAndConnect(listener, relay, connection, peer, localPort, admitted);
       return;
     }
+    AcceptProxyConfig proxy = listener.acceptProxy().get();
+    if (!proxy.trusts(peer.getAddress())) {
+      connector.refuse(relay, new ClientContext(peer, listener.name(), localPort), Refusal.UNTRUSTED_PROXY,
+          listener.pool());
+      return;
+    }
+    ProxyHeaderReader.install(channel, proxy.timeout(), real -> {
+      connection.proxied(real);
+      admitAndConnect(listener, relay, connection, real, localPort, admitted);
+    }, why -> connector.refuse(relay, new ClientContext(peer, listener.name(), localPort), Refusal.PROXY_HEADER,
+        listener.pool()));
+  }
+
+  /** The door (acl, limits) for the client's real address, then a backend: no backend work for a refused one. */
+  private void admitAndConnect(ListenerConfig listener, Relay relay, Connection connection, InetSocketAddress source,
+      int localPort, InetAddress[] admitted) {
+    ClientContext client = new ClientContext(source, listener.name(), localPort);
+    Refusal turnedAway = live.counters().admission().admit(source.getAddress(), listener.acl(), listener.limits());
+    if (turnedAway != null) {
+      connector.refuse(relay, client, turnedAway, listener.pool());
+      return;
+    }
+    admitted[0] = source.getAddress();
     Pool pool = pools.apply(listener.pool());
     if (pool == null) {
       connector.refuse(relay, client, Refusal.NO_BACKEND, listener.pool()); // cannot happen with a validated config
