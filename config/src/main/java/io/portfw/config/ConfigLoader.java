@@ -177,12 +177,46 @@ public final class ConfigLoader {
       LimitsConfig limits = r.has("limits") ? limits(r.object("limits")) : LimitsConfig.NONE;
       Optional<AcceptProxyConfig> acceptProxy = r.has("acceptProxyProtocol")
           ? acceptProxy(r.object("acceptProxyProtocol"), protocol.orElse(Protocol.TCP)) : Optional.empty();
+      Optional<SniConfig> sni = sni(r, protocol.orElse(Protocol.TCP));
       r.rejectUnknownKeys();
       if (name.isEmpty() || protocol.isEmpty() || listen.isEmpty() || pool.isEmpty()) {
         return Optional.empty();
       }
       return Optional.of(new ListenerConfig(name.get(), protocol.get(), listen.get(), pool.get(), timeouts, udp, acl,
-          limits, acceptProxy));
+          limits, acceptProxy, sni));
+    }
+
+    private static final Pattern SERVER_NAME =
+        Pattern.compile("(\\*\\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+
+    /** {@code routes}, {@code sniTimeout} and {@code notTls}: routing by TLS server name. */
+    private Optional<SniConfig> sni(JsonObjectReader r, Protocol protocol) {
+      if (!r.has("routes")) {
+        foreignKeys(r, "routes", "sniTimeout", "notTls");
+        return Optional.empty();
+      }
+      if (protocol == Protocol.UDP) {
+        problems.add(r.pathOf("routes"), "applies to tcp listeners only");
+      }
+      List<SniConfig.Route> routes = new ArrayList<>();
+      for (JsonObjectReader.Element e : r.array("routes", true)) {
+        JsonObjectReader route = new JsonObjectReader(e.node(), e.path(), problems);
+        Optional<String> serverName = route.string("serverName", true);
+        Optional<String> pool = route.string("pool", true);
+        pool.ifPresent(p -> cross.poolReference(p, route.pathOf("pool")));
+        serverName.filter(n -> !SERVER_NAME.matcher(n).matches()).ifPresent(n -> problems.add(route.pathOf("serverName"),
+            "\"" + n + "\" is not a server name (e.g. www.example.com, or *.example.com for every name under it)"));
+        route.rejectUnknownKeys();
+        if (serverName.isPresent() && pool.isPresent()) {
+          routes.add(new SniConfig.Route(serverName.get(), pool.get()));
+        }
+      }
+      Duration timeout = r.duration("sniTimeout", SniConfig.DEFAULT_TIMEOUT);
+      String notTls = r.string("notTls", false).orElse("pool");
+      if (!notTls.equals("pool") && !notTls.equals("close")) {
+        problems.add(r.pathOf("notTls"), "\"" + notTls + "\" is not what to do with a client that is not TLS (use \"pool\" or \"close\")");
+      }
+      return Optional.of(new SniConfig(routes, timeout, notTls.equals("close")));
     }
 
     private Optional<AcceptProxyConfig> acceptProxy(JsonObjectReader r, Protocol protocol) {
@@ -349,6 +383,7 @@ public final class ConfigLoader {
       for (String key : keys) {
         if (r.has(key)) {
           problems.add(r.pathOf(key), type.equals("udp") ? "applies to \"protocol\": \"udp\" listeners only"
+              : type.equals("routes") ? "applies only with \"routes\" (routing by TLS server name)"
               : "applies to \"type\": \"" + type + "\" only");
         }
       }

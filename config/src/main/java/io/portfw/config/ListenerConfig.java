@@ -9,12 +9,13 @@ import java.util.Optional;
  *
  * @param acl which client addresses may connect
  * @param limits how many connections, at once and per second
+ * @param sni when set, the pool is chosen by the TLS server name the client asks for
  * @param acceptProxy when set, every connection opens with a PROXY protocol header from a trusted address
  * @param udp the session settings of a UDP listener (a TCP listener has the defaults and ignores them)
  */
 public record ListenerConfig(
     String name, Protocol protocol, ListenAddress listen, String pool, TimeoutsConfig timeouts, UdpConfig udp,
-    AclConfig acl, LimitsConfig limits, Optional<AcceptProxyConfig> acceptProxy) {
+    AclConfig acl, LimitsConfig limits, Optional<AcceptProxyConfig> acceptProxy, Optional<SniConfig> sni) {
 
   public ListenerConfig {
     requireNonNull(name, "name");
@@ -26,9 +27,11 @@ public record ListenerConfig(
     requireNonNull(acl, "acl");
     requireNonNull(limits, "limits");
     requireNonNull(acceptProxy, "acceptProxy");
+    requireNonNull(sni, "sni");
   }
 
   public ListenerConfig(String name, Protocol protocol, ListenAddress listen, String pool, TimeoutsConfig timeouts) {
-    this(name, protocol, listen, pool, timeouts, UdpConfig.DEFAULT, AclConfig.OPEN, LimitsConfig.NONE, Optional.empty());
+    this(name, protocol, listen, pool, timeouts, UdpConfig.DEFAULT, AclConfig.OPEN, LimitsConfig.NONE, Optional.empty(),
+        Optional.empty());
   }
 }

@@ -82,7 +82,7 @@ class ConfigLoaderTest {
     assertThat(errorsOf(json)).containsExactly(
         "listeners[1].name: duplicate name \"web\" (first used at listeners[0].name)",
         "listeners[1].listen: duplicate listen address: 0.0.0.0:8080 overlaps 0.0.0.0:8080 of listeners[0].listen",
-        "listeners[1].colour: unknown key (known keys: name, protocol, listen, pool, timeouts, sessionIdle, maxSessions, responses, acl, limits)",
+        "listeners[1].colour: unknown key (known keys: name, protocol, listen, pool, timeouts, sessionIdle, maxSessions, responses, acl, limits, acceptProxyProtocol, routes, sniTimeout, notTls)",
         "listeners[2].timeouts.connect: \"5x\" is not a duration (use e.g. 250ms, 5s, 2m, 1h)",
         "listeners[2].timeouts.idle: must be a string, not a number",
         "pools[0].retries: -1 is out of range 0-100",
@@ -399,6 +399,41 @@ class ConfigLoaderTest {
         "listeners[0].acl.allow[1]: must be a string such as \"10.0.0.0/8\", not a number",
         "listeners[0].acl.block: unknown key (known keys: allow, deny)",
         "listeners[0].limits.connectionRate: -1 is out of range 0-10000000");
+  }
+
+  @Test
+  void parse_proxyProtocolAndRoutes_bindOrSayWhatIsWrong() throws Exception {
+    PortfwConfig config = ConfigLoader.parse("""
+        { "listeners": [ { "name": "tls", "listen": "0.0.0.0:443", "pool": "web",
+                           "acceptProxyProtocol": { "trusted": ["10.0.0.5", "10.1.0.0/16"] },
+                           "routes": [ { "serverName": "WWW.Example.com", "pool": "web" },
+                                       { "serverName": "*.example.com", "pool": "other" } ], "notTls": "close" } ],
+          "pools": [ { "name": "web", "proxyProtocol": "v2", "backends": [ { "address": "10.0.0.1:443" } ] },
+                     { "name": "other", "backends": [ { "address": "10.0.0.2:443" } ] } ] }
+        """, "test.json");
+    ListenerConfig tls = config.listeners().get(0);
+    assertThat(tls.acceptProxy().orElseThrow().trusts(java.net.InetAddress.getByName("10.1.2.3"))).isTrue();
+    assertThat(tls.acceptProxy().orElseThrow().timeout()).isEqualTo(AcceptProxyConfig.DEFAULT_TIMEOUT);
+    SniConfig sni = tls.sni().orElseThrow();
+    assertThat(sni.poolFor("www.example.com")).contains("web");
+    assertThat(sni.poolFor("mail.example.com")).contains("other");
+    assertThat(sni.poolFor("example.com")).isEmpty();
+    assertThat(sni.closeNotTls()).isTrue();
+    assertThat(config.pool("web").orElseThrow().proxyProtocol()).contains(ProxyProtocol.V2);
+
+    assertThat(errorsOf("""
+        { "listeners": [ { "name": "tls", "listen": "0.0.0.0:443", "pool": "web", "sniTimeout": "1s",
+                           "acceptProxyProtocol": { "timeout": "1s" } },
+                         { "name": "b", "listen": "0.0.0.0:444", "pool": "web", "notTls": "drop",
+                           "routes": [ { "serverName": "a b", "pool": "nope" } ] } ],
+          "pools": [ { "name": "web", "proxyProtocol": "v3", "backends": [ { "address": "10.0.0.1:443" } ] } ] }
+        """)).containsExactly(
+        "listeners[0].acceptProxyProtocol.trusted: is required: the addresses of the load balancers allowed to send PROXY headers",
+        "listeners[0].sniTimeout: applies only with \"routes\" (routing by TLS server name)",
+        "listeners[1].routes[0].serverName: \"a b\" is not a server name (e.g. www.example.com, or *.example.com for every name under it)",
+        "listeners[1].notTls: \"drop\" is not what to do with a client that is not TLS (use \"pool\" or \"close\")",
+        "pools[0].proxyProtocol: \"v3\" is not a PROXY protocol version (use \"v1\" or \"v2\")",
+        "listeners[1].routes[0].pool: no pool named \"nope\"");
   }
 
   @Test

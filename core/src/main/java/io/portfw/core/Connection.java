@@ -29,7 +29,7 @@ public final class Connection {
 
   private final long id = IDS.incrementAndGet();
   private final String listener;
-  private final String pool;
+  private volatile String pool;
   private volatile InetSocketAddress client;
   private final ListenerCounters counters;
   private final long startMillis = System.currentTimeMillis();
@@ -101,6 +101,11 @@ public final class Connection {
   /** Why it was refused, when {@link #ending()} is {@link Ending#REFUSED}. */
   public Refusal refusal() {
     return refusal;
+  }
+
+  /** The pool a route by TLS server name chose. */
+  void routedTo(String chosen) {
+    this.pool = chosen;
   }
 
   /** The client as a PROXY header from the load balancer in front names it. */

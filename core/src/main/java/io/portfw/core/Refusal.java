@@ -19,7 +19,11 @@ public enum Refusal {
   /** A listener that accepts PROXY headers got a connection from an address it does not trust to send them. */
   UNTRUSTED_PROXY,
   /** The PROXY header was missing, malformed or too slow. */
-  PROXY_HEADER;
+  PROXY_HEADER,
+  /** A listener that routes by TLS server name got a client that does not speak TLS, and closes such clients. */
+  NOT_TLS,
+  /** The TLS ClientHello was malformed, or did not arrive whole within {@code sniTimeout}. */
+  CLIENT_HELLO;
 
   /** The word in logs, metrics and the API: {@code no-backend}. */
   public String word() {

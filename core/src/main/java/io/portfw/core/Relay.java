@@ -88,6 +88,10 @@ final class Relay {
     return !closed;
   }
 
+  Channel clientChannel() {
+    return client;
+  }
+
   /** The client as the PROXY header sent to backends names it: its real address. */
   java.net.InetSocketAddress clientAddress() {
     return connection.client();

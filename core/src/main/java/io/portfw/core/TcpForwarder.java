@@ -124,9 +124,20 @@ final class TcpForwarder extends VerticleBase {
       return;
     }
     admitted[0] = source.getAddress();
-    Pool pool = pools.apply(listener.pool());
+    if (listener.sni().isEmpty()) {
+      connect(listener, relay, client, listener.pool());
+      return;
+    }
+    ServerNameReader.install(relay.clientChannel(), listener.sni().get(), listener.pool(), chosen -> {
+      connection.routedTo(chosen);
+      connect(listener, relay, client, chosen);
+    }, why -> connector.refuse(relay, client, why, listener.pool()));
+  }
+
+  private void connect(ListenerConfig listener, Relay relay, ClientContext client, String poolName) {
+    Pool pool = pools.apply(poolName);
     if (pool == null) {
-      connector.refuse(relay, client, Refusal.NO_BACKEND, listener.pool()); // cannot happen with a validated config
+      connector.refuse(relay, client, Refusal.NO_BACKEND, poolName); // cannot happen with a validated config
       return;
     }
     connector.connect(relay, client, pool, listener.timeouts().connect());

@@ -55,8 +55,10 @@ class ConfigSchemaTest {
                            "timeouts": { "connect": "250ms", "idle": "2m", "drain": "5s", "fin": "30s" } },
                          { "name": "range", "listen": "[::]:30000-30100", "pool": "web",
                            "acl": { "allow": ["10.0.0.0/8", "2001:db8::/32"], "deny": ["10.1.2.3"] },
-                           "limits": { "maxConnections": 1000, "maxConnectionsPerSource": 10, "connectionRate": 20 } } ],
-          "pools": [ { "name": "web", "balance": "least-connections", "retries": 0, "slowStart": "30s",
+                           "limits": { "maxConnections": 1000, "maxConnectionsPerSource": 10, "connectionRate": 20 },
+                           "acceptProxyProtocol": { "trusted": ["10.0.0.5"], "timeout": "2s" },
+                           "routes": [ { "serverName": "*.example.com", "pool": "web" } ], "sniTimeout": "3s", "notTls": "close" } ],
+          "pools": [ { "name": "web", "balance": "least-connections", "retries": 0, "slowStart": "30s", "proxyProtocol": "v2",
                        "sticky": { "ttl": "30m", "maxEntries": 1000 },
                        "health": { "type": "http", "path": "/healthz", "host": "www.example.com", "expectStatus": "200,204",
                                    "expectBody": "ok", "interval": "5s", "timeout": "2s", "rise": 1, "fall": 2,
@@ -106,7 +108,10 @@ class ConfigSchemaTest {
             + pool + " }",
         withPool("\"health\": { \"type\": \"tcp\", \"protocol\": \"udp\" }"),
         "{ \"listeners\": [ { \"name\": \"web\", \"listen\": \"0.0.0.0:80\", \"pool\": \"p\", "
-            + "\"limits\": { \"maxConnections\": -1 } } ], " + pool + " }");
+            + "\"limits\": { \"maxConnections\": -1 } } ], " + pool + " }",
+        "{ \"listeners\": [ { \"name\": \"web\", \"listen\": \"0.0.0.0:443\", \"pool\": \"p\", "
+            + "\"routes\": [ { \"serverName\": \"bad name\", \"pool\": \"p\" } ] } ], " + pool + " }",
+        withPool("\"proxyProtocol\": \"v3\""));
   }
 
   /** One pool with the given keys added. */

@@ -81,6 +81,25 @@ class AccessControlIT {
   }
 
   @Test
+  void perSourceLimit_overIpv6() throws Exception {
+    try (EchoBackend echo = new EchoBackend();
+         RunningForwarder forwarder = RunningForwarder.start("""
+             { "listeners": [ { "name": "v6", "listen": "[::1]:%d", "pool": "p", "limits": { "maxConnectionsPerSource": 1 } } ],
+               "pools": [ { "name": "p", "backends": [ { "address": "%s" } ] } ] }
+             """.formatted(Ports.free(), echo.address()))) {
+      int port = forwarder.port();
+      try (Socket first = new Socket()) {
+        first.connect(new InetSocketAddress("::1", port), 5000);
+        first.setSoTimeout(10_000);
+        assertThat(echo(first, "one")).isEqualTo("one");
+        assertThat(answers("::1", port)).isFalse();
+        assertThat(forwarder.refusedConnections("v6", Refusal.SOURCE_LIMIT)).isEqualTo(1);
+      }
+      Eventually.holds(Duration.ofSeconds(5), "free again", () -> answersQuietly("::1", port));
+    }
+  }
+
+  @Test
   void connectionRate_perSource_isATokenBucket() throws Exception {
     try (EchoBackend echo = new EchoBackend();
          RunningForwarder forwarder = RunningForwarder.start("""
