@@ -50,10 +50,6 @@ final class Admission {
     if (!acl.isOpen() && !acl.permits(source)) {
       return Refusal.ACL;
     }
-    if (limits.isNone()) {
-      open.incrementAndGet();
-      return null;
-    }
     if (limits.connectionRate() > 0
         && !buckets.get(source, s -> new Bucket(limits.connectionRate())).take(limits.connectionRate())) {
       return Refusal.RATE_LIMIT;
@@ -64,18 +60,17 @@ final class Admission {
     } else if (limits.maxConnections() == 0) {
       open.incrementAndGet();
     }
-    if (limits.maxConnectionsPerSource() > 0) {
-      int[] now = new int[1];
-      perSource.compute(source, (k, v) -> {
-        AtomicInteger count = v == null ? new AtomicInteger() : v;
-        now[0] = count.incrementAndGet();
-        return count;
-      });
-      if (now[0] > limits.maxConnectionsPerSource()) {
-        releaseSource(source);
-        open.decrementAndGet();
-        return Refusal.SOURCE_LIMIT;
-      }
+    // Counted per source always, limit or not: a reload may turn the limit on while connections are open.
+    int[] now = new int[1];
+    perSource.compute(source, (k, v) -> {
+      AtomicInteger count = v == null ? new AtomicInteger() : v;
+      now[0] = count.incrementAndGet();
+      return count;
+    });
+    if (limits.maxConnectionsPerSource() > 0 && now[0] > limits.maxConnectionsPerSource()) {
+      releaseSource(source);
+      open.decrementAndGet();
+      return Refusal.SOURCE_LIMIT;
     }
     return null;
   }

@@ -6,6 +6,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
+import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -59,9 +61,13 @@ final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
       deadline.cancel(false);
       ctx.channel().config().setAutoRead(false); // the relay reads again once a backend is there
       ctx.pipeline().remove(this);
-      InetSocketAddress client = header.command() == HAProxyCommand.LOCAL || header.sourceAddress() == null
-          ? (InetSocketAddress) ctx.channel().remoteAddress() // the balancer's own check: no client behind it
-          : new InetSocketAddress(header.sourceAddress(), header.sourcePort());
+      boolean tcp = header.proxiedProtocol() == HAProxyProxiedProtocol.TCP4
+          || header.proxiedProtocol() == HAProxyProxiedProtocol.TCP6;
+      java.net.InetAddress source = tcp && header.sourceAddress() != null
+          ? NetUtil.createInetAddressFromIpAddressString(header.sourceAddress()) : null; // a literal: no lookup
+      InetSocketAddress client = header.command() == HAProxyCommand.LOCAL || source == null
+          ? (InetSocketAddress) ctx.channel().remoteAddress() // the balancer's own check, or no IP client behind it
+          : new InetSocketAddress(source, header.sourcePort());
       onClient.accept(client);
     } finally {
       ReferenceCountUtil.release(header);
@@ -70,6 +76,12 @@ final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof java.io.IOException) {
+      done = true; // the client reset: the relay records it as such
+      deadline.cancel(false);
+      ctx.fireExceptionCaught(cause);
+      return;
+    }
     fail(ctx.channel(), "bad PROXY header: " + cause.getMessage());
   }
 

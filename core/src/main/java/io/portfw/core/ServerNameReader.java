@@ -23,6 +23,7 @@ final class ServerNameReader extends AbstractSniHandler<String> {
   private static final String NAME = "portfw-sni";
   /** A pool name no config can hold: what the lookup answers for a client to be closed. */
   private static final String CLOSE = "";
+  static final int MAX_CLIENT_HELLO = 64 * 1024;
 
   private final SniConfig sni;
   private final String defaultPool;
@@ -33,7 +34,9 @@ final class ServerNameReader extends AbstractSniHandler<String> {
   private boolean done;
 
   private ServerNameReader(SniConfig sni, String defaultPool, Consumer<String> onPool, Consumer<Refusal> onRefused) {
-    super(0L); // our own deadline, which refuses and counts, instead of Netty's
+    // A ClientHello of more than 64 KiB is refused: a client may not make us buffer what it merely claims to send.
+    // Our own deadline, which refuses and counts, instead of Netty's.
+    super(MAX_CLIENT_HELLO, 0L);
     this.sni = sni;
     this.defaultPool = defaultPool;
     this.onPool = onPool;
@@ -44,7 +47,8 @@ final class ServerNameReader extends AbstractSniHandler<String> {
   static void install(Channel channel, SniConfig sni, String defaultPool, Consumer<String> onPool,
       Consumer<Refusal> onRefused) {
     ServerNameReader reader = new ServerNameReader(sni, defaultPool, onPool, onRefused);
-    channel.pipeline().addFirst(NAME, reader);
+    // Right in front of the relay: behind a PROXY decoder still in the pipeline, which hands on what follows its header.
+    channel.pipeline().addBefore(Relay.HANDLER_NAME, NAME, reader);
     reader.deadline = channel.eventLoop().schedule(() -> reader.fail(channel, Refusal.CLIENT_HELLO),
         sni.timeout().toMillis(), TimeUnit.MILLISECONDS);
     channel.config().setAutoRead(true);
@@ -81,7 +85,22 @@ final class ServerNameReader extends AbstractSniHandler<String> {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    fail(ctx.channel(), Refusal.CLIENT_HELLO); // a record that claims to be TLS and is not
+    if (cause instanceof java.io.IOException) {
+      done = true; // the client reset: the relay records it as such
+      deadline.cancel(false);
+      ctx.fireExceptionCaught(cause);
+      return;
+    }
+    fail(ctx.channel(), Refusal.CLIENT_HELLO); // a record that claims to be TLS and cannot be read, or too long
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (!done) {
+      done = true; // gone (or closed by a stop) while we waited: no refusal to count
+      deadline.cancel(false);
+    }
+    super.channelInactive(ctx);
   }
 
   private void fail(Channel channel, Refusal why) {

@@ -66,6 +66,41 @@ class SniRoutingIT {
   }
 
   @Test
+  void behindAProxyHeader_theClientHelloInTheSameSegmentIsStillRouted() throws Exception {
+    try (TlsBackend a = new TlsBackend("a.example.com");
+         TlsBackend b = new TlsBackend("b-wildcard");
+         TlsBackend c = new TlsBackend("default");
+         RunningForwarder forwarder = RunningForwarder.start(config(Ports.free(),
+             "\"acceptProxyProtocol\": { \"trusted\": [\"127.0.0.1\"] },", a, b, c))) {
+      byte[] header = "PROXY TCP4 192.0.2.7 198.51.100.1 4242 443\r\n".getBytes(StandardCharsets.US_ASCII);
+      byte[] hello = clientHello("x.b.example.com");
+      byte[] both = new byte[header.length + hello.length];
+      System.arraycopy(header, 0, both, 0, header.length);
+      System.arraycopy(hello, 0, both, header.length, hello.length);
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", forwarder.port()), 5000);
+        s.getOutputStream().write(both); // one write, as a balancer in front sends them
+        Eventually.holds(Duration.ofSeconds(5), "routed by name to b", () -> b.accepted() == 1);
+      }
+      assertThat(a.accepted() + c.accepted()).isZero();
+    }
+  }
+
+  @Test
+  void aClaimedHugeClientHello_isRefusedAtOnce() throws Exception {
+    try (TlsBackend a = new TlsBackend("a.example.com");
+         TlsBackend b = new TlsBackend("b-wildcard");
+         TlsBackend c = new TlsBackend("default");
+         RunningForwarder forwarder = RunningForwarder.start(config(Ports.free(), "\"sniTimeout\": \"10s\",", a, b, c))) {
+      long started = System.nanoTime();
+      assertThat(send(forwarder.port(), new byte[] {0x16, 0x03, 0x01, 0x00, 0x04, 0x01, (byte) 0xff, (byte) 0xff, (byte) 0xff}))
+          .isEmpty();
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).as("not held for the timeout").isLessThan(Duration.ofSeconds(5));
+      assertThat(a.accepted() + b.accepted() + c.accepted()).isZero();
+    }
+  }
+
+  @Test
   void notTls_truncated_andGarbage_areClosedAndCounted() throws Exception {
     try (TlsBackend a = new TlsBackend("a.example.com");
          TlsBackend b = new TlsBackend("b-wildcard");
