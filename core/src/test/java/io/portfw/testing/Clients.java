@@ -34,4 +34,28 @@ public final class Clients {
       return false;
     }
   }
+
+  /** A connection to 127.0.0.1:{@code port} from the loopback address {@code local} (127.0.0.2, say: another source). */
+  public static Socket from(String local, int port) throws IOException {
+    Socket s = new Socket();
+    s.bind(new InetSocketAddress(local, 0));
+    s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+    s.setSoTimeout(10_000);
+    return s;
+  }
+
+  /**
+   * Everything a new connection to {@code port} is sent until the other side closes, stripped;
+   * "" when it was closed or reset without a word. A client left hanging fails the test.
+   */
+  public static String answerOf(int port) throws IOException {
+    try (Socket socket = connect(port)) {
+      socket.setSoTimeout(20_000);
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+    } catch (java.net.SocketTimeoutException hung) {
+      throw new AssertionError("the forwarder left the client hanging", hung);
+    } catch (java.net.SocketException reset) {
+      return "";
+    }
+  }
 }

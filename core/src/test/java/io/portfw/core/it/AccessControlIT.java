@@ -2,6 +2,7 @@ package io.portfw.core.it;
 
 import static io.portfw.testing.Clients.connect;
 import static io.portfw.testing.Clients.echo;
+import static io.portfw.testing.Clients.from;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portfw.core.Refusal;
@@ -142,13 +143,6 @@ class AccessControlIT {
     }
   }
 
-  private static Socket from(String local, int port) throws IOException {
-    Socket s = new Socket();
-    s.bind(new InetSocketAddress(local, 0));
-    s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-    s.setSoTimeout(10_000);
-    return s;
-  }
 
   /** Whether a connection from {@code local} gets its echo; false when portfw resets or closes it. */
   private static boolean answers(String local, int port) throws IOException {

@@ -3,16 +3,11 @@ package io.portfw.core.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portfw.testing.CloggedBackend;
+import io.portfw.testing.Clients;
 import io.portfw.testing.Eventually;
 import io.portfw.testing.Ports;
 import io.portfw.testing.RunningForwarder;
 import io.portfw.testing.TaggedBackend;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,7 +21,7 @@ class BackendFailoverIT {
          RunningForwarder forwarder = RunningForwarder.start(config(Ports.free(), 1, "5s",
              "127.0.0.1:" + Ports.refusing(), alive.address()))) {
       for (int i = 0; i < 10; i++) {
-        assertThat(answerOf(forwarder)).as("connection %d", i).isEqualTo("alive");
+        assertThat(Clients.answerOf(forwarder.port())).as("connection %d", i).isEqualTo("alive");
       }
       Eventually.holds(Duration.ofSeconds(5), "active counts back to 0", () -> forwarder.activeConnections("p") == 0);
       assertThat(forwarder.runtime().pool("p").backends().get(1).totalConnections()).isEqualTo(10);
@@ -39,8 +34,8 @@ class BackendFailoverIT {
          RunningForwarder forwarder = RunningForwarder.start(config(Ports.free(), 0, "5s",
              "127.0.0.1:" + Ports.refusing(), alive.address()))) {
       // Round robin starts with the refusing backend; with no retry that client is closed.
-      assertThat(answerOf(forwarder)).isEmpty();
-      assertThat(answerOf(forwarder)).isEqualTo("alive");
+      assertThat(Clients.answerOf(forwarder.port())).isEmpty();
+      assertThat(Clients.answerOf(forwarder.port())).isEqualTo("alive");
       assertThat(alive.accepted()).isEqualTo(1);
     }
   }
@@ -50,7 +45,7 @@ class BackendFailoverIT {
     try (TaggedBackend alive = new TaggedBackend("alive");
          RunningForwarder forwarder = RunningForwarder.start(config(Ports.free(), 5, "5s",
              "127.0.0.1:" + Ports.refusing(), "127.0.0.1:" + Ports.refusing(), alive.address()))) {
-      assertThat(answerOf(forwarder)).isEqualTo("alive");
+      assertThat(Clients.answerOf(forwarder.port())).isEqualTo("alive");
       List<Long> totals = forwarder.runtime().pool("p").backends().stream().map(b -> b.totalConnections()).toList();
       assertThat(totals).containsExactly(1L, 1L, 1L);
     }
@@ -61,7 +56,7 @@ class BackendFailoverIT {
     try (RunningForwarder forwarder = RunningForwarder.start(config(Ports.free(), 2, "5s",
         "127.0.0.1:" + Ports.refusing(), "127.0.0.1:" + Ports.refusing()))) {
       long started = System.nanoTime();
-      assertThat(answerOf(forwarder)).isEmpty();
+      assertThat(Clients.answerOf(forwarder.port())).isEmpty();
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
       Eventually.holds(Duration.ofSeconds(5), "active counts back to 0", () -> forwarder.activeConnections("p") == 0);
     }
@@ -72,7 +67,7 @@ class BackendFailoverIT {
     try (CloggedBackend silent = new CloggedBackend();
          RunningForwarder forwarder = RunningForwarder.start(config(Ports.free(), 0, "400ms", silent.address()))) {
       long started = System.nanoTime();
-      assertThat(answerOf(forwarder)).isEmpty();
+      assertThat(Clients.answerOf(forwarder.port())).isEmpty();
       Duration took = Duration.ofNanos(System.nanoTime() - started);
       // It waited for the connect timeout (the backend did not refuse) and no longer than a few times it.
       assertThat(took).isBetween(Duration.ofMillis(300), Duration.ofSeconds(10));
@@ -80,18 +75,6 @@ class BackendFailoverIT {
     }
   }
 
-  /** What the backend answered, or "" when the forwarder closed the connection without an answer. */
-  private static String answerOf(RunningForwarder forwarder) throws IOException {
-    try (Socket socket = forwarder.connect()) {
-      socket.setSoTimeout(20_000);
-      InputStream in = socket.getInputStream();
-      return new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip();
-    } catch (SocketTimeoutException hung) {
-      throw new AssertionError("the forwarder left the client hanging", hung);
-    } catch (SocketException reset) {
-      return ""; // refused with a reset, possibly before connect() returned
-    }
-  }
 
   private static String config(int port, int retries, String connectTimeout, String... backends) {
     StringBuilder list = new StringBuilder();

@@ -6,17 +6,13 @@ import io.portfw.balancing.Backend;
 import io.portfw.balancing.BackendState;
 import io.portfw.core.Refusal;
 import io.portfw.health.CheckStats;
+import io.portfw.testing.Clients;
 import io.portfw.testing.Eventually;
 import io.portfw.testing.Ports;
 import io.portfw.testing.ResettingBackend;
 import io.portfw.testing.RunningForwarder;
 import io.portfw.testing.TaggedBackend;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -78,7 +74,7 @@ class HealthCheckIT {
       Eventually.holds(Duration.ofSeconds(5), "both down", () -> forwarder.runtime().pool("p").backends().stream()
           .allMatch(x -> x.state() == BackendState.DOWN));
       long started = System.nanoTime();
-      assertThat(answerOf(forwarder)).as("closed, not hung").isEmpty();
+      assertThat(Clients.answerOf(forwarder.port())).as("closed, not hung").isEmpty();
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
       assertThat(forwarder.refusedConnections("l", Refusal.NO_BACKEND)).as("refused without trying").isEqualTo(1);
       assertThat(forwarder.runtime().pool("p").backends()).allMatch(x -> x.totalConnections() == 0);
@@ -157,11 +153,11 @@ class HealthCheckIT {
           .allMatch(x -> x.state() == BackendState.DOWN));
       assertThat(checks(forwarder, forwarder.runtime().pool("p").backends().get(0)).last().orElseThrow().detail())
           .isEqualTo("HTTP 503 (expected 200-399)");
-      assertThat(answerOf(forwarder)).isEmpty();
+      assertThat(Clients.answerOf(forwarder.port())).isEmpty();
       status.set(200);
       Eventually.holds(Duration.ofSeconds(5), "up on 200", () -> forwarder.runtime().pool("p").backends().stream()
           .allMatch(x -> x.state() == BackendState.UP));
-      assertThat(answerOf(forwarder)).isIn("a", "b");
+      assertThat(Clients.answerOf(forwarder.port())).isIn("a", "b");
     } finally {
       web.stop(0);
     }
@@ -180,27 +176,15 @@ class HealthCheckIT {
   private static Map<String, Integer> tally(RunningForwarder forwarder, int n) throws IOException {
     Map<String, Integer> served = new HashMap<>();
     for (int i = 0; i < n; i++) {
-      served.merge(answerOf(forwarder), 1, Integer::sum);
+      served.merge(Clients.answerOf(forwarder.port()), 1, Integer::sum);
     }
     return served;
   }
 
-  /** What the backend answered, or "" when the forwarder closed or reset the connection without an answer. */
-  private static String answerOf(RunningForwarder forwarder) throws IOException {
-    try (Socket socket = forwarder.connect()) {
-      socket.setSoTimeout(20_000);
-      InputStream in = socket.getInputStream();
-      return new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip();
-    } catch (SocketTimeoutException hung) {
-      throw new AssertionError("the forwarder left the client hanging", hung);
-    } catch (SocketException reset) {
-      return "";
-    }
-  }
 
   private static String quietAnswerOf(RunningForwarder forwarder) {
     try {
-      return answerOf(forwarder);
+      return Clients.answerOf(forwarder.port());
     } catch (IOException e) {
       return "";
     }

@@ -1,5 +1,6 @@
 package io.portfw.core.it;
 
+import static io.portfw.testing.Clients.from;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
@@ -16,7 +17,6 @@ import io.portfw.testing.Ports;
 import io.portfw.testing.RunningForwarder;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -143,13 +143,6 @@ class ProxyProtocolIT {
     }
   }
 
-  private static Socket from(String local, int port) throws IOException {
-    Socket s = new Socket();
-    s.bind(new InetSocketAddress(local, 0));
-    s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-    s.setSoTimeout(10_000);
-    return s;
-  }
 
   /** Everything the other side sent, or "" when it closed or reset without a word. */
   private static String read(Socket s) {
