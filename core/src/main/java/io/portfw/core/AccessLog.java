@@ -41,7 +41,6 @@ final class AccessLog implements AutoCloseable {
   private final boolean closeOut;
   private final Thread writer;
   private final LongAdder dropped = new LongAdder();
-  private final LongAdder written = new LongAdder();
   private volatile boolean closing;
 
   private AccessLog() {
@@ -86,10 +85,6 @@ final class AccessLog implements AutoCloseable {
     return dropped.sum();
   }
 
-  long written() {
-    return written.sum();
-  }
-
   private void drain() {
     BufferedWriter buffered = out instanceof BufferedWriter b ? b : new BufferedWriter(out, 64 * 1024);
     boolean failing = false;
@@ -129,7 +124,6 @@ final class AccessLog implements AutoCloseable {
   private void write(BufferedWriter w, Connection c) throws IOException {
     w.write(format == AccessLogConfig.Format.JSON ? json(c) : plain(c));
     w.newLine();
-    written.increment();
   }
 
   /** Whether it writes to standard output: the forwarding tables then go to standard error. */

@@ -85,8 +85,4 @@ final class Admission {
   private void releaseSource(InetAddress source) {
     perSource.computeIfPresent(source, (k, v) -> v.decrementAndGet() <= 0 ? null : v);
   }
-
-  int open() {
-    return open.get();
-  }
 }

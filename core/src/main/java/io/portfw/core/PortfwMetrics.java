@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -192,12 +191,5 @@ public final class PortfwMetrics implements ConnectObserver {
 
   private static Tags backendTags(String pool, Backend b) {
     return Tags.of("pool", pool, "backend", b.address().toString());
-  }
-
-  /** Names of every meter registered now, for tests. */
-  Set<String> names() {
-    Set<String> names = new java.util.TreeSet<>();
-    registry.getMeters().forEach(m -> names.add(m.getId().getName()));
-    return names;
   }
 }

@@ -75,8 +75,4 @@ final class UdpSessions {
   long size() {
     return cache.estimatedSize();
   }
-
-  void cleanUp() {
-    cache.cleanUp();
-  }
 }
