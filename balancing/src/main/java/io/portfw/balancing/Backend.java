@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.portfw.config.BackendAddress;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -69,11 +70,14 @@ public final class Backend {
   private volatile int failureStreak;
   private volatile long lastFailureNanos = Long.MIN_VALUE;
   private volatile long rampStartNanos = NOT_RAMPING;
+  /** Where connections go: the literal, or the host name's latest answer; null until a name is resolved. */
+  private volatile InetAddress ip;
 
   public Backend(BackendAddress address, Settings settings, Ticker ticker) {
     this.address = requireNonNull(address, "address");
     this.settings = requireNonNull(settings, "settings");
     this.ticker = requireNonNull(ticker, "ticker");
+    this.ip = address.literal().orElse(null);
   }
 
   public Backend(BackendAddress address, int weight, boolean backup) {
@@ -86,6 +90,16 @@ public final class Backend {
 
   public Settings settings() {
     return settings;
+  }
+
+  /** The IP address to connect to; null while a host name has no answer yet. */
+  public InetAddress ip() {
+    return ip;
+  }
+
+  /** A new answer for the host name; connections already made stay where they are. */
+  public void resolvedTo(InetAddress next) {
+    this.ip = requireNonNull(next, "next");
   }
 
   /** Takes new settings from a reloaded config; counters and state stay. */

@@ -23,6 +23,11 @@ public record BackendAddress(String host, int port) {
     return AddressParser.literal(host).isPresent();
   }
 
+  /** The address itself when the host is an IP literal; empty for a name, which needs a lookup. */
+  public java.util.Optional<java.net.InetAddress> literal() {
+    return AddressParser.literal(host);
+  }
+
   public boolean keepsClientPort() {
     return port == CLIENT_PORT;
   }

@@ -178,12 +178,31 @@ public final class ConfigLoader {
       Optional<AcceptProxyConfig> acceptProxy = r.has("acceptProxyProtocol")
           ? acceptProxy(r.object("acceptProxyProtocol"), protocol.orElse(Protocol.TCP)) : Optional.empty();
       Optional<SniConfig> sni = sni(r, protocol.orElse(Protocol.TCP));
+      SocketConfig socket = r.has("socket") ? socket(r.object("socket"), protocol.orElse(Protocol.TCP)) : SocketConfig.DEFAULT;
       r.rejectUnknownKeys();
       if (name.isEmpty() || protocol.isEmpty() || listen.isEmpty() || pool.isEmpty()) {
         return Optional.empty();
       }
       return Optional.of(new ListenerConfig(name.get(), protocol.get(), listen.get(), pool.get(), timeouts, udp, acl,
-          limits, acceptProxy, sni));
+          limits, acceptProxy, sni, socket));
+    }
+
+    /** {@code socket}: options of every socket the listener makes; on a UDP listener the buffer sizes only. */
+    private SocketConfig socket(JsonObjectReader r, Protocol protocol) {
+      SocketConfig d = SocketConfig.DEFAULT;
+      if (protocol == Protocol.UDP) {
+        for (String tcpOnly : List.of("noDelay", "backlog", "keepAlive")) {
+          if (r.has(tcpOnly)) {
+            problems.add(r.pathOf(tcpOnly), "applies to tcp listeners only");
+          }
+        }
+      }
+      SocketConfig socket = new SocketConfig(r.bool("noDelay", d.noDelay()),
+          r.integer("backlog", 0, SocketConfig.MAX_BACKLOG, d.backlog()),
+          r.integer("receiveBuffer", 0, SocketConfig.MAX_BUFFER, d.receiveBuffer()),
+          r.integer("sendBuffer", 0, SocketConfig.MAX_BUFFER, d.sendBuffer()), r.bool("keepAlive", d.keepAlive()));
+      r.rejectUnknownKeys();
+      return socket;
     }
 
     private static final Pattern SERVER_NAME =

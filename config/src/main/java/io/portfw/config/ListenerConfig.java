@@ -12,10 +12,12 @@ import java.util.Optional;
  * @param sni when set, the pool is chosen by the TLS server name the client asks for
  * @param acceptProxy when set, every connection opens with a PROXY protocol header from a trusted address
  * @param udp the session settings of a UDP listener (a TCP listener has the defaults and ignores them)
+ * @param socket socket options of the listening, client and backend sockets
  */
 public record ListenerConfig(
     String name, Protocol protocol, ListenAddress listen, String pool, TimeoutsConfig timeouts, UdpConfig udp,
-    AclConfig acl, LimitsConfig limits, Optional<AcceptProxyConfig> acceptProxy, Optional<SniConfig> sni) {
+    AclConfig acl, LimitsConfig limits, Optional<AcceptProxyConfig> acceptProxy, Optional<SniConfig> sni,
+    SocketConfig socket) {
 
   public ListenerConfig {
     requireNonNull(name, "name");
@@ -28,10 +30,16 @@ public record ListenerConfig(
     requireNonNull(limits, "limits");
     requireNonNull(acceptProxy, "acceptProxy");
     requireNonNull(sni, "sni");
+    requireNonNull(socket, "socket");
+  }
+
+  public ListenerConfig(String name, Protocol protocol, ListenAddress listen, String pool, TimeoutsConfig timeouts,
+      UdpConfig udp, AclConfig acl, LimitsConfig limits, Optional<AcceptProxyConfig> acceptProxy, Optional<SniConfig> sni) {
+    this(name, protocol, listen, pool, timeouts, udp, acl, limits, acceptProxy, sni, SocketConfig.DEFAULT);
   }
 
   public ListenerConfig(String name, Protocol protocol, ListenAddress listen, String pool, TimeoutsConfig timeouts) {
     this(name, protocol, listen, pool, timeouts, UdpConfig.DEFAULT, AclConfig.OPEN, LimitsConfig.NONE, Optional.empty(),
-        Optional.empty());
+        Optional.empty(), SocketConfig.DEFAULT);
   }
 }

@@ -82,7 +82,7 @@ class ConfigLoaderTest {
     assertThat(errorsOf(json)).containsExactly(
         "listeners[1].name: duplicate name \"web\" (first used at listeners[0].name)",
         "listeners[1].listen: duplicate listen address: 0.0.0.0:8080 overlaps 0.0.0.0:8080 of listeners[0].listen",
-        "listeners[1].colour: unknown key (known keys: name, protocol, listen, pool, timeouts, sessionIdle, maxSessions, responses, acl, limits, acceptProxyProtocol, routes, sniTimeout, notTls)",
+        "listeners[1].colour: unknown key (known keys: name, protocol, listen, pool, timeouts, sessionIdle, maxSessions, responses, acl, limits, acceptProxyProtocol, routes, sniTimeout, notTls, socket)",
         "listeners[2].timeouts.connect: \"5x\" is not a duration (use e.g. 250ms, 5s, 2m, 1h)",
         "listeners[2].timeouts.idle: must be a string, not a number",
         "pools[0].retries: -1 is out of range 0-100",
@@ -434,6 +434,35 @@ class ConfigLoaderTest {
         "listeners[1].notTls: \"drop\" is not what to do with a client that is not TLS (use \"pool\" or \"close\")",
         "pools[0].proxyProtocol: \"v3\" is not a PROXY protocol version (use \"v1\" or \"v2\")",
         "listeners[1].routes[0].pool: no pool named \"nope\"");
+  }
+
+  @Test
+  void parse_socketOptions_bindOrSayWhatIsWrong() throws Exception {
+    PortfwConfig config = ConfigLoader.parse("""
+        { "listeners": [ { "name": "web", "listen": "0.0.0.0:80", "pool": "p",
+                           "socket": { "noDelay": false, "backlog": 4096, "receiveBuffer": 262144,
+                                       "sendBuffer": 131072, "keepAlive": true } },
+                         { "name": "plain", "listen": "0.0.0.0:81", "pool": "p" },
+                         { "name": "dns", "protocol": "udp", "listen": "0.0.0.0:53", "pool": "p",
+                           "socket": { "receiveBuffer": 8388608 } } ],
+          "pools": [ { "name": "p", "backends": [ { "address": "10.0.0.1:80" } ] } ] }
+        """, "test.json");
+    assertThat(config.listeners().get(0).socket()).isEqualTo(new SocketConfig(false, 4096, 262144, 131072, true));
+    assertThat(config.listeners().get(1).socket()).isEqualTo(SocketConfig.DEFAULT);
+    assertThat(config.listeners().get(2).socket().receiveBuffer()).isEqualTo(8388608);
+
+    assertThat(errorsOf("""
+        { "listeners": [ { "name": "web", "listen": "0.0.0.0:80", "pool": "p",
+                           "socket": { "noDelay": "yes", "backlog": -1, "receiveBuffer": 2147483647, "linger": 0 } },
+                         { "name": "dns", "protocol": "udp", "listen": "0.0.0.0:53", "pool": "p",
+                           "socket": { "backlog": 10 } } ],
+          "pools": [ { "name": "p", "backends": [ { "address": "10.0.0.1:80" } ] } ] }
+        """)).containsExactly(
+        "listeners[0].socket.noDelay: must be true or false, not a string",
+        "listeners[0].socket.backlog: -1 is out of range 0-1048576",
+        "listeners[0].socket.receiveBuffer: 2147483647 is out of range 0-1073741824",
+        "listeners[0].socket.linger: unknown key (known keys: noDelay, backlog, receiveBuffer, sendBuffer, keepAlive)",
+        "listeners[1].socket.backlog: applies to tcp listeners only");
   }
 
   @Test

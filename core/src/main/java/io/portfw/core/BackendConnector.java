@@ -1,13 +1,21 @@
 package io.portfw.core;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.portfw.balancing.Backend;
 import io.portfw.balancing.ClientContext;
 import io.portfw.balancing.Pool;
-import io.vertx.core.net.ConnectOptions;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetSocket;
-import io.vertx.core.internal.net.NetSocketInternal;
+import io.portfw.config.ListenerConfig;
+import io.portfw.config.SocketConfig;
+import io.vertx.core.spi.transport.Transport;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -20,29 +28,69 @@ import org.slf4j.LoggerFactory;
  * limit. Keeps each backend's active count exact: one acquire for every connection attempt,
  * one release for every failed connect or closed backend channel.
  *
- * <p>Runs on the listener instance's event loop; the client's NetClient is bound to it.
+ * <p>The backend socket is made on the client's event loop, so both live on one thread.
  */
 final class BackendConnector {
 
   private static final Logger LOG = LoggerFactory.getLogger(BackendConnector.class);
 
-  private final NetClient netClient;
-  private final ListenerCounters counters;
+  private final Transport transport;
+  private final EventLoop loop;
+  private final LiveListener live;
   private final ConnectObserver observer;
+  /** Rebuilt when a reload changes the listener's socket options or connect timeout. */
+  private volatile Template template;
 
-  BackendConnector(NetClient netClient, ListenerCounters counters, ConnectObserver observer) {
-    this.netClient = netClient;
-    this.counters = counters;
+  private record Template(SocketConfig socket, Duration connectTimeout, Bootstrap bootstrap) {}
+
+  BackendConnector(Transport transport, EventLoop loop, LiveListener live, ConnectObserver observer) {
+    this.transport = transport;
+    this.loop = loop;
+    this.live = live;
     this.observer = observer;
   }
 
-  /** Finds this client a backend of {@code pool}, each attempt allowed {@code connectTimeout}. */
-  void connect(Relay relay, ClientContext client, Pool pool, Duration connectTimeout) {
-    int timeout = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
-    attempt(relay, client, pool, timeout, new HashSet<>(), 0);
+  /** Finds this client a backend of {@code pool}, each attempt allowed the listener's connect timeout. */
+  void connect(Relay relay, ClientContext client, Pool pool, ListenerConfig listener) {
+    Bootstrap bootstrap = bootstrap(listener);
+    EventLoop clientLoop = relay.clientChannel().eventLoop();
+    if (clientLoop != loop) {
+      bootstrap = bootstrap.clone(clientLoop); // the NIO fallback: one acceptor hands clients to every loop
+    }
+    attempt(relay, client, pool, bootstrap, new HashSet<>(), 0);
   }
 
-  private void attempt(Relay relay, ClientContext client, Pool pool, int timeout, Set<Backend> tried, int failures) {
+  private Bootstrap bootstrap(ListenerConfig listener) {
+    Template t = template;
+    if (t == null || !t.socket().equals(listener.socket()) || !t.connectTimeout().equals(listener.timeouts().connect())) {
+      int timeout = (int) Math.min(Integer.MAX_VALUE, listener.timeouts().connect().toMillis());
+      SocketConfig socket = listener.socket();
+      Bootstrap b = new Bootstrap()
+          .group(loop)
+          .channelFactory(transport.channelFactory(false))
+          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeout)
+          // Reading starts when the relay joins the socket to its client.
+          .option(ChannelOption.AUTO_READ, false)
+          .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+          .option(ChannelOption.TCP_NODELAY, socket.noDelay())
+          .handler(NoHandler.INSTANCE);
+      if (socket.keepAlive()) {
+        b.option(ChannelOption.SO_KEEPALIVE, true);
+      }
+      if (socket.receiveBuffer() > 0) {
+        b.option(ChannelOption.SO_RCVBUF, socket.receiveBuffer());
+      }
+      if (socket.sendBuffer() > 0) {
+        b.option(ChannelOption.SO_SNDBUF, socket.sendBuffer());
+      }
+      t = new Template(socket, listener.timeouts().connect(), b);
+      template = t;
+    }
+    return t.bootstrap();
+  }
+
+  private void attempt(Relay relay, ClientContext client, Pool pool, Bootstrap bootstrap, Set<Backend> tried,
+      int failures) {
     if (!relay.isOpen()) {
       return;
     }
@@ -55,30 +103,38 @@ final class BackendConnector {
     tried.add(backend);
     if (!backend.tryAcquire()) {
       // Another event loop took its last free slot since the pick: not a failure, pick again.
-      attempt(relay, client, pool, timeout, tried, failures);
+      attempt(relay, client, pool, bootstrap, tried, failures);
       return;
     }
-    ConnectOptions target = new ConnectOptions()
-        .setHost(backend.address().host())
-        .setPort(backend.address().portFor(client.localPort()))
-        .setTimeout(timeout);
+    InetAddress ip = backend.ip();
+    if (ip == null) {
+      failed(relay, client, pool, bootstrap, tried, failures, backend,
+          new UnknownHostException(backend.address().host() + ": no address yet"));
+      return;
+    }
     long started = System.nanoTime();
-    netClient.connect(target).onComplete(connected -> {
-      if (connected.succeeded()) {
-        observer.connected(pool.name(), backend, System.nanoTime() - started);
-        join(relay, backend, pool, connected.result(), System.nanoTime());
-        return;
-      }
-      backend.release();
-      observer.failed(pool.name(), backend, ConnectError.of(connected.cause()));
-      pool.outcomes().connectFailed(backend, connected.cause());
-      LOG.debug("{}: connect to {} failed: {}", client.listener(), backend, connected.cause().getMessage());
-      if (failures < pool.retries()) {
-        attempt(relay, client, pool, timeout, tried, failures + 1);
-      } else {
-        refuse(relay, client, pool, Refusal.CONNECT_FAILED);
-      }
-    });
+    bootstrap.connect(new InetSocketAddress(ip, backend.address().portFor(client.localPort())))
+        .addListener((ChannelFutureListener) connected -> {
+          if (connected.isSuccess()) {
+            observer.connected(pool.name(), backend, System.nanoTime() - started);
+            join(relay, backend, pool, connected.channel(), System.nanoTime());
+          } else {
+            failed(relay, client, pool, bootstrap, tried, failures, backend, connected.cause());
+          }
+        });
+  }
+
+  private void failed(Relay relay, ClientContext client, Pool pool, Bootstrap bootstrap, Set<Backend> tried,
+      int failures, Backend backend, Throwable cause) {
+    backend.release();
+    observer.failed(pool.name(), backend, ConnectError.of(cause));
+    pool.outcomes().connectFailed(backend, cause);
+    LOG.debug("{}: connect to {} failed: {}", client.listener(), backend, cause.getMessage());
+    if (failures < pool.retries()) {
+      attempt(relay, client, pool, bootstrap, tried, failures + 1);
+    } else {
+      refuse(relay, client, pool, Refusal.CONNECT_FAILED);
+    }
   }
 
   private void refuse(Relay relay, ClientContext client, Pool pool, Refusal reason) {
@@ -86,6 +142,7 @@ final class BackendConnector {
   }
 
   void refuse(Relay relay, ClientContext client, Refusal reason, String pool) {
+    ListenerCounters counters = live.counters();
     counters.refused(reason);
     long unlogged = counters.refusalToLog();
     if (unlogged >= 0) {
@@ -95,13 +152,18 @@ final class BackendConnector {
     relay.refuse(reason);
   }
 
-  private static void join(Relay relay, Backend backend, Pool pool, NetSocket socket, long connectedNanos) {
-    Channel channel = ((NetSocketInternal) socket).channelHandlerContext().channel();
+  private static void join(Relay relay, Backend backend, Pool pool, Channel channel, long connectedNanos) {
     channel.closeFuture().addListener(closed -> {
       backend.release();
       pool.outcomes().ended(backend, relay.backendFailed(), connectedNanos);
     });
     pool.proxyProtocol().ifPresent(version -> ProxyHeader.write(channel, version, relay.clientAddress(), relay.localAddress()));
     relay.attach(channel, backend);
+  }
+
+  /** The backend channel's pipeline stays empty until the relay joins it. */
+  @ChannelHandler.Sharable
+  private static final class NoHandler extends ChannelInboundHandlerAdapter {
+    static final NoHandler INSTANCE = new NoHandler();
   }
 }

@@ -2,6 +2,7 @@ package io.portfw.core;
 
 import static java.util.Objects.requireNonNull;
 
+import io.netty.channel.epoll.Epoll;
 import io.portfw.balancing.Pool;
 import io.portfw.balancing.Pools;
 import io.portfw.config.ConfigDiff;
@@ -12,6 +13,7 @@ import io.portfw.health.HealthChecks;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
 import java.time.Instant;
@@ -38,6 +40,7 @@ public final class PortfwRuntime {
   private final AccessLog accessLog;
   private final Connections connections;
   private final PortfwMetrics metrics;
+  private final ListeningSockets listeningSockets;
   private AdminServer admin;
   /** What {@code POST /api/v1/reload} does: re-read the config file; none when the config came from no file. */
   private volatile java.util.function.Supplier<Future<ReloadResult>> reloadSource;
@@ -58,6 +61,9 @@ public final class PortfwRuntime {
     this.accessLog = accessLog;
     this.connections = new Connections(accessLog);
     this.metrics = new PortfwMetrics(health, connections, accessLog);
+    VertxInternal internal = (VertxInternal) vertx;
+    this.listeningSockets = new ListeningSockets(internal.transport(),
+        vertx.isNativeTransportEnabled() && Epoll.isAvailable(), internal.nettyEventLoopGroup());
   }
 
   /**
@@ -114,10 +120,12 @@ public final class PortfwRuntime {
 
   private static void logTransport(Vertx vertx) {
     if (vertx.isNativeTransportEnabled()) {
-      LOG.info("transport: native (epoll)");
+      LOG.info("transport: native ({}), every event loop accepts on each TCP port (SO_REUSEPORT)",
+          Epoll.isAvailable() ? "epoll" : "io_uring");
     } else {
       Throwable why = vertx.unavailableNativeTransportCause();
-      LOG.warn("transport: NIO, the native transport is unavailable: {}", why == null ? "unknown" : why.getMessage());
+      LOG.warn("transport: NIO, the native transport is unavailable ({}); one event loop accepts for all",
+          why == null ? "unknown" : why.getMessage());
     }
   }
 
@@ -128,8 +136,9 @@ public final class PortfwRuntime {
               new DeploymentOptions().setInstances(UdpForwarder.sharesPorts(vertx) ? loops : 1))
           .onSuccess(live::deploymentId);
     }
-    return vertx.deployVerticle(() -> new TcpForwarder(live, pools::get, connections, metrics),
-            new DeploymentOptions().setInstances(loops))
+    // Without SO_REUSEPORT one socket per port accepts for every loop: one instance is enough.
+    return vertx.deployVerticle(() -> new TcpForwarder(live, pools::get, connections, metrics, listeningSockets),
+            new DeploymentOptions().setInstances(listeningSockets.perLoop() ? loops : 1))
         .onSuccess(live::deploymentId);
   }
 

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Moves bytes between a client's channel and its backend's channel, one Netty handler in each
- * pipeline ahead of Vert.x's own, so the received buffers are handed across as they are.
+ * pipeline, so the received buffers are handed across as they are.
  *
  * <p>Backpressure: a side stops reading while the other side's outbound buffer is above its
  * high-water mark and resumes when it drains. Half-close: a FIN from one side becomes a
@@ -37,8 +37,6 @@ final class Relay {
 
   static final String HANDLER_NAME = "portfw-relay";
   private static final String IDLE_HANDLER_NAME = "portfw-idle";
-  /** Vert.x names its own handler so; ours goes before it, so Vert.x never sees the data. */
-  private static final String VERTX_HANDLER_NAME = "handler";
 
   /**
    * Off only to measure what counting costs ({@code -Dportfw.bench.noTrafficCounting=true}, read
@@ -55,8 +53,8 @@ final class Relay {
   private boolean ended;
   private final Side clientSide = new Side(true);
   private final Side backendSide = new Side(false);
-  /** Client bytes that arrived before the backend was connected. */
-  private final ArrayDeque<Object> early = new ArrayDeque<>();
+  /** Client bytes that arrived before the backend was connected; made on the first such read. */
+  private ArrayDeque<Object> early;
   private Channel backend;
   private boolean clientFin;
   private boolean clientOutputShut;
@@ -81,7 +79,7 @@ final class Relay {
     client.closeFuture().addListener(closed -> channelClosed());
     client.config().setAutoRead(false);
     client.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-    client.pipeline().addBefore(VERTX_HANDLER_NAME, HANDLER_NAME, clientSide);
+    client.pipeline().addLast(HANDLER_NAME, clientSide);
   }
 
   boolean isOpen() {
@@ -120,15 +118,19 @@ final class Relay {
     openChannels++;
     backend.closeFuture().addListener(closed -> channelClosed());
     backend.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-    backend.pipeline().addBefore(VERTX_HANDLER_NAME, HANDLER_NAME, backendSide);
+    backend.pipeline().addLast(HANDLER_NAME, backendSide);
+    backend.config().setAutoRead(client.isWritable());
     // Counts reads and completed writes on the client channel, so traffic either way keeps it alive.
     // Started here, not at accept: until now the connect timeout is the limit.
     client.pipeline().addBefore(HANDLER_NAME, IDLE_HANDLER_NAME, idleHandler(timeouts.idle().toMillis()));
     if (earlyBytes > 0) {
       connection.countFromClient(earlyBytes);
     }
-    while (!early.isEmpty()) {
-      backend.write(early.poll(), backend.voidPromise());
+    if (early != null) {
+      while (!early.isEmpty()) {
+        backend.write(early.poll(), backend.voidPromise());
+      }
+      early = null;
     }
     backend.flush();
     if (clientFin) {
@@ -170,8 +172,10 @@ final class Relay {
     if (closeTimer != null) {
       closeTimer.cancel(false);
     }
-    early.forEach(ReferenceCountUtil::release);
-    early.clear();
+    if (early != null) {
+      early.forEach(ReferenceCountUtil::release);
+      early.clear();
+    }
     client.close();
     if (backend != null) {
       backend.close();
@@ -264,6 +268,9 @@ final class Relay {
         return;
       }
       if (peer == null) {
+        if (early == null) {
+          early = new ArrayDeque<>(4);
+        }
         early.add(msg);
         return;
       }

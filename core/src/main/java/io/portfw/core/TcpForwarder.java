@@ -1,30 +1,30 @@
 package io.portfw.core;
 
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.portfw.balancing.ClientContext;
 import io.portfw.balancing.Pool;
 import io.portfw.config.AcceptProxyConfig;
 import io.portfw.config.ListenerConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.internal.net.NetSocketInternal;
-import io.vertx.core.net.NetClientOptions;
-import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetServerOptions;
-import io.vertx.core.net.NetSocket;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * The verticle of one TCP listener: accepts on its port (or every port of its range) and
- * forwards each connection to a backend of its pool. Deployed once per event loop; Vert.x
- * binds the port once and spreads accepted connections over the instances. The address is
- * fixed for the deployment's life; pool and timeouts are read from the live settings at each
- * accept, so a reload changes them in place.
+ * The verticle of one TCP listener on one event loop: accepts on its port (or every port of its
+ * range) and forwards each connection to a backend of its pool. The sockets are Netty's, on the
+ * verticle's event loop (see {@link ListeningSockets}); Vert.x owns the loops and the lifecycle.
+ * The address is fixed for the deployment's life; pool, timeouts and socket options are read from
+ * the live settings at each accept, so a reload changes them in place.
  */
 final class TcpForwarder extends VerticleBase {
 
@@ -32,57 +32,83 @@ final class TcpForwarder extends VerticleBase {
   private final Function<String, Pool> pools;
   private final Connections connections;
   private final ConnectObserver observer;
-  private final List<NetServer> servers = new ArrayList<>();
+  private final ListeningSockets sockets;
+  private final ListeningSockets.Acceptor acceptor = this::accept;
+  private final List<Integer> ports = new ArrayList<>();
+  /** Live connections, so that stopping can wait for them and close what outlasts the drain timeout. */
+  private final Set<Relay> relays = ConcurrentHashMap.newKeySet();
+  private InetAddress address;
+  private EventLoop loop;
   private BackendConnector connector;
+  private volatile Promise<Void> drained;
 
-  TcpForwarder(LiveListener live, Function<String, Pool> pools, Connections connections, ConnectObserver observer) {
+  TcpForwarder(LiveListener live, Function<String, Pool> pools, Connections connections, ConnectObserver observer,
+      ListeningSockets sockets) {
     this.live = live;
     this.pools = pools;
     this.connections = connections;
     this.observer = observer;
+    this.sockets = sockets;
   }
 
   @Override
   public Future<?> start() {
     ListenerConfig listener = live.config();
-    var client = vertx.createNetClient(new NetClientOptions()
-        .setTcpNoDelay(true)
-        // Vert.x's epoll default sets TCP_QUICKACK off, which makes Linux hold back the last ACK of the
-        // handshake for up to 200 ms hoping to piggyback it on data: every server-first protocol
-        // (SSH, SMTP, FTP banners) would pay that on each connection.
-        .setTcpQuickAck(true));
-    connector = new BackendConnector(client, live.counters(), observer);
+    loop = ((ContextInternal) context).nettyEventLoop();
+    connector = new BackendConnector(((VertxInternal) vertx).transport(), loop, live, observer);
     String host = listener.listen().host();
+    try {
+      address = InetAddress.getByName(host); // a literal or localhost: validated, no lookup on the network
+    } catch (java.net.UnknownHostException e) {
+      return Future.failedFuture(new ListenException(listener, host, listener.listen().firstPort(), e));
+    }
     List<Future<?>> bound = new ArrayList<>();
     listener.listen().ports().forEach(port -> {
-      NetServer server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true).setTcpQuickAck(true));
-      server.connectHandler(this::accept);
-      servers.add(server);
-      bound.add(server.listen(port, host)
+      ports.add(port);
+      bound.add(sockets.listen(address, port, loop, listener.socket(), acceptor)
           .recover(cause -> Future.failedFuture(new ListenException(listener, host, port, cause))));
     });
-    return Future.all(bound);
+    // Vert.x does not stop an instance whose start failed: leave what this one bound, or a port of the range stays open.
+    return Future.all(bound).recover(cause -> leaveAll().transform(left -> Future.failedFuture(cause)));
+  }
+
+  private Future<?> leaveAll() {
+    List<Future<?>> left = new ArrayList<>();
+    ports.forEach(port -> left.add(sockets.leave(address, port, loop, acceptor)));
+    ports.clear();
+    return Future.join(left);
   }
 
   /** Stops accepting at once; live connections go on until they end or the drain timeout closes them. */
   @Override
   public Future<?> stop() {
     long drainMillis = live.drainOnStop().toMillis();
-    List<Future<?>> stopped = new ArrayList<>();
-    for (NetServer server : servers) {
-      stopped.add(server.shutdown(drainMillis, TimeUnit.MILLISECONDS));
-    }
-    return Future.all(stopped);
+    drained = Promise.promise();
+    return leaveAll().transform(left -> {
+      if (relays.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      long timer = vertx.setTimer(Math.max(1, drainMillis), t -> relays.forEach(r -> r.clientChannel().eventLoop().execute(r::close)));
+      checkDrained();
+      return drained.future().onComplete(done -> vertx.cancelTimer(timer));
+    });
   }
 
-  /** Runs on this instance's event loop while Vert.x initialises the channel, before its first read. */
-  private void accept(NetSocket socket) {
-    Channel channel = ((NetSocketInternal) socket).channelHandlerContext().channel();
+  private void checkDrained() {
+    Promise<Void> waiting = drained;
+    if (waiting != null && relays.isEmpty()) {
+      waiting.tryComplete();
+    }
+  }
+
+  /** Runs on the connection's event loop as it is registered, before its first read. */
+  private void accept(Channel channel) {
     if (!channel.isActive()) {
       channel.close();
       return;
     }
     ListenerConfig listener = live.config();
+    SocketOptions.apply(channel.config(), listener.socket());
     ListenerCounters counters = live.counters();
     counters.accepted();
     InetSocketAddress peer = (InetSocketAddress) channel.remoteAddress();
@@ -90,12 +116,17 @@ final class TcpForwarder extends VerticleBase {
     connections.opened(connection);
     Admission admission = counters.admission();
     InetAddress[] admitted = new InetAddress[1]; // set once the door lets the client in; let out when it ends
+    Relay[] self = new Relay[1];
     Relay relay = new Relay(channel, listener.timeouts(), connection, () -> {
       if (admitted[0] != null) {
         admission.left(admitted[0]);
       }
       connections.ended(connection, counters);
+      relays.remove(self[0]);
+      checkDrained();
     });
+    self[0] = relay;
+    relays.add(relay);
     int localPort = ((InetSocketAddress) channel.localAddress()).getPort();
     if (listener.acceptProxy().isEmpty()) {
       admitAndConnect(listener, relay, connection, peer, localPort, admitted);
@@ -140,6 +171,6 @@ final class TcpForwarder extends VerticleBase {
       connector.refuse(relay, client, Refusal.NO_BACKEND, poolName); // cannot happen with a validated config
       return;
     }
-    connector.connect(relay, client, pool, listener.timeouts().connect());
+    connector.connect(relay, client, pool, listener);
   }
 }

@@ -18,6 +18,7 @@ import io.portfw.balancing.Backend;
 import io.portfw.balancing.ClientContext;
 import io.portfw.balancing.Pool;
 import io.portfw.config.ListenerConfig;
+import io.portfw.config.SocketConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -94,8 +95,10 @@ final class UdpForwarder extends VerticleBase {
     DatagramChannel channel = transport.datagramChannel(address instanceof Inet6Address
         ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4);
     channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(UdpSession.MAX_DATAGRAM));
-    channel.config().setOption(ChannelOption.SO_RCVBUF, 4 << 20);
-    channel.config().setOption(ChannelOption.SO_SNDBUF, 4 << 20);
+    // Bursts of datagrams wait in these while the loop is busy: larger than the kernel's default, unless configured.
+    SocketConfig socket = live.config().socket();
+    channel.config().setOption(ChannelOption.SO_RCVBUF, socket.receiveBuffer() > 0 ? socket.receiveBuffer() : 4 << 20);
+    channel.config().setOption(ChannelOption.SO_SNDBUF, socket.sendBuffer() > 0 ? socket.sendBuffer() : 4 << 20);
     if (channel instanceof EpollDatagramChannel) {
       channel.config().setOption(EpollChannelOption.SO_REUSEPORT, true);
     }

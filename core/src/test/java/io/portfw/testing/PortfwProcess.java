@@ -28,12 +28,19 @@ public final class PortfwProcess implements AutoCloseable {
   }
 
   public static PortfwProcess start(String... args) throws IOException {
+    return startWithJvmFlags(List.of(), args);
+  }
+
+  /** As {@link #start}, with flags for the JVM, e.g. {@code -Dio.netty.transport.noNative=true}. */
+  public static PortfwProcess startWithJvmFlags(List<String> jvmFlags, String... args) throws IOException {
     String jar = System.getProperty("portfw.jar");
     if (jar == null || !Files.exists(Path.of(jar))) {
       throw new IllegalStateException("the packaged jar is missing (system property portfw.jar=" + jar + ")");
     }
     List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-jar", jar));
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m"));
+    command.addAll(jvmFlags);
+    command.addAll(List.of("-jar", jar));
     command.addAll(List.of(args));
     Path out = Files.createTempFile("portfw-out", ".txt");
     Path err = Files.createTempFile("portfw-err", ".txt");
