@@ -118,9 +118,37 @@ public final class ConfigLoader {
         pool(new JsonObjectReader(e.node(), e.path(), problems)).ifPresent(pools::add);
       }
       Optional<AccessLogConfig> accessLog = top.has("accessLog") ? accessLog(top.object("accessLog")) : Optional.empty();
+      DnsConfig dns = top.has("dns") ? dns(top.object("dns")) : DnsConfig.DEFAULT;
       top.rejectUnknownKeys();
       cross.checkPoolReferences();
-      return problems.isEmpty() ? new PortfwConfig(admin, listeners, pools, accessLog) : null;
+      return problems.isEmpty() ? new PortfwConfig(admin, listeners, pools, accessLog, dns) : null;
+    }
+
+    private DnsConfig dns(JsonObjectReader r) {
+      List<BackendAddress> servers = new ArrayList<>();
+      for (JsonObjectReader.Element e : r.array("servers", false)) {
+        if (!e.node().isTextual()) {
+          problems.add(e.path(), "must be a string such as \"10.0.0.2\" or \"10.0.0.2:53\", not " + JsonObjectReader.kind(e.node()));
+          continue;
+        }
+        addresses.backend(e.node().asText(), e.path()).ifPresent(server -> {
+          if (!server.isLiteral()) {
+            problems.add(e.path(), "\"" + server.host() + "\" is not an IP address: a DNS server is given by its address");
+          } else {
+            servers.add(server.keepsClientPort() ? new BackendAddress(server.host(), 53) : server);
+          }
+        });
+      }
+      DnsConfig d = DnsConfig.DEFAULT;
+      Duration minTtl = r.duration("minTtl", d.minTtl());
+      Duration maxTtl = r.duration("maxTtl", d.maxTtl());
+      Duration timeout = r.duration("timeout", d.timeout());
+      r.rejectUnknownKeys();
+      if (minTtl.compareTo(maxTtl) > 0) {
+        problems.add(r.pathOf("minTtl"), "must not be longer than maxTtl");
+        return d;
+      }
+      return new DnsConfig(servers, minTtl, maxTtl, timeout);
     }
 
     private Optional<AccessLogConfig> accessLog(JsonObjectReader r) {

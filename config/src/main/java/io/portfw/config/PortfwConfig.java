@@ -9,15 +9,22 @@ import java.util.Optional;
  * A whole, validated portfw configuration. Immutable.
  *
  * @param accessLog where finished connections are logged, when set
+ * @param dns how backend host names are resolved
  */
 public record PortfwConfig(AdminConfig admin, List<ListenerConfig> listeners, List<PoolConfig> pools,
-    Optional<AccessLogConfig> accessLog) {
+    Optional<AccessLogConfig> accessLog, DnsConfig dns) {
 
   public PortfwConfig {
     requireNonNull(admin, "admin");
     listeners = List.copyOf(listeners);
     pools = List.copyOf(pools);
     requireNonNull(accessLog, "accessLog");
+    requireNonNull(dns, "dns");
+  }
+
+  public PortfwConfig(AdminConfig admin, List<ListenerConfig> listeners, List<PoolConfig> pools,
+      Optional<AccessLogConfig> accessLog) {
+    this(admin, listeners, pools, accessLog, DnsConfig.DEFAULT);
   }
 
   public PortfwConfig(AdminConfig admin, List<ListenerConfig> listeners, List<PoolConfig> pools) {
@@ -26,7 +33,7 @@ public record PortfwConfig(AdminConfig admin, List<ListenerConfig> listeners, Li
 
   /** The same config with another admin endpoint. */
   public PortfwConfig withAdmin(AdminConfig next) {
-    return new PortfwConfig(next, listeners, pools, accessLog);
+    return new PortfwConfig(next, listeners, pools, accessLog, dns);
   }
 
   public Optional<PoolConfig> pool(String name) {

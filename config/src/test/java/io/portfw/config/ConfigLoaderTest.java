@@ -218,7 +218,7 @@ class ConfigLoaderTest {
     assertThat(errorsOf("{ \"pools\": {}, \"extra\": 1 }")).containsExactly(
         "listeners: is required",
         "pools: must be an array, not an object",
-        "extra: unknown key (known keys: admin, listeners, pools, accessLog)");
+        "extra: unknown key (known keys: admin, listeners, pools, accessLog, dns)");
     assertThat(errorsOf("[]")).containsExactly("(root): must be an object, not an array");
     assertThat(errorsOf("")).containsExactly("(json): the file is empty");
   }
@@ -463,6 +463,26 @@ class ConfigLoaderTest {
         "listeners[0].socket.receiveBuffer: 2147483647 is out of range 0-1073741824",
         "listeners[0].socket.linger: unknown key (known keys: noDelay, backlog, receiveBuffer, sendBuffer, keepAlive)",
         "listeners[1].socket.backlog: applies to tcp listeners only");
+  }
+
+  @Test
+  void parse_dns_bindsServersAndTtls_orSaysWhatIsWrong() throws Exception {
+    PortfwConfig config = ConfigLoader.parse("""
+        { "dns": { "servers": ["10.0.0.2", "[2001:db8::53]:5353"], "minTtl": "5s", "maxTtl": "10m", "timeout": "1s" },
+          "listeners": [], "pools": [] }
+        """, "test.json");
+    assertThat(config.dns().servers()).containsExactly(new BackendAddress("10.0.0.2", 53), new BackendAddress("2001:db8::53", 5353));
+    assertThat(config.dns().minTtl()).isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(ConfigLoader.parse("{ \"listeners\": [], \"pools\": [] }", "t").dns()).isEqualTo(DnsConfig.DEFAULT);
+
+    assertThat(errorsOf("""
+        { "dns": { "servers": ["ns1.example.com", 53], "minTtl": "1m", "maxTtl": "30s", "retries": 3 },
+          "listeners": [], "pools": [] }
+        """)).containsExactly(
+        "dns.servers[0]: \"ns1.example.com\" is not an IP address: a DNS server is given by its address",
+        "dns.servers[1]: must be a string such as \"10.0.0.2\" or \"10.0.0.2:53\", not a number",
+        "dns.retries: unknown key (known keys: servers, minTtl, maxTtl, timeout)",
+        "dns.minTtl: must not be longer than maxTtl");
   }
 
   @Test

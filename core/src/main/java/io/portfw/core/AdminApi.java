@@ -90,6 +90,8 @@ final class AdminApi {
   private JsonObject backend(String pool, Backend b) {
     JsonObject json = new JsonObject()
         .put("address", b.address().toString())
+        // What the address is now: the literal, or a host name's latest answer (null until it has one).
+        .put("ip", b.ip() == null ? null : b.ip().getHostAddress())
         .put("weight", b.weight())
         .put("backup", b.isBackup())
         .put("maxConnections", b.settings().maxConnections())

@@ -41,6 +41,7 @@ public final class PortfwRuntime {
   private final Connections connections;
   private final PortfwMetrics metrics;
   private final ListeningSockets listeningSockets;
+  private final BackendResolver resolver;
   private AdminServer admin;
   /** What {@code POST /api/v1/reload} does: re-read the config file; none when the config came from no file. */
   private volatile java.util.function.Supplier<Future<ReloadResult>> reloadSource;
@@ -64,6 +65,7 @@ public final class PortfwRuntime {
     VertxInternal internal = (VertxInternal) vertx;
     this.listeningSockets = new ListeningSockets(internal.transport(),
         vertx.isNativeTransportEnabled() && Epoll.isAvailable(), internal.nettyEventLoopGroup());
+    this.resolver = new BackendResolver(internal.transport(), internal.nettyEventLoopGroup().next(), config.dns());
   }
 
   /**
@@ -91,8 +93,11 @@ public final class PortfwRuntime {
       runtime.pools.put(pool.name(), runtime.health.watch(Pools.fromConfig(pool), pool));
     }
     List<LiveListener> started = new ArrayList<>();
-    // The admin endpoint first: once a listener accepts, `portfw status` can already answer.
-    return AdminServer.start(vertx, config.admin(), runtime)
+    // Backend names first, so no client meets an unresolved backend; then the admin endpoint: once a
+    // listener accepts, `portfw status` can already answer.
+    return runtime.resolver.lookUpNew(hostNames(config))
+        .compose(resolved -> runtime.resolver.track(runtime.pools.values()))
+        .compose(tracked -> AdminServer.start(vertx, config.admin(), runtime))
         .compose(admin -> {
           runtime.admin = admin;
           List<Future<?>> deployed = new ArrayList<>();
@@ -116,6 +121,12 @@ public final class PortfwRuntime {
           vertx.close().onComplete(closed -> accessLog.close());
           return Future.failedFuture(cause);
         });
+  }
+
+  /** The backend host names of a config that need a lookup (not IP literals). */
+  private static List<String> hostNames(PortfwConfig config) {
+    return config.pools().stream().flatMap(p -> p.backends().stream()).map(b -> b.address())
+        .filter(a -> !a.isLiteral()).map(a -> a.host()).distinct().toList();
   }
 
   private static void logTransport(Vertx vertx) {
@@ -180,9 +191,14 @@ public final class PortfwRuntime {
       LOG.warn("reload failed, the running config stays: {}", unbindable.get());
       return Future.succeededFuture(record(ReloadResult.Outcome.FAILED, List.of(unbindable.get()), hash, "not applied"));
     }
+    return resolver.lookUpNew(hostNames(next)).compose(resolved -> bindAndCommit(next, diff, hash));
+  }
+
+  private Future<ReloadResult> bindAndCommit(PortfwConfig next, ConfigDiff diff, String hash) {
     for (PoolConfig added : diff.poolsAdded()) {
       pools.put(added.name(), health.watch(Pools.fromConfig(added), added)); // a new name: no listener reads it yet
     }
+    resolver.track(pools.values());
     List<LiveListener> fresh = new ArrayList<>();
     for (ListenerConfig l : diff.added()) {
       fresh.add(new LiveListener(l, new ListenerCounters()));
@@ -237,6 +253,7 @@ public final class PortfwRuntime {
     // Removed pools go once the listeners that read them have stopped accepting, and only if not re-added since.
     Map<String, Pool> removedPools = snapshots(diff.poolsRemoved());
     Future.join(retiring).onComplete(done -> removedPools.forEach(this::removePool));
+    resolver.track(pools.values());
     config = next;
   }
 
@@ -244,6 +261,7 @@ public final class PortfwRuntime {
   private void removePool(String name, Pool snapshot) {
     if (pools.remove(name, snapshot)) {
       health.unwatch(snapshot);
+      resolver.track(pools.values());
       syncMetrics();
     }
   }
@@ -318,6 +336,7 @@ public final class PortfwRuntime {
    * drain timeout, closes what is left, then releases everything.
    */
   public Future<Void> stop() {
+    resolver.close();
     return vertx.close().onComplete(closed -> accessLog.close());
   }
 

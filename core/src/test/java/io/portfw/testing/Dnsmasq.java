@@ -34,14 +34,28 @@ public final class Dnsmasq implements AutoCloseable {
   }
 
   public static Dnsmasq start(int port, String... records) throws IOException, InterruptedException {
+    List<String> extra = new ArrayList<>();
+    for (String record : records) {
+      String[] parts = record.split("=", 2);
+      extra.add("--host-record=" + parts[0] + "," + parts[1]);
+    }
+    return start(port, extra);
+  }
+
+  /**
+   * Answers from a file in /etc/hosts format, with a TTL of 0; {@link #reload} makes it read the
+   * file again, so a test can change an answer.
+   */
+  public static Dnsmasq withHostsFile(Path hosts) throws IOException, InterruptedException {
+    return start(Ports.free(), List.of("--addn-hosts=" + hosts, "--local-ttl=0"));
+  }
+
+  private static Dnsmasq start(int port, List<String> extra) throws IOException, InterruptedException {
     requireInstalled(BINARY, "dnsmasq-base");
     List<String> command = new ArrayList<>(List.of(BINARY.toString(), "--keep-in-foreground", "--conf-file=/dev/null",
         "--port=" + port, "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
         "--no-negcache", "--pid-file=", "--cache-size=0", "--user=root", "--group=root"));
-    for (String record : records) {
-      String[] parts = record.split("=", 2);
-      command.add("--host-record=" + parts[0] + "," + parts[1]);
-    }
+    command.addAll(extra);
     Process process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(Files.createTempFile("dnsmasq", ".log").toFile()).start();
     Dnsmasq server = new Dnsmasq(process, port);
@@ -62,6 +76,14 @@ public final class Dnsmasq implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** SIGHUP: dnsmasq reads its hosts files again. */
+  public void reload() throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
+    if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("could not signal dnsmasq");
+    }
   }
 
   public String address() {

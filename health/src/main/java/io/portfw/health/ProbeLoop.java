@@ -3,6 +3,7 @@ package io.portfw.health;
 import io.portfw.balancing.Backend;
 import io.portfw.balancing.StateChange;
 import io.portfw.config.HealthConfig;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,7 +83,12 @@ final class ProbeLoop {
     }
     long started = System.nanoTime();
     int port = config.port() != 0 ? config.port() : backend.address().port();
-    probe.check(backend.address().host(), port).onComplete(done -> {
+    // The address connections go to: a host name's latest answer, not a lookup of its own.
+    java.net.InetAddress ip = backend.ip();
+    Future<String> checked = ip == null
+        ? Future.failedFuture("no address for " + backend.address().host() + " yet")
+        : probe.check(ip.getHostAddress(), port);
+    checked.onComplete(done -> {
       long tookNanos = System.nanoTime() - started;
       if (stopped) {
         return;
