@@ -368,6 +368,7 @@ public final class ConfigLoader {
           yield Optional.empty();
         }
       });
+      Optional<PreconnectConfig> preconnect = r.has("preconnect") ? preconnect(r.object("preconnect")) : Optional.empty();
       List<JsonObjectReader.Element> elements = r.array("backends", true);
       if (elements.isEmpty() && r.isArray("backends")) {
         problems.add(r.pathOf("backends"), "a pool needs at least one backend");
@@ -380,12 +381,25 @@ public final class ConfigLoader {
       health.filter(h -> h.port() == 0).flatMap(h -> backends.stream().filter(b -> b.address().keepsClientPort()).findFirst())
           .ifPresent(b -> problems.add(r.pathOf("health") + ".port", "is required: backend " + b.address()
               + " has no port of its own (it takes the client's), so the checks need one"));
+      preconnect.flatMap(p -> backends.stream().filter(b -> b.address().keepsClientPort()).findFirst())
+          .ifPresent(b -> problems.add(r.pathOf("preconnect"), "backend " + b.address()
+              + " has no port of its own (it takes the client's), so no connection can be made before a client comes"));
       r.rejectUnknownKeys();
       if (name.isEmpty() || !balanceKnown || backends.size() != elements.size()) {
         return Optional.empty();
       }
       return Optional.of(new PoolConfig(name.get(), balance, backends, retries, sticky, slowStart, health, outlier,
-          proxyProtocol));
+          proxyProtocol, preconnect));
+    }
+
+    private Optional<PreconnectConfig> preconnect(JsonObjectReader r) {
+      if (!r.has("connections")) {
+        problems.add(r.pathOf("connections"), "is required: how many idle connections to keep open to each backend");
+      }
+      int connections = r.integer("connections", 1, PreconnectConfig.MAX_CONNECTIONS, 1);
+      Duration maxIdle = r.duration("maxIdle", PreconnectConfig.DEFAULT_MAX_IDLE);
+      r.rejectUnknownKeys();
+      return Optional.of(new PreconnectConfig(connections, maxIdle));
     }
 
     private Optional<HealthConfig> health(JsonObjectReader r) {

@@ -16,10 +16,11 @@ import java.util.Optional;
  * @param health active health checks, when set
  * @param outlier passive health (ejection on failing live traffic), when set
  * @param proxyProtocol the PROXY protocol header sent to each backend first, when set
+ * @param preconnect warm connections kept ready to each backend, when set
  */
 public record PoolConfig(String name, String balance, List<BackendConfig> backends, int retries,
     Optional<StickyConfig> sticky, Duration slowStart, Optional<HealthConfig> health, Optional<OutlierConfig> outlier,
-    Optional<ProxyProtocol> proxyProtocol) {
+    Optional<ProxyProtocol> proxyProtocol, Optional<PreconnectConfig> preconnect) {
 
   /** The balancing strategies the config accepts; the balancing module provides each one. */
   public static final List<String> BALANCE_NAMES =
@@ -38,6 +39,13 @@ public record PoolConfig(String name, String balance, List<BackendConfig> backen
     requireNonNull(health, "health");
     requireNonNull(outlier, "outlier");
     requireNonNull(proxyProtocol, "proxyProtocol");
+    requireNonNull(preconnect, "preconnect");
+  }
+
+  public PoolConfig(String name, String balance, List<BackendConfig> backends, int retries,
+      Optional<StickyConfig> sticky, Duration slowStart, Optional<HealthConfig> health, Optional<OutlierConfig> outlier,
+      Optional<ProxyProtocol> proxyProtocol) {
+    this(name, balance, backends, retries, sticky, slowStart, health, outlier, proxyProtocol, Optional.empty());
   }
 
   public PoolConfig(String name, String balance, List<BackendConfig> backends, int retries,

@@ -486,6 +486,31 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void parse_preconnect_bindsOrSaysWhatIsWrong() throws Exception {
+    PortfwConfig config = ConfigLoader.parse("""
+        { "listeners": [],
+          "pools": [ { "name": "p", "preconnect": { "connections": 8, "maxIdle": "30s" },
+                       "backends": [ { "address": "10.0.0.1:80" } ] },
+                     { "name": "q", "preconnect": { "connections": 2 }, "backends": [ { "address": "10.0.0.2:80" } ] } ] }
+        """, "test.json");
+    assertThat(config.pools().get(0).preconnect()).contains(new PreconnectConfig(8, java.time.Duration.ofSeconds(30)));
+    assertThat(config.pools().get(1).preconnect().orElseThrow().maxIdle()).isEqualTo(PreconnectConfig.DEFAULT_MAX_IDLE);
+
+    assertThat(errorsOf("""
+        { "listeners": [],
+          "pools": [ { "name": "p", "preconnect": { "connections": 0, "maxIdle": "0s", "ttl": 1 },
+                       "backends": [ { "address": "10.0.0.1:80" } ] },
+                     { "name": "q", "preconnect": {}, "backends": [ { "address": "10.0.0.2" } ] } ] }
+        """)).containsExactly(
+        "pools[0].preconnect.connections: 0 is out of range 1-10000",
+        "pools[0].preconnect.maxIdle: must be longer than 0",
+        "pools[0].preconnect.ttl: unknown key (known keys: connections, maxIdle)",
+        "pools[1].preconnect.connections: is required: how many idle connections to keep open to each backend",
+        "pools[1].preconnect: backend 10.0.0.2 has no port of its own (it takes the client's), "
+            + "so no connection can be made before a client comes");
+  }
+
+  @Test
   void statusCodes_parseListsAndRangesAndRefuseTheRest() {
     assertThat(StatusCodes.parse("200-399").orElseThrow().matches(399)).isTrue();
     assertThat(StatusCodes.parse(" 204 , 301-302").orElseThrow().toString()).isEqualTo("204,301-302");

@@ -102,7 +102,10 @@ final class AdminApi {
         .put("active", b.activeConnections())
         .put("total", b.totalConnections())
         .put("bytesSent", b.bytesSent())
-        .put("bytesReceived", b.bytesReceived());
+        .put("bytesReceived", b.bytesReceived())
+        // Pool key preconnect: connections waiting for a client, and clients that got one instead of a connect.
+        .put("warm", runtime.warmCounts().idle(b))
+        .put("warmUsed", runtime.warmCounts().used(b));
     Optional<CheckStats> checks = runtime.health().stats(pool, b.address());
     json.put("checks", checks.map(s -> new JsonObject().put("run", s.run()).put("failed", s.failed())).orElse(null));
     json.put("lastCheck", checks.flatMap(CheckStats::last).map(r -> new JsonObject()

@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,16 +39,18 @@ final class BackendConnector {
   private final EventLoop loop;
   private final LiveListener live;
   private final ConnectObserver observer;
+  private final WarmPools warm;
   /** Rebuilt when a reload changes the listener's socket options or connect timeout. */
   private volatile Template template;
 
   private record Template(SocketConfig socket, Duration connectTimeout, Bootstrap bootstrap) {}
 
-  BackendConnector(Transport transport, EventLoop loop, LiveListener live, ConnectObserver observer) {
+  BackendConnector(Transport transport, EventLoop loop, LiveListener live, ConnectObserver observer, WarmPools warm) {
     this.transport = transport;
     this.loop = loop;
     this.live = live;
     this.observer = observer;
+    this.warm = warm;
   }
 
   /** Finds this client a backend of {@code pool}, each attempt allowed the listener's connect timeout. */
@@ -106,6 +109,15 @@ final class BackendConnector {
       attempt(relay, client, pool, bootstrap, tried, failures);
       return;
     }
+    WarmPool ready = warm.on(relay.clientChannel().eventLoop());
+    WarmConnection warmed = ready == null ? null : ready.take(backend);
+    if (warmed != null) {
+      observer.connected(pool.name(), backend, 0); // no connect to wait for: the client saw none
+      List<Object> alreadySent = warmed.handOver();
+      SocketOptions.apply(warmed.channel().config(), live.config().socket());
+      join(relay, backend, pool, warmed.channel(), System.nanoTime(), alreadySent);
+      return;
+    }
     InetAddress ip = backend.ip();
     if (ip == null) {
       failed(relay, client, pool, bootstrap, tried, failures, backend,
@@ -117,7 +129,7 @@ final class BackendConnector {
         .addListener((ChannelFutureListener) connected -> {
           if (connected.isSuccess()) {
             observer.connected(pool.name(), backend, System.nanoTime() - started);
-            join(relay, backend, pool, connected.channel(), System.nanoTime());
+            join(relay, backend, pool, connected.channel(), System.nanoTime(), List.of());
           } else {
             failed(relay, client, pool, bootstrap, tried, failures, backend, connected.cause());
           }
@@ -152,18 +164,19 @@ final class BackendConnector {
     relay.refuse(reason);
   }
 
-  private static void join(Relay relay, Backend backend, Pool pool, Channel channel, long connectedNanos) {
+  private static void join(Relay relay, Backend backend, Pool pool, Channel channel, long connectedNanos,
+      List<Object> alreadySent) {
     channel.closeFuture().addListener(closed -> {
       backend.release();
       pool.outcomes().ended(backend, relay.backendFailed(), connectedNanos);
     });
     pool.proxyProtocol().ifPresent(version -> ProxyHeader.write(channel, version, relay.clientAddress(), relay.localAddress()));
-    relay.attach(channel, backend);
+    relay.attach(channel, backend, alreadySent);
   }
 
   /** The backend channel's pipeline stays empty until the relay joins it. */
   @ChannelHandler.Sharable
-  private static final class NoHandler extends ChannelInboundHandlerAdapter {
+  static final class NoHandler extends ChannelInboundHandlerAdapter {
     static final NoHandler INSTANCE = new NoHandler();
   }
 }

@@ -39,6 +39,7 @@ public final class PortfwMetrics implements ConnectObserver {
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final HealthChecks health;
+  private final WarmCounts warm;
   /** Meters of each listener and each backend, to remove them when they go. Touched by {@link #sync} only. */
   private final Map<String, List<Meter>> listenerMeters = new HashMap<>();
   /** The listener object each name's meters read: a rebind makes a new one, whose meters are made anew. */
@@ -49,8 +50,9 @@ public final class PortfwMetrics implements ConnectObserver {
   private final Map<Backend, Map<ConnectError, Counter>> connectErrors = new ConcurrentHashMap<>();
   private final Map<ReloadResult.Outcome, Counter> reloads = new java.util.EnumMap<>(ReloadResult.Outcome.class);
 
-  PortfwMetrics(HealthChecks health, Connections connections, AccessLog accessLog) {
+  PortfwMetrics(HealthChecks health, Connections connections, AccessLog accessLog, WarmCounts warm) {
     this.health = health;
+    this.warm = warm;
     for (ReloadResult.Outcome outcome : ReloadResult.Outcome.values()) {
       reloads.put(outcome, Counter.builder("portfw.reloads").description("config loads and reloads, by outcome")
           .tag("outcome", outcome.name().toLowerCase(Locale.ROOT)).register(registry));
@@ -166,6 +168,10 @@ public final class PortfwMetrics implements ConnectObserver {
           .description("1 for the backend's current state").tags(tags).tag("state", state.name().toLowerCase(Locale.ROOT))
           .register(registry));
     }
+    meters.add(Gauge.builder("portfw.backend.warm.connections", b, warm::idle)
+        .description("warm connections (pool key preconnect) waiting for a client").tags(tags).register(registry));
+    meters.add(FunctionCounter.builder("portfw.backend.warm.used", b, warm::used)
+        .description("clients given a warm connection instead of a connect").tags(tags).register(registry));
     meters.add(Gauge.builder("portfw.backend.up", b, x -> x.state() == BackendState.UP ? 1 : 0)
         .description("1 when the backend takes new connections").tags(tags).register(registry));
     meters.add(FunctionCounter.builder("portfw.backend.health.checks", b,

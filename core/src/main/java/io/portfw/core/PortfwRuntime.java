@@ -42,6 +42,7 @@ public final class PortfwRuntime {
   private final PortfwMetrics metrics;
   private final ListeningSockets listeningSockets;
   private final BackendResolver resolver;
+  private final WarmPools warm;
   private AdminServer admin;
   /** What {@code POST /api/v1/reload} does: re-read the config file; none when the config came from no file. */
   private volatile java.util.function.Supplier<Future<ReloadResult>> reloadSource;
@@ -61,11 +62,32 @@ public final class PortfwRuntime {
     this.health = new HealthChecks(vertx);
     this.accessLog = accessLog;
     this.connections = new Connections(accessLog);
-    this.metrics = new PortfwMetrics(health, connections, accessLog);
+    WarmCounts warmCounts = new WarmCounts();
+    this.metrics = new PortfwMetrics(health, connections, accessLog, warmCounts);
     VertxInternal internal = (VertxInternal) vertx;
     this.listeningSockets = new ListeningSockets(internal.transport(),
         vertx.isNativeTransportEnabled() && Epoll.isAvailable(), internal.nettyEventLoopGroup());
     this.resolver = new BackendResolver(internal.transport(), internal.nettyEventLoopGroup().next(), config.dns());
+    this.warm = new WarmPools(internal.transport(), internal.nettyEventLoopGroup(), this::warmWanted, warmCounts);
+  }
+
+  /** Each pool with {@code preconnect}, as it runs now: what the warm pools fill. */
+  private java.util.Collection<WarmPool.Wanted> warmWanted() {
+    List<WarmPool.Wanted> wanted = new ArrayList<>();
+    for (PoolConfig p : config.pools()) {
+      p.preconnect().ifPresent(setting -> {
+        Pool pool = pools.get(p.name());
+        if (pool != null) {
+          wanted.add(new WarmPool.Wanted(pool, setting));
+        }
+      });
+    }
+    return wanted;
+  }
+
+  /** Warm connections per backend (pool key {@code preconnect}). */
+  WarmCounts warmCounts() {
+    return warm.counts();
   }
 
   /**
@@ -97,7 +119,10 @@ public final class PortfwRuntime {
     // listener accepts, `portfw status` can already answer.
     return runtime.resolver.lookUpNew(hostNames(config))
         .compose(resolved -> runtime.resolver.track(runtime.pools.values()))
-        .compose(tracked -> AdminServer.start(vertx, config.admin(), runtime))
+        .compose(tracked -> {
+          runtime.warm.start();
+          return AdminServer.start(vertx, config.admin(), runtime);
+        })
         .compose(admin -> {
           runtime.admin = admin;
           List<Future<?>> deployed = new ArrayList<>();
@@ -148,7 +173,7 @@ public final class PortfwRuntime {
           .onSuccess(live::deploymentId);
     }
     // Without SO_REUSEPORT one socket per port accepts for every loop: one instance is enough.
-    return vertx.deployVerticle(() -> new TcpForwarder(live, pools::get, connections, metrics, listeningSockets),
+    return vertx.deployVerticle(() -> new TcpForwarder(live, pools::get, connections, metrics, listeningSockets, warm),
             new DeploymentOptions().setInstances(listeningSockets.perLoop() ? loops : 1))
         .onSuccess(live::deploymentId);
   }
@@ -337,6 +362,7 @@ public final class PortfwRuntime {
    */
   public Future<Void> stop() {
     resolver.close();
+    warm.close();
     return vertx.close().onComplete(closed -> accessLog.close());
   }
 

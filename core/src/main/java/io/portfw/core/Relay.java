@@ -104,11 +104,13 @@ final class Relay {
   }
 
   /**
-   * Joins the connected backend channel and starts relaying. When the client has gone
+   * Joins the connected backend channel and starts relaying; {@code alreadySent} is what the
+   * backend sent before (a warm connection's banner). When the client has gone
    * meanwhile (a client leaving before its backend answers is an abort), resets the backend.
    */
-  void attach(Channel backend, io.portfw.balancing.Backend server) {
+  void attach(Channel backend, io.portfw.balancing.Backend server, java.util.List<Object> alreadySent) {
     if (closed) {
+      alreadySent.forEach(ReferenceCountUtil::release);
       backend.config().setOption(ChannelOption.SO_LINGER, 0);
       backend.close();
       return;
@@ -133,6 +135,11 @@ final class Relay {
       early = null;
     }
     backend.flush();
+    if (!alreadySent.isEmpty()) {
+      // What a warm connection's backend said before this client came (a banner): the client gets it first.
+      alreadySent.forEach(backend.pipeline()::fireChannelRead);
+      backend.pipeline().fireChannelReadComplete();
+    }
     if (clientFin) {
       onFirstFin();
       finishOutput(backend);

@@ -33,6 +33,7 @@ final class TcpForwarder extends VerticleBase {
   private final Connections connections;
   private final ConnectObserver observer;
   private final ListeningSockets sockets;
+  private final WarmPools warm;
   private final ListeningSockets.Acceptor acceptor = this::accept;
   private final List<Integer> ports = new ArrayList<>();
   /** Live connections, so that stopping can wait for them and close what outlasts the drain timeout. */
@@ -43,8 +44,9 @@ final class TcpForwarder extends VerticleBase {
   private volatile Promise<Void> drained;
 
   TcpForwarder(LiveListener live, Function<String, Pool> pools, Connections connections, ConnectObserver observer,
-      ListeningSockets sockets) {
+      ListeningSockets sockets, WarmPools warm) {
     this.live = live;
+    this.warm = warm;
     this.pools = pools;
     this.connections = connections;
     this.observer = observer;
@@ -55,7 +57,7 @@ final class TcpForwarder extends VerticleBase {
   public Future<?> start() {
     ListenerConfig listener = live.config();
     loop = ((ContextInternal) context).nettyEventLoop();
-    connector = new BackendConnector(((VertxInternal) vertx).transport(), loop, live, observer);
+    connector = new BackendConnector(((VertxInternal) vertx).transport(), loop, live, observer, warm);
     String host = listener.listen().host();
     try {
       address = InetAddress.getByName(host); // a literal or localhost: validated, no lookup on the network

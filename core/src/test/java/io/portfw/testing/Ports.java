@@ -18,10 +18,19 @@ public final class Ports {
 
   private Ports() {}
 
+  /**
+   * Every port handed out in this JVM: a test picks its ports before anything binds them, so a
+   * later pick (the fixture's admin port, say) must not return the same one again.
+   */
+  private static final java.util.Set<Integer> GIVEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   public static int free() {
     java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
     for (int attempt = 0; attempt < 200; attempt++) {
       int port = random.nextInt(LOWEST, HIGHEST);
+      if (GIVEN.size() < (HIGHEST - LOWEST) / 2 && !GIVEN.add(port)) {
+        continue;
+      }
       try (ServerSocket s = new ServerSocket()) {
         s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
         return port;

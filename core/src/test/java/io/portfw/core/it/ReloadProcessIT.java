@@ -37,7 +37,7 @@ class ReloadProcessIT {
         replace(file, config(echo, first).replace("\"pools\"", "\"colour\": \"blue\", \"pools\""));
         Eventually.holds(Duration.ofSeconds(10), () -> "the refusal logged; stderr: " + portfw.stderr(),
             () -> portfw.stderr().contains("reload refused, the running config stays"));
-        assertThat(portfw.stderr()).contains("colour: unknown key (known keys: admin, listeners, pools, accessLog)");
+        assertThat(portfw.stderr()).contains("colour: unknown key (known keys: admin, listeners, pools, accessLog, dns)");
         assertThat(echo(live, "two")).isEqualTo("two");
 
         replace(file, config(echo, first, second));
