@@ -112,7 +112,6 @@ final class BackendConnector {
     WarmPool ready = warm.on(relay.clientChannel().eventLoop());
     WarmConnection warmed = ready == null ? null : ready.take(backend);
     if (warmed != null) {
-      observer.connected(pool.name(), backend, 0); // no connect to wait for: the client saw none
       List<Object> alreadySent = warmed.handOver();
       SocketOptions.apply(warmed.channel().config(), live.config().socket());
       join(relay, backend, pool, warmed.channel(), System.nanoTime(), alreadySent);
