@@ -6,9 +6,10 @@ bench/compare.sh uses it to read a proxy's memory per idle connection:
     python3 bench/idle_clients.py --port 26010 --count 5000 --hold 120
 
 It connects one socket at a time (a blocking connect, so the proxy's accept queue never
-overflows), prints "open N" on stdout once all are open, then holds them until --hold seconds
-have passed or it gets SIGTERM/SIGINT. A connection the other side closes meanwhile is reported
-on stderr. The caller raises `ulimit -n` above --count.
+overflows) and prints "open N" on stdout once all are open, or after 20 failed connects. It then
+holds them until --hold seconds have passed or it gets SIGTERM/SIGINT, and reports on stderr any
+the other side closes meanwhile. Exits 1 if none opened. The caller raises `ulimit -n` above
+--count.
 """
 
 import argparse
@@ -45,6 +46,8 @@ def main():
             continue
         sockets.append(s)
     print(f"open {len(sockets)}", flush=True)
+    if not sockets:
+        return 1
 
     # Any readable socket means the far side closed it (or sent something, which no backend here does).
     watch = selectors.DefaultSelector()
