@@ -13,10 +13,10 @@
 # Each figure is the median of REPS runs, and is followed by its ratio to HAProxy's.
 #
 #   bench/compare.sh                         # DURATION=10 REPS=3: about 12 minutes
-#   DURATION=2 REPS=1 bench/compare.sh       # a quick try, about 2 minutes
+#   DURATION=2 REPS=1 bench/compare.sh       # a quick try, about 2.5 minutes
 #
 # Environment: DURATION (seconds per run, 10), REPS (3), WARMUP (seconds of load each proxy gets
-# before measuring, 3), IDLE (idle connections, 5000), PORTFW_JAVA_OPTS (as for bin/portfw).
+# before measuring, 5), IDLE (idle connections, 5000), PORTFW_JAVA_OPTS (as for bin/portfw).
 # Needs Java, haproxy, nginx with the stream module, wrk, iperf3, python3, ss and pgrep; installs
 # all but Java from Debian when missing (as root), and builds core/target/portfw.jar when it is
 # missing. Uses TCP ports 26000-26032 on 127.0.0.1. The load generator, the proxies and the
@@ -24,12 +24,13 @@
 # from elsewhere.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-DURATION=${DURATION:-10} REPS=${REPS:-3} WARMUP=${WARMUP:-3} IDLE=${IDLE:-5000}
+DURATION=${DURATION:-10} REPS=${REPS:-3} WARMUP=${WARMUP:-5} IDLE=${IDLE:-5000}
 JAVA_OPTS=${PORTFW_JAVA_OPTS:--Xms128m -Xmx256m -XX:+UseParallelGC -XX:MaxDirectMemorySize=512m -XX:+PerfDisableSharedMem}
 HTTP=26000 BULK=26001                               # the backends: nginx HTTP, iperf3
 HAPROXY_HTTP=26010 HAPROXY_BULK=26011 NGINX_HTTP=26020 NGINX_BULK=26021
 PORTFW_HTTP=26030 PORTFW_BULK=26031 PORTFW_ADMIN=26032
 COMMAND="DURATION=$DURATION REPS=$REPS WARMUP=$WARMUP IDLE=$IDLE $0${*:+ $*}"
+LOAD_BEFORE=$(cut -d ' ' -f 1-3 /proc/loadavg)      # anything else busy on the machine skews every figure
 
 WORK=$(mktemp -d)
 PIDS=()
@@ -300,7 +301,8 @@ row() {   # row LABEL METRIC FORMAT
 
 echo "Machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), Linux $(uname -r);" \
   "$(java -version 2>&1 | head -n 1); $(haproxy -v | head -n 1 | cut -d ' ' -f 1-3); $(nginx -v 2>&1 | sed 's/.*: //')"
-echo "Command: $COMMAND (median of $REPS, ${DURATION}s per run; ulimit -n $NOFILE; $(date -u +%F))"
+echo "Command: $COMMAND (median of $REPS, ${DURATION}s per run; ulimit -n $NOFILE;" \
+  "load average before: $LOAD_BEFORE; $(date -u +%F))"
 echo
 echo '| metric | portfw | HAProxy | nginx stream | direct |'
 echo '|---|---|---|---|---|'
