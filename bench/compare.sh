@@ -237,12 +237,18 @@ idle() {
     >"$WORK/idle.out" 2>"$WORK/idle.err" &
   client=$!
   PIDS+=($client)
-  # all IDLE connections established from the proxy to the backend, or 60 s, or the client gave up
+  # until every connection the client opened reaches the backend: at most 10 s after it opened them
+  # all, 60 s in all, or until the client gives up
+  local opened="" waited=0
   for _ in $(seq 1 600); do
     n=$(( $(established $HTTP) - base ))
     [ "$n" -ge "$IDLE" ] && break
-    grep -q '^open' "$WORK/idle.out" && [ "$n" -ge "$(awk '{print $2}' "$WORK/idle.out")" ] && break
     kill -0 "$client" 2>/dev/null || break
+    [ -n "$opened" ] || opened=$(awk '/^open/ {print $2}' "$WORK/idle.out")
+    if [ -n "$opened" ]; then
+      [ "$n" -ge "$opened" ] && break
+      waited=$((waited + 1)); [ "$waited" -le 100 ] || break
+    fi
     sleep 0.1
   done
   sleep 2                                             # let the proxy finish what each accept started
