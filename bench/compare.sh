@@ -12,11 +12,11 @@
 # CPU is utime+stime from /proc of every process of the proxy, read right before and after a run.
 # Each figure is the median of REPS runs, and is followed by its ratio to HAProxy's.
 #
-#   bench/compare.sh                         # DURATION=10 REPS=3: about 12 minutes
-#   DURATION=2 REPS=1 bench/compare.sh       # a quick try, about 2.5 minutes
+#   bench/compare.sh                         # DURATION=10 REPS=3: about 14 minutes
+#   DURATION=2 REPS=1 bench/compare.sh       # a quick try, about 4 minutes
 #
 # Environment: DURATION (seconds per run, 10), REPS (3), WARMUP (seconds of load each proxy gets
-# before measuring, 5), IDLE (idle connections, 5000), PORTFW_JAVA_OPTS (as for bin/portfw).
+# before measuring, 10: the JIT compiles portfw's connection path over the first seconds), IDLE (idle connections, 5000), PORTFW_JAVA_OPTS (as for bin/portfw).
 # Needs Java, haproxy, nginx with the stream module, wrk, iperf3, python3, ss and pgrep; installs
 # all but Java from Debian when missing (as root), and builds core/target/portfw.jar when it is
 # missing. Uses TCP ports 26000-26032 on 127.0.0.1. The load generator, the proxies and the
@@ -24,7 +24,7 @@
 # from elsewhere.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-DURATION=${DURATION:-10} REPS=${REPS:-3} WARMUP=${WARMUP:-5} IDLE=${IDLE:-5000}
+DURATION=${DURATION:-10} REPS=${REPS:-3} WARMUP=${WARMUP:-10} IDLE=${IDLE:-5000}
 JAVA_OPTS=${PORTFW_JAVA_OPTS:--Xms128m -Xmx256m -XX:+UseParallelGC -XX:MaxDirectMemorySize=512m -XX:+PerfDisableSharedMem}
 HTTP=26000 BULK=26001                               # the backends: nginx HTTP, iperf3
 HAPROXY_HTTP=26010 HAPROXY_BULK=26011 NGINX_HTTP=26020 NGINX_BULK=26021
@@ -228,10 +228,16 @@ http() {
 
 established() { ss -Htn state established "( dport = :$1 )" | wc -l; }
 
+# live_heap_kib PID: the Java heap still in use after a full collection (jcmd's class histogram forces
+# one), in KiB. The JVM's RSS hardly moves with 5,000 more connections, because the heap pages they
+# land on were touched by the load tests before; what the connections really keep is this.
+live_heap_kib() { jcmd "$1" GC.class_histogram 2>/dev/null | awk '$1 == "Total" {print $3 / 1024}'; }
+
 # idle TARGET: RSS of the proxy before and while it holds $IDLE idle connections to the HTTP backend
 idle() {
-  local target=$1 pid=${PID_OF[$1]} base before after client n=0
+  local target=$1 pid=${PID_OF[$1]} base before after client n=0 heap_before="" heap_after=""
   base=$(established $HTTP)
+  [ "$target" != portfw ] || heap_before=$(live_heap_kib "$pid")
   before=$(rss_kib "$pid")
   python3 bench/idle_clients.py --port "${HTTP_PORT[$target]}" --count "$IDLE" --hold 120 \
     >"$WORK/idle.out" 2>"$WORK/idle.err" &
@@ -254,6 +260,7 @@ idle() {
   sleep 2                                             # let the proxy finish what each accept started
   n=$(( $(established $HTTP) - base ))
   after=$(rss_kib "$pid")
+  [ "$target" != portfw ] || heap_after=$(live_heap_kib "$pid")
   kill "$client" 2>/dev/null || true
   wait "$client" 2>/dev/null || true
   [ "$n" -ge "$IDLE" ] || note "$target: only $n of $IDLE idle connections reached the backend ($(tail -n 1 "$WORK/idle.err" 2>/dev/null))"
@@ -261,6 +268,7 @@ idle() {
     record "$target" idle.before "$(calc "$before / 1024")"
     record "$target" idle.after "$(calc "$after / 1024")"
     record "$target" idle.kib "$(calc "($after - $before) / $n")"
+    [ -z "$heap_after" ] || record "$target" idle.heap_kib "$(calc "($heap_after - $heap_before) / $n")"
   fi
   for _ in $(seq 1 100); do [ "$(established $HTTP)" -le "$base" ] && break; sleep 0.1; done
 }
@@ -328,6 +336,7 @@ row '1 MiB responses: proxy CPU (s/GB)' large.cpu_gb '%.3f'
 row 'RSS before idle connections (MiB)' idle.before '%.1f'
 row "RSS holding $IDLE idle connections (MiB)" idle.after '%.1f'
 row 'RSS per idle connection (KiB)' idle.kib '%.1f'
+row 'live Java heap per idle connection, after a full GC (KiB)' idle.heap_kib '%.1f'
 echo
 echo "In brackets: the ratio to HAProxy. Higher is better for requests/s and Gbit/s, lower for latency, CPU and RSS."
 echo "wrk -t2 -c50; iperf3 -t $DURATION [-P 4]; direct = no proxy; RSS sums every process of the proxy (measured once)."

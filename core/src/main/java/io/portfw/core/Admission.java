@@ -61,13 +61,8 @@ final class Admission {
       open.incrementAndGet();
     }
     // Counted per source always, limit or not: a reload may turn the limit on while connections are open.
-    int[] now = new int[1];
-    perSource.compute(source, (k, v) -> {
-      AtomicInteger count = v == null ? new AtomicInteger() : v;
-      now[0] = count.incrementAndGet();
-      return count;
-    });
-    if (limits.maxConnectionsPerSource() > 0 && now[0] > limits.maxConnectionsPerSource()) {
+    int now = enterSource(source);
+    if (limits.maxConnectionsPerSource() > 0 && now > limits.maxConnectionsPerSource()) {
       releaseSource(source);
       open.decrementAndGet();
       return Refusal.SOURCE_LIMIT;
@@ -81,8 +76,34 @@ final class Admission {
     releaseSource(source);
   }
 
+  /**
+   * Counts one more connection of {@code source} without a lock: many connections from one
+   * address on every event loop (a NAT, a load generator) would otherwise queue on one map bin.
+   * A counter that has dropped to 0 is dead and about to be removed; a newcomer waits for that
+   * and starts a fresh one.
+   */
+  private int enterSource(InetAddress source) {
+    while (true) {
+      AtomicInteger count = perSource.get(source);
+      if (count == null) {
+        if (perSource.putIfAbsent(source, new AtomicInteger(1)) == null) {
+          return 1;
+        }
+        continue;
+      }
+      int n = count.get();
+      if (n > 0 && count.compareAndSet(n, n + 1)) {
+        return n + 1;
+      }
+      Thread.onSpinWait();
+    }
+  }
+
   /** A source with nothing open holds no entry. */
   private void releaseSource(InetAddress source) {
-    perSource.computeIfPresent(source, (k, v) -> v.decrementAndGet() <= 0 ? null : v);
+    AtomicInteger count = perSource.get(source);
+    if (count != null && count.decrementAndGet() == 0) {
+      perSource.remove(source, count);
+    }
   }
 }

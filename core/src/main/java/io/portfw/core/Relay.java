@@ -57,6 +57,7 @@ final class Relay {
   private ArrayDeque<Object> early;
   private Channel backend;
   private boolean clientFin;
+  private boolean backendFin;
   private boolean clientOutputShut;
   private boolean backendOutputShut;
   private boolean finSeen;
@@ -233,7 +234,10 @@ final class Relay {
   /** Sends a FIN to {@code target} once everything already written to it has left. */
   private void finishOutput(Channel target) {
     target.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) flushed -> {
-      if (!flushed.isSuccess() || closed) {
+      // When the target's own FIN came first and the other direction has had its FIN too, this flush was the
+      // last thing to do: closing both sends the FIN, and a half-close (a system call) would buy nothing.
+      boolean otherDirectionDone = target == client ? clientFin && backendOutputShut : backendFin && clientOutputShut;
+      if (!flushed.isSuccess() || closed || otherDirectionDone) {
         close();
         return;
       }
@@ -326,6 +330,8 @@ final class Relay {
       if (evt instanceof ChannelInputShutdownEvent) {
         if (isClient) {
           clientFin = true;
+        } else {
+          backendFin = true;
         }
         // A channel closed here, by the listener stopping, reports its input shut too: that is no peer's FIN.
         connection.ending(!ctx.channel().isOpen() && !closed ? Ending.STOPPED
