@@ -7,7 +7,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.portfw.config.SocketConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -50,14 +49,16 @@ final class ListeningSockets {
   }
 
   private final Transport transport;
+  /** SO_REUSEPORT of the native transport; null on NIO, where one socket per port accepts for all loops. */
+  private final ChannelOption<Boolean> reusePort;
   private final boolean perLoop;
   private final EventLoopGroup allLoops;
   private final Map<Key, Entry> sockets = new HashMap<>();
 
-  /** {@code perLoop}: whether the transport has SO_REUSEPORT, so every loop may bind the same port. */
-  ListeningSockets(Transport transport, boolean perLoop, EventLoopGroup allLoops) {
+  ListeningSockets(Transport transport, ChannelOption<Boolean> reusePort, EventLoopGroup allLoops) {
     this.transport = transport;
-    this.perLoop = perLoop;
+    this.reusePort = reusePort;
+    this.perLoop = reusePort != null;
     this.allLoops = allLoops;
   }
 
@@ -135,7 +136,7 @@ final class ListeningSockets {
           }
         });
     if (perLoop) {
-      bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+      bootstrap.option(reusePort, true);
     }
     if (options.backlog() > 0) {
       bootstrap.option(ChannelOption.SO_BACKLOG, options.backlog());

@@ -2,7 +2,6 @@ package io.portfw.core;
 
 import static java.util.Objects.requireNonNull;
 
-import io.netty.channel.epoll.Epoll;
 import io.portfw.balancing.Pool;
 import io.portfw.balancing.Pools;
 import io.portfw.config.ConfigDiff;
@@ -65,8 +64,8 @@ public final class PortfwRuntime {
     WarmCounts warmCounts = new WarmCounts();
     this.metrics = new PortfwMetrics(health, connections, accessLog, warmCounts);
     VertxInternal internal = (VertxInternal) vertx;
-    this.listeningSockets = new ListeningSockets(internal.transport(),
-        vertx.isNativeTransportEnabled() && Epoll.isAvailable(), internal.nettyEventLoopGroup());
+    this.listeningSockets = new ListeningSockets(internal.transport(), NativeTransport.of(vertx).reusePort(),
+        internal.nettyEventLoopGroup());
     this.resolver = new BackendResolver(internal.transport(), internal.nettyEventLoopGroup().next(), config.dns());
     this.warm = new WarmPools(internal.transport(), internal.nettyEventLoopGroup(), this::warmWanted, warmCounts);
   }
@@ -155,9 +154,9 @@ public final class PortfwRuntime {
   }
 
   private static void logTransport(Vertx vertx) {
-    if (vertx.isNativeTransportEnabled()) {
-      LOG.info("transport: native ({}), every event loop accepts on each TCP port (SO_REUSEPORT)",
-          Epoll.isAvailable() ? "epoll" : "io_uring");
+    NativeTransport transport = NativeTransport.of(vertx);
+    if (transport != NativeTransport.NIO) {
+      LOG.info("transport: native ({}), every event loop accepts on each TCP port (SO_REUSEPORT)", transport);
     } else {
       Throwable why = vertx.unavailableNativeTransportCause();
       LOG.warn("transport: NIO, the native transport is unavailable ({}); one event loop accepts for all",
@@ -165,11 +164,12 @@ public final class PortfwRuntime {
     }
   }
 
+
   private Future<String> deploy(LiveListener live) {
     if (live.config().protocol() == io.portfw.config.Protocol.UDP) {
       // Without SO_REUSEPORT (the NIO fallback) only one socket may bind a UDP port.
       return vertx.deployVerticle(() -> new UdpForwarder(live, pools::get, connections, metrics),
-              new DeploymentOptions().setInstances(UdpForwarder.sharesPorts(vertx) ? loops : 1))
+              new DeploymentOptions().setInstances(NativeTransport.of(vertx).reusePort() != null ? loops : 1))
           .onSuccess(live::deploymentId);
     }
     // Without SO_REUSEPORT one socket per port accepts for every loop: one instance is enough.

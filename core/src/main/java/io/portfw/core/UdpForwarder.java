@@ -9,8 +9,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.InternetProtocolFamily;
@@ -58,11 +56,6 @@ final class UdpForwarder extends VerticleBase {
     this.observer = observer;
   }
 
-  /** Whether one socket per event loop may share a port: only the native transport has SO_REUSEPORT. */
-  static boolean sharesPorts(io.vertx.core.Vertx vertx) {
-    return vertx.isNativeTransportEnabled();
-  }
-
   @Override
   public Future<?> start() {
     ListenerConfig listener = live.config();
@@ -99,8 +92,9 @@ final class UdpForwarder extends VerticleBase {
     SocketConfig socket = live.config().socket();
     channel.config().setOption(ChannelOption.SO_RCVBUF, socket.receiveBuffer() > 0 ? socket.receiveBuffer() : 4 << 20);
     channel.config().setOption(ChannelOption.SO_SNDBUF, socket.sendBuffer() > 0 ? socket.sendBuffer() : 4 << 20);
-    if (channel instanceof EpollDatagramChannel) {
-      channel.config().setOption(EpollChannelOption.SO_REUSEPORT, true);
+    ChannelOption<Boolean> reusePort = NativeTransport.of(vertx).reusePort();
+    if (reusePort != null) {
+      channel.config().setOption(reusePort, true);
     }
     channel.pipeline().addLast(new Datagrams(port));
     loop.register(channel).addListener((ChannelFutureListener) registered -> {
