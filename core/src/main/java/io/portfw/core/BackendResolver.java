@@ -57,6 +57,8 @@ final class BackendResolver {
   private final DnsConfig config;
   private final DnsNameResolver resolver;
   private final Map<String, Name> names = new HashMap<>();
+  /** The latest answer of each tracked name, readable from any thread: new backends start with it. */
+  private final Map<String, InetAddress> answers = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** One host name: its latest answer, the backends that use it and the timer of its next lookup. */
   private final class Name {
@@ -67,6 +69,8 @@ final class BackendResolver {
     /** Completed by the first lookup, whatever its outcome. */
     final Promise<Void> first = Promise.promise();
     boolean failing;
+    /** Looked up for a reload not yet committed: kept even though no pool uses it yet. */
+    boolean pinned;
 
     Name(String host) {
       this.host = host;
@@ -96,7 +100,8 @@ final class BackendResolver {
     loop.execute(() -> {
       List<Future<Void>> firsts = new ArrayList<>();
       for (String host : hosts) {
-        Name name = names.computeIfAbsent(host, this::start);
+        Name name = nameOf(host);
+        name.pinned = true;
         firsts.add(name.first.future());
       }
       Future.join(firsts).onComplete(all -> done.complete());
@@ -106,6 +111,16 @@ final class BackendResolver {
 
   /** Makes {@code pools} the backends to keep resolved: new ones get the latest answer, unused names stop. */
   Future<Void> track(Collection<Pool> pools) {
+    return track(pools, false);
+  }
+
+  /** The latest answer for {@code host}, or null; any thread. */
+  InetAddress current(String host) {
+    return answers.get(host);
+  }
+
+  /** {@code unpin}: the reload that looked names up has committed or failed, so unused pinned names go too. */
+  Future<Void> track(Collection<Pool> pools, boolean unpin) {
     Map<String, Set<Backend>> byName = new HashMap<>();
     for (Pool pool : pools) {
       for (Backend backend : pool.backends()) {
@@ -119,15 +134,21 @@ final class BackendResolver {
     loop.execute(() -> {
       names.values().removeIf(name -> {
         if (byName.containsKey(name.host)) {
+          name.pinned = false;
           return false;
         }
+        if (name.pinned && !unpin) {
+          return false;
+        }
+        answers.remove(name.host);
+        name.first.tryComplete();
         if (name.next != null) {
           name.next.cancel(false);
         }
         return true;
       });
       byName.forEach((host, backends) -> {
-        Name name = names.computeIfAbsent(host, this::start);
+        Name name = nameOf(host);
         name.backends = backends;
         if (name.current != null) {
           backends.forEach(b -> b.resolvedTo(name.current));
@@ -150,9 +171,14 @@ final class BackendResolver {
     });
   }
 
-  private Name start(String host) {
-    Name name = new Name(host);
-    lookUp(name);
+  /** The tracked name, or a new one put in the map before its first lookup (which may answer at once). */
+  private Name nameOf(String host) {
+    Name name = names.get(host);
+    if (name == null) {
+      name = new Name(host);
+      names.put(host, name);
+      lookUp(name);
+    }
     return name;
   }
 
@@ -218,7 +244,8 @@ final class BackendResolver {
   }
 
   private void answered(Name name, List<InetAddress> addresses, long ttlSeconds) {
-    if (!names.containsKey(name.host)) {
+    if (names.get(name.host) != name) {
+      name.first.tryComplete();
       return; // no backend uses it any more
     }
     // Stay with the address in use while the answer still has it: a rotating answer should not move connections.
@@ -233,6 +260,7 @@ final class BackendResolver {
     }
     name.failing = false;
     name.current = chosen;
+    answers.put(name.host, chosen);
     name.backends.forEach(b -> b.resolvedTo(chosen));
     long ttlMillis = TimeUnit.SECONDS.toMillis(Math.max(0, ttlSeconds));
     long wait = Math.max(config.minTtl().toMillis(), Math.min(config.maxTtl().toMillis(), ttlMillis));
@@ -241,7 +269,8 @@ final class BackendResolver {
   }
 
   private void failed(Name name, Throwable why) {
-    if (!names.containsKey(name.host)) {
+    if (names.get(name.host) != name) {
+      name.first.tryComplete();
       return;
     }
     if (!name.failing) {

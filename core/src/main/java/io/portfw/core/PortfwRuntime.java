@@ -221,7 +221,7 @@ public final class PortfwRuntime {
 
   private Future<ReloadResult> bindAndCommit(PortfwConfig next, ConfigDiff diff, String hash) {
     for (PoolConfig added : diff.poolsAdded()) {
-      pools.put(added.name(), health.watch(Pools.fromConfig(added), added)); // a new name: no listener reads it yet
+      pools.put(added.name(), health.watch(seeded(Pools.fromConfig(added)), added)); // a new name: no listener reads it yet
     }
     resolver.track(pools.values());
     List<LiveListener> fresh = new ArrayList<>();
@@ -237,7 +237,10 @@ public final class PortfwRuntime {
         // Rare after the bind check (another process took a port since): undo, pools last, once nothing reads them.
         List<Future<Void>> undone = fresh.stream().filter(l -> l.deploymentId() != null).map(this::retire).toList();
         Map<String, Pool> addedPools = snapshots(diff.poolsAdded());
-        Future.join(undone).onComplete(done -> addedPools.forEach(this::removePool));
+        Future.join(undone).onComplete(done -> {
+          addedPools.forEach(this::removePool);
+          resolver.track(pools.values(), true);
+        });
         String why = bound.stream().filter(Future::failed).map(f -> f.cause().getMessage()).findFirst().orElse("unknown");
         LOG.warn("reload failed, the running config stays: {}", why);
         return Future.succeededFuture(record(ReloadResult.Outcome.FAILED, List.of(why), hash, "not applied"));
@@ -250,7 +253,7 @@ public final class PortfwRuntime {
 
   private void commit(PortfwConfig next, ConfigDiff diff, List<LiveListener> fresh) {
     for (PoolConfig changed : diff.poolsChanged()) {
-      pools.put(changed.name(), health.watch(Pools.update(pools.get(changed.name()), changed), changed));
+      pools.put(changed.name(), health.watch(seeded(Pools.update(pools.get(changed.name()), changed)), changed));
     }
     Map<String, ListenerConfig> byName = new java.util.HashMap<>();
     next.listeners().forEach(l -> byName.put(l.name(), l));
@@ -278,8 +281,21 @@ public final class PortfwRuntime {
     // Removed pools go once the listeners that read them have stopped accepting, and only if not re-added since.
     Map<String, Pool> removedPools = snapshots(diff.poolsRemoved());
     Future.join(retiring).onComplete(done -> removedPools.forEach(this::removePool));
-    resolver.track(pools.values());
+    resolver.track(pools.values(), true);
     config = next;
+  }
+
+  /** Gives the named backends of a snapshot about to be published the answer already known, so none starts without an address. */
+  private Pool seeded(Pool pool) {
+    for (io.portfw.balancing.Backend b : pool.backends()) {
+      if (b.ip() == null) {
+        java.net.InetAddress known = resolver.current(b.address().host());
+        if (known != null) {
+          b.resolvedTo(known);
+        }
+      }
+    }
+    return pool;
   }
 
   /** Removes a pool snapshot and its checks, unless a later reload has put a new one under its name. */
