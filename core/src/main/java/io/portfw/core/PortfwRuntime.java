@@ -73,7 +73,18 @@ public final class PortfwRuntime {
   /** Each pool with {@code preconnect}, as it runs now: what the warm pools fill. */
   private java.util.Collection<WarmPool.Wanted> warmWanted() {
     List<WarmPool.Wanted> wanted = new ArrayList<>();
-    for (PoolConfig p : config.pools()) {
+    PortfwConfig running = config;
+    java.util.Set<String> tcpPools = new java.util.HashSet<>();
+    for (ListenerConfig l : running.listeners()) {
+      if (l.protocol() == io.portfw.config.Protocol.TCP) {
+        tcpPools.add(l.pool());
+        l.sni().ifPresent(sni -> sni.routes().forEach(r -> tcpPools.add(r.pool())));
+      }
+    }
+    for (PoolConfig p : running.pools()) {
+      if (!tcpPools.contains(p.name())) {
+        continue; // only TCP listeners take warm connections: a UDP-only pool gets none
+      }
       p.preconnect().ifPresent(setting -> {
         Pool pool = pools.get(p.name());
         if (pool != null) {

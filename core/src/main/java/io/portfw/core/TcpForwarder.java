@@ -105,7 +105,9 @@ final class TcpForwarder extends VerticleBase {
 
   /** Runs on the connection's event loop as it is registered, before its first read. */
   private void accept(Channel channel) {
-    if (!channel.isActive()) {
+    if (!channel.isActive() || drained != null) {
+      // Stopping: on the NIO fallback another loop may accept in the instant this instance leaves its sockets;
+      // a connection it took would escape the drain, so it is closed, as one in a closed socket's queue would be.
       channel.close();
       return;
     }

@@ -219,23 +219,17 @@ final class UdpForwarder extends VerticleBase {
     String host = backend.address().host();
     int port = backend.address().portFor(key.localPort());
     long replyTimeout = listener.timeouts().connect().toMillis();
-    if (backend.address().isLiteral()) {
-      if (!session.open(this::channelFor, new InetSocketAddress(host, port), replyTimeout)) {
-        return session; // it ended itself; the datagram sent to it is dropped and counted
-      }
+    // The literal, or the host name's latest answer from the backend resolver (as TCP and the health checks use).
+    InetAddress ip = backend.ip();
+    if (ip == null) {
       sessions.add(key, session);
-    } else {
-      sessions.add(key, session);
-      // A host name is looked up off the event loop; the session queues the client's datagrams meanwhile.
-      vertx.executeBlocking(() -> new InetSocketAddress(InetAddress.getByName(host), port), false)
-          .onComplete(resolved -> {
-            if (resolved.succeeded()) {
-              session.open(this::channelFor, resolved.result(), replyTimeout);
-            } else {
-              session.unresolved(resolved.cause());
-            }
-          });
+      session.unresolved(new java.net.UnknownHostException(host + ": no address yet"));
+      return session;
     }
+    if (!session.open(this::channelFor, new InetSocketAddress(ip, port), replyTimeout)) {
+      return session; // it ended itself; the datagram sent to it is dropped and counted
+    }
+    sessions.add(key, session);
     return session;
   }
 

@@ -23,15 +23,18 @@ final class WarmConnection extends ChannelInboundHandlerAdapter {
 
   private final Channel channel;
   private final Backend backend;
+  /** Where it goes: a backend whose host name now resolves elsewhere no longer wants it. */
+  private final java.net.InetAddress ip;
   private final long madeNanos = System.nanoTime();
   private final Runnable onLost;
   private List<Object> held;
   private int heldBytes;
   private boolean handedOver;
 
-  WarmConnection(Channel channel, Backend backend, Runnable onLost) {
+  WarmConnection(Channel channel, Backend backend, java.net.InetAddress ip, Runnable onLost) {
     this.channel = channel;
     this.backend = backend;
+    this.ip = ip;
     this.onLost = onLost;
   }
 
@@ -47,8 +50,9 @@ final class WarmConnection extends ChannelInboundHandlerAdapter {
     return now - madeNanos;
   }
 
+  /** Open, not handed out, and still to the backend's current address. */
   boolean isUsable() {
-    return channel.isActive() && !handedOver;
+    return channel.isActive() && !handedOver && ip.equals(backend.ip());
   }
 
   /**

@@ -126,25 +126,26 @@ final class WarmPool {
     }
     int share = (setting.connections() + loops - 1) / loops;
     ArrayDeque<WarmConnection> ready = idle.get(backend);
-    int missing = share - (ready == null ? 0 : ready.size()) - connecting.getOrDefault(backend, 0);
+    long usable = ready == null ? 0 : ready.stream().filter(WarmConnection::isUsable).count();
+    int missing = share - (int) usable - connecting.getOrDefault(backend, 0);
     for (int i = 0; i < missing; i++) {
       connecting.merge(backend, 1, Integer::sum);
       bootstrap.connect(new InetSocketAddress(ip, backend.address().port())).addListener((ChannelFutureListener) f -> {
         connecting.merge(backend, -1, Integer::sum);
         if (f.isSuccess()) {
-          keep(backend, f.channel());
+          keep(backend, ip, f.channel());
         }
       });
     }
   }
 
-  private void keep(Backend backend, Channel channel) {
+  private void keep(Backend backend, InetAddress ip, Channel channel) {
     if (!targets.containsKey(backend)) {
       channel.close(); // unwanted since the connect began
       return;
     }
     WarmConnection[] self = new WarmConnection[1];
-    self[0] = new WarmConnection(channel, backend, () -> lost(self[0]));
+    self[0] = new WarmConnection(channel, backend, ip, () -> lost(self[0]));
     // Added before this loop's next read: nothing the backend sends can pass it by.
     channel.pipeline().addLast(WarmConnection.HANDLER_NAME, self[0]);
     channel.config().setAutoRead(true);

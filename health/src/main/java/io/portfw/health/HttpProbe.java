@@ -36,10 +36,15 @@ final class HttpProbe implements Probe {
 
   @Override
   public Future<String> check(String host, int port) {
+    return check(host, host, port);
+  }
+
+  @Override
+  public Future<String> check(String address, String host, int port) {
     Attempt attempt = new Attempt(vertx, timeoutMillis, () -> " waiting for the answer to GET " + config.path());
     RequestOptions request = new RequestOptions()
         .setMethod(HttpMethod.GET)
-        .setServer(SocketAddress.inetSocketAddress(port, host))
+        .setServer(SocketAddress.inetSocketAddress(port, address))
         .setHost(host)
         .setPort(port)
         .setURI(config.path())

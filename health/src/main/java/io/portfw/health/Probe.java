@@ -10,4 +10,12 @@ import io.vertx.core.Future;
 interface Probe {
 
   Future<String> check(String host, int port);
+
+  /**
+   * Checks the backend at {@code address} (an IP literal) that the config names {@code host}: a
+   * probe that speaks a protocol naming the server (HTTP's {@code Host}) uses the name.
+   */
+  default Future<String> check(String address, String host, int port) {
+    return check(address, port);
+  }
 }

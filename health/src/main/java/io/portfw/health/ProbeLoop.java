@@ -87,7 +87,7 @@ final class ProbeLoop {
     java.net.InetAddress ip = backend.ip();
     Future<String> checked = ip == null
         ? Future.failedFuture("no address for " + backend.address().host() + " yet")
-        : probe.check(ip.getHostAddress(), port);
+        : probe.check(ip.getHostAddress(), backend.address().host(), port);
     checked.onComplete(done -> {
       long tookNanos = System.nanoTime() - started;
       if (stopped) {

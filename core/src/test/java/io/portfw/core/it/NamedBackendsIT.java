@@ -38,8 +38,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
-/** Review of the Netty-sockets / DNS / preconnect change: each test shows one suspected defect. */
-class ReviewFindingsIT {
+/**
+ * Backends given by host name at the edges: a name from /etc/hosts, names that come and go with
+ * reloads while a lookup is slow (a DNS server whose delay the test sets), the HTTP check's Host
+ * header, UDP sessions and warm connections following the answer; and no warm connections for
+ * a UDP-only pool. Each test failed before its fix (found by review).
+ */
+class NamedBackendsIT {
 
   /** A backend name found in /etc/hosts ("localhost") must resolve, and start must complete. */
   @Test
@@ -209,9 +214,9 @@ class ReviewFindingsIT {
     }
   }
 
-  /** preconnect on a pool that only a UDP listener uses: accepted by the config, and TCP connections are made to it. */
+  /** preconnect on a pool that only a UDP listener uses: warm connections are for TCP clients, so none are made. */
   @Test
-  void preconnect_onAUdpOnlyPool_isRefusedByTheConfig() throws Exception {
+  void preconnect_onAUdpOnlyPool_makesNoTcpConnections() throws Exception {
     try (UdpEchoBackend echo = new UdpEchoBackend("u:");
          ServerSocket tcpOnSamePort = new ServerSocket()) {
       tcpOnSamePort.bind(new InetSocketAddress("127.0.0.1", echo.port()));
