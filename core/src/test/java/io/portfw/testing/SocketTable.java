@@ -21,14 +21,22 @@ public final class SocketTable {
    * memory ({@code -m}), one entry per socket.
    */
   public static List<String> established(String filter) {
-    return lines("ss", "-Htmon", "state", "established", filter).stream()
-        .collect(java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.joining("\n"),
-            all -> Arrays.stream(all.split("\n(?=\\S)")).filter(l -> !l.isBlank()).toList()));
+    return entries(lines("ss", "-Htmon", "state", "established", filter));
+  }
+
+  /** Every UDP socket bound to {@code port}, with its memory ({@code -m}), one entry per socket. */
+  public static List<String> udp(int port) {
+    return entries(lines("ss", "-Huamn", "sport = :" + port));
   }
 
   /** The backlog of one listening socket as {@code ss} shows it (its Send-Q column). */
   public static int backlog(String listeningLine) {
     return Integer.parseInt(listeningLine.trim().split("\\s+")[2]);
+  }
+
+  /** One entry per socket: {@code ss} continues a socket's details on lines that start with white space. */
+  private static List<String> entries(List<String> lines) {
+    return Arrays.stream(String.join("\n", lines).split("\n(?=\\S)")).filter(l -> !l.isBlank()).toList();
   }
 
   private static List<String> lines(String... command) {

@@ -74,6 +74,21 @@ class TransportIT {
   }
 
   @Test
+  void udpListener_takesItsBufferSizes_onEverySocketOfThePort() throws Exception {
+    int port = Ports.free();
+    try (RunningForwarder forwarder = RunningForwarder.start("""
+        { "listeners": [ { "name": "dns", "protocol": "udp", "listen": "127.0.0.1:%d", "pool": "p",
+                           "socket": { "receiveBuffer": 262144 } } ],
+          "pools": [ { "name": "p", "backends": [ { "address": "127.0.0.1:%d" } ] } ] }
+        """.formatted(port, Ports.free()))) {
+      List<String> sockets = SocketTable.udp(port);
+      assertThat(sockets).as("one UDP socket per event loop").hasSize(LOOPS);
+      // Asked for 256 KiB, shown doubled by the kernel; the default would be 4 MiB (8 MiB shown).
+      assertThat(sockets).allSatisfy(socket -> assertThat(socket).contains("rb524288"));
+    }
+  }
+
+  @Test
   void anotherProcessCannotShareTheReusedPort() throws Exception {
     int port = Ports.free();
     try (EchoBackend echo = new EchoBackend();
