@@ -12,7 +12,7 @@
 # CPU is utime+stime from /proc of every process of the proxy, read right before and after a run.
 # Each figure is the median of REPS runs, and is followed by its ratio to HAProxy's.
 #
-#   bench/compare.sh                         # DURATION=10 REPS=3: about 14 minutes
+#   bench/compare.sh                         # DURATION=10 REPS=3: about 16 minutes
 #   DURATION=2 REPS=1 bench/compare.sh       # a quick try, about 4 minutes
 #
 # Environment: DURATION (seconds per run, 10), REPS (3), WARMUP (seconds of load each proxy gets
