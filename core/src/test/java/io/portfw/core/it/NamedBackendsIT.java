@@ -217,9 +217,11 @@ class NamedBackendsIT {
   /** preconnect on a pool that only a UDP listener uses: warm connections are for TCP clients, so none are made. */
   @Test
   void preconnect_onAUdpOnlyPool_makesNoTcpConnections() throws Exception {
-    try (UdpEchoBackend echo = new UdpEchoBackend("u:");
-         ServerSocket tcpOnSamePort = new ServerSocket()) {
-      tcpOnSamePort.bind(new InetSocketAddress("127.0.0.1", echo.port()));
+    // A port below the ephemeral range, so no outgoing connection of this machine holds it for TCP.
+    int shared = Ports.free();
+    try (ServerSocket tcpOnSamePort = new ServerSocket();
+         UdpEchoBackend echo = new UdpEchoBackend("u:", shared)) {
+      tcpOnSamePort.bind(new InetSocketAddress("127.0.0.1", shared));
       java.util.concurrent.atomic.AtomicInteger tcpAccepted = new java.util.concurrent.atomic.AtomicInteger();
       Thread t = new Thread(() -> {
         while (!tcpOnSamePort.isClosed()) {
