@@ -6,14 +6,12 @@
 -- wrk already keeps connections alive; this script only makes that explicit and adds one
 -- machine-readable summary line (see done() below), which bench/compare.sh reads.
 
+-- summary.lua (the closing line compare.sh reads) lies beside this script, wherever wrk runs from.
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "") .. "summary.lua")
+
 wrk.headers["Connection"] = "keep-alive"
 
--- Prints "portfw-bench key=value ..." after wrk's own report; latencies are in microseconds.
+-- After wrk's own report: the "portfw-bench key=value ..." line (summary.lua).
 function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    "portfw-bench requests=%d duration_us=%d bytes=%d p50_us=%d p99_us=%d " ..
-    "connect_errors=%d read_errors=%d write_errors=%d timeouts=%d status_errors=%d\n",
-    summary.requests, summary.duration, summary.bytes, latency:percentile(50), latency:percentile(99),
-    e.connect, e.read, e.write, e.timeout, e.status))
+  portfw_summary(summary, latency)
 end
