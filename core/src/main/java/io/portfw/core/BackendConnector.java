@@ -68,26 +68,14 @@ final class BackendConnector {
     if (t == null || !t.socket().equals(listener.socket()) || !t.connectTimeout().equals(listener.timeouts().connect())) {
       int timeout = (int) Math.min(Integer.MAX_VALUE, listener.timeouts().connect().toMillis());
       SocketConfig socket = listener.socket();
-      Bootstrap b = new Bootstrap()
+      Bootstrap b = SocketOptions.apply(new Bootstrap()
           .group(loop)
           .channelFactory(transport.channelFactory(false))
           .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeout)
           // Reading starts when the relay joins the socket to its client.
           .option(ChannelOption.AUTO_READ, false)
           .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-          .handler(NoHandler.INSTANCE);
-      if (!socket.noDelay()) {
-        b.option(ChannelOption.TCP_NODELAY, false); // Netty turns it on for every socket: one system call less
-      }
-      if (socket.keepAlive()) {
-        b.option(ChannelOption.SO_KEEPALIVE, true);
-      }
-      if (socket.receiveBuffer() > 0) {
-        b.option(ChannelOption.SO_RCVBUF, socket.receiveBuffer());
-      }
-      if (socket.sendBuffer() > 0) {
-        b.option(ChannelOption.SO_SNDBUF, socket.sendBuffer());
-      }
+          .handler(NoHandler.INSTANCE), socket);
       t = new Template(socket, listener.timeouts().connect(), b);
       template = t;
     }

@@ -51,26 +51,24 @@ final class ListeningSockets {
   private final Transport transport;
   /** SO_REUSEPORT of the native transport; null on NIO, where one socket per port accepts for all loops. */
   private final ChannelOption<Boolean> reusePort;
-  private final boolean perLoop;
   private final EventLoopGroup allLoops;
   private final Map<Key, Entry> sockets = new HashMap<>();
 
   ListeningSockets(Transport transport, ChannelOption<Boolean> reusePort, EventLoopGroup allLoops) {
     this.transport = transport;
     this.reusePort = reusePort;
-    this.perLoop = reusePort != null;
     this.allLoops = allLoops;
   }
 
   /** Whether each event loop accepts for itself; otherwise one deployment instance serves every loop. */
   boolean perLoop() {
-    return perLoop;
+    return reusePort != null;
   }
 
   /** Listens on {@code port} for {@code loop} (for all loops on the NIO fallback), or joins the socket already there. */
   synchronized Future<Channel> listen(InetAddress address, int port, EventLoop loop, SocketConfig options,
       Acceptor acceptor) {
-    Key key = new Key(address, port, perLoop ? loop : null);
+    Key key = new Key(address, port, perLoop() ? loop : null);
     Entry entry = sockets.get(key);
     if (entry == null) {
       if (sockets.keySet().stream().noneMatch(k -> k.port() == port && k.address().equals(address))) {
@@ -95,7 +93,7 @@ final class ListeningSockets {
 
   /** Leaves the socket; the last deployment to leave closes it. */
   synchronized Future<Void> leave(InetAddress address, int port, EventLoop loop, Acceptor acceptor) {
-    Key key = new Key(address, port, perLoop ? loop : null);
+    Key key = new Key(address, port, perLoop() ? loop : null);
     Entry entry = sockets.get(key);
     if (entry == null || !entry.acceptors.remove(acceptor)) {
       return Future.succeededFuture();
@@ -119,7 +117,7 @@ final class ListeningSockets {
 
   private void bind(InetAddress address, int port, EventLoop loop, SocketConfig options, Entry entry) {
     ServerBootstrap bootstrap = new ServerBootstrap()
-        .group(loop, perLoop ? loop : allLoops)
+        .group(loop, perLoop() ? loop : allLoops)
         .channelFactory(transport.serverChannelFactory(false))
         .option(ChannelOption.SO_REUSEADDR, true)
         // Reading starts when the relay has a backend to write to.
@@ -135,7 +133,7 @@ final class ListeningSockets {
             acceptor.accept(child);
           }
         });
-    if (perLoop) {
+    if (perLoop()) {
       bootstrap.option(reusePort, true);
     }
     if (options.backlog() > 0) {
