@@ -4,8 +4,8 @@ import io.portfw.config.AdminConfig;
 import io.portfw.config.ConfigLoader;
 import io.portfw.config.ListenAddress;
 import io.portfw.config.PortfwConfig;
-import io.portfw.core.PortfwRuntime;
-import io.portfw.core.ReloadResult;
+import io.portfw.core.runtime.PortfwRuntime;
+import io.portfw.core.observe.ReloadResult;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -79,7 +79,7 @@ public final class RunningForwarder implements AutoCloseable {
     return runtime.pool(pool).backends().stream().mapToInt(b -> b.activeConnections()).sum();
   }
 
-  public long refusedConnections(String listener, io.portfw.core.Refusal reason) {
+  public long refusedConnections(String listener, io.portfw.core.observe.Refusal reason) {
     return runtime.refusedConnections(listener, reason);
   }
 

@@ -2,7 +2,7 @@ package io.portfw.bench.relay;
 
 import io.portfw.bench.BenchmarkDefaults;
 import io.portfw.config.ConfigLoader;
-import io.portfw.core.PortfwRuntime;
+import io.portfw.core.runtime.PortfwRuntime;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
 import java.io.IOException;

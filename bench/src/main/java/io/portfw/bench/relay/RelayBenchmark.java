@@ -10,7 +10,7 @@ import io.portfw.config.PoolConfig;
 import io.portfw.config.PortfwConfig;
 import io.portfw.config.Protocol;
 import io.portfw.config.TimeoutsConfig;
-import io.portfw.core.PortfwRuntime;
+import io.portfw.core.runtime.PortfwRuntime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

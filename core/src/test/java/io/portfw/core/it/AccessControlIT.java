@@ -5,8 +5,8 @@ import static io.portfw.testing.Clients.echo;
 import static io.portfw.testing.Clients.from;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portfw.core.Refusal;
-import io.portfw.core.UdpDrop;
+import io.portfw.core.observe.Refusal;
+import io.portfw.core.observe.UdpDrop;
 import io.portfw.testing.EchoBackend;
 import io.portfw.testing.Eventually;
 import io.portfw.testing.Ports;

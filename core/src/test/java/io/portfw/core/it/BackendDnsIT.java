@@ -2,7 +2,7 @@ package io.portfw.core.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portfw.core.Refusal;
+import io.portfw.core.observe.Refusal;
 import io.portfw.testing.AdminHttp;
 import io.portfw.testing.Clients;
 import io.portfw.testing.Dnsmasq;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portfw.balancing.Backend;
 import io.portfw.balancing.BackendState;
-import io.portfw.core.Refusal;
+import io.portfw.core.observe.Refusal;
 import io.portfw.health.CheckStats;
 import io.portfw.testing.Clients;
 import io.portfw.testing.Eventually;

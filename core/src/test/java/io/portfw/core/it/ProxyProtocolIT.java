@@ -10,7 +10,7 @@ import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
-import io.portfw.core.Refusal;
+import io.portfw.core.observe.Refusal;
 import io.portfw.testing.Eventually;
 import io.portfw.testing.Nginx;
 import io.portfw.testing.Ports;

@@ -5,7 +5,7 @@ import static io.portfw.testing.Clients.connect;
 import static io.portfw.testing.Clients.echo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portfw.core.ReloadResult;
+import io.portfw.core.observe.ReloadResult;
 import io.portfw.testing.EchoBackend;
 import io.portfw.testing.Eventually;
 import io.portfw.testing.Payloads;

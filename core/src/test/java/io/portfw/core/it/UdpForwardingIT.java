@@ -65,7 +65,7 @@ class UdpForwardingIT {
         // An empty datagram cannot be forwarded (Netty sends none of zero length): it is dropped and counted.
         client.send(new DatagramPacket(new byte[0], 0, InetAddress.getLoopbackAddress(), port));
         Eventually.holds(Duration.ofSeconds(5), "the empty datagram counted",
-            () -> forwarder.runtime().udpDropped("dns", io.portfw.core.UdpDrop.EMPTY) == 1);
+            () -> forwarder.runtime().udpDropped("dns", io.portfw.core.observe.UdpDrop.EMPTY) == 1);
         assertThat(new String(exchange(client, port, "after".getBytes(StandardCharsets.US_ASCII)).getData(), 2, 5,
             StandardCharsets.US_ASCII)).isEqualTo("after");
       }

@@ -1,0 +1,283 @@
+package io.portfw.core.admin;
+
+import io.portfw.core.listener.LiveListener;
+import io.portfw.core.observe.Connection;
+import io.portfw.core.observe.ListenerCounters;
+import io.portfw.core.observe.Refusal;
+import io.portfw.core.observe.ReloadResult;
+import io.portfw.core.observe.UdpDrop;
+import io.portfw.core.runtime.PortfwRuntime;
+import io.portfw.balancing.AdminState;
+import io.portfw.balancing.Backend;
+import io.portfw.balancing.Pool;
+import io.portfw.balancing.StateChange;
+import io.portfw.config.ListenerConfig;
+import io.portfw.health.CheckStats;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The admin API's answers, read from the running instance; the routes are in {@link AdminServer}. */
+final class AdminApi {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
+  static final int DEFAULT_LIMIT = 100;
+  static final int MAX_LIMIT = 100_000;
+
+  private final PortfwRuntime runtime;
+
+  AdminApi(PortfwRuntime runtime) {
+    this.runtime = runtime;
+  }
+
+  void listeners(RoutingContext ctx) {
+    JsonArray out = new JsonArray();
+    runtime.config().listeners().forEach(l -> {
+      LiveListener live = runtime.listeners().get(l.name());
+      if (live != null) {
+        out.add(listener(live));
+      }
+    });
+    json(ctx, new JsonObject().put("listeners", out));
+  }
+
+  private static JsonObject listener(LiveListener live) {
+    ListenerConfig c = live.config();
+    ListenerCounters n = live.counters();
+    JsonObject refused = new JsonObject();
+    for (Refusal r : Refusal.values()) {
+      refused.put(r.word(), n.refusedCount(r));
+    }
+    JsonObject json = new JsonObject()
+        .put("name", c.name())
+        .put("protocol", c.protocol().name().toLowerCase(Locale.ROOT))
+        .put("listen", c.listen().toString())
+        .put("pool", c.pool())
+        .put("active", n.openCount())
+        .put("accepted", n.acceptedCount())
+        .put("refused", refused)
+        .put("bytesReceived", n.bytesFromClients())
+        .put("bytesSent", n.bytesFromBackends());
+    if (c.protocol() == io.portfw.config.Protocol.UDP) {
+      JsonObject dropped = new JsonObject();
+      for (UdpDrop d : UdpDrop.values()) {
+        dropped.put(d.word(), n.droppedCount(d));
+      }
+      json.put("datagramsReceived", n.datagramsFromClients()).put("datagramsSent", n.datagramsFromBackends())
+          .put("dropped", dropped).put("sessions", live.udpSessions().size());
+    }
+    return json;
+  }
+
+  void pools(RoutingContext ctx) {
+    JsonArray out = new JsonArray();
+    runtime.config().pools().forEach(p -> {
+      Pool pool = runtime.pool(p.name());
+      if (pool != null) {
+        out.add(pool(pool, p.balance()));
+      }
+    });
+    json(ctx, new JsonObject().put("pools", out));
+  }
+
+  private JsonObject pool(Pool pool, String balance) {
+    JsonArray backends = new JsonArray();
+    pool.backends().forEach(b -> backends.add(backend(pool.name(), b)));
+    return new JsonObject().put("name", pool.name()).put("balance", balance).put("backends", backends);
+  }
+
+  private JsonObject backend(String pool, Backend b) {
+    JsonObject json = new JsonObject()
+        .put("address", b.address().toString())
+        // What the address is now: the literal, or a host name's latest answer (null until it has one).
+        .put("ip", b.ip() == null ? null : b.ip().getHostAddress())
+        .put("weight", b.weight())
+        .put("backup", b.isBackup())
+        .put("maxConnections", b.settings().maxConnections())
+        .put("state", word(b.state().name()))
+        .put("adminState", word(b.adminState().name()))
+        .put("checksPassing", b.checksPassing())
+        .put("ejected", b.isEjected())
+        .put("active", b.activeConnections())
+        .put("total", b.totalConnections())
+        .put("bytesSent", b.bytesSent())
+        .put("bytesReceived", b.bytesReceived())
+        // Pool key preconnect: connections waiting for a client, and clients that got one instead of a connect.
+        .put("warm", runtime.warmCounts().idle(b))
+        .put("warmUsed", runtime.warmCounts().used(b));
+    Optional<CheckStats> checks = runtime.health().stats(pool, b.address());
+    json.put("checks", checks.map(s -> new JsonObject().put("run", s.run()).put("failed", s.failed())).orElse(null));
+    json.put("lastCheck", checks.flatMap(CheckStats::last).map(r -> new JsonObject()
+        .put("at", r.at().toString())
+        .put("passed", r.passed())
+        .put("detail", r.detail())
+        .put("tookMs", r.took().toMillis())).orElse(null));
+    return json;
+  }
+
+  /** Listing many thousands of connections takes a while: done on a worker, off the event loop. */
+  void connections(RoutingContext ctx) {
+    Optional<Integer> limit = limit(ctx);
+    if (limit.isEmpty()) {
+      return;
+    }
+    ctx.vertx().executeBlocking(() -> connectionsJson(ctx, limit.get()).toBuffer(), false).onComplete(done -> {
+      if (done.failed()) {
+        ApiErrors.send(ctx, 500, "listing connections failed: " + done.cause().getMessage());
+      } else {
+        ctx.response().putHeader("Content-Type", "application/json").end(done.result());
+      }
+    });
+  }
+
+  private JsonObject connectionsJson(RoutingContext ctx, int limit) {
+    String listener = ctx.queryParams().get("listener");
+    String pool = ctx.queryParams().get("pool");
+    String backend = ctx.queryParams().get("backend");
+    String client = ctx.queryParams().get("client");
+    List<Connection> matching = runtime.connections().live().stream()
+        .filter(c -> listener == null || c.listener().equals(listener))
+        .filter(c -> pool == null || c.pool().equals(pool))
+        .filter(c -> backend == null || (c.backend() != null && c.backend().address().toString().equals(backend)))
+        .filter(c -> client == null || c.clientText().startsWith(client))
+        .toList();
+    JsonArray out = new JsonArray();
+    matching.stream().limit(limit).forEach(c -> out.add(new JsonObject()
+        .put("id", c.id())
+        .put("listener", c.listener())
+        .put("pool", c.pool())
+        .put("client", c.clientText())
+        .put("backend", c.backend() == null ? null : c.backend().address().toString())
+        .put("since", Instant.ofEpochMilli(c.startMillis()).toString())
+        .put("ageMs", c.ageMillis())
+        .put("bytesFromClient", c.bytesFromClient())
+        .put("bytesFromBackend", c.bytesFromBackend())));
+    return new JsonObject().put("total", matching.size()).put("shown", out.size()).put("connections", out);
+  }
+
+  private static Optional<Integer> limit(RoutingContext ctx) {
+    String text = ctx.queryParams().get("limit");
+    if (text == null) {
+      return Optional.of(DEFAULT_LIMIT);
+    }
+    try {
+      int n = Integer.parseInt(text);
+      if (n >= 1 && n <= MAX_LIMIT) {
+        return Optional.of(n);
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    ApiErrors.send(ctx, 400, "limit: \"" + text + "\" is not a number from 1 to " + MAX_LIMIT);
+    return Optional.empty();
+  }
+
+  /** {@code POST /api/v1/pools/:pool/backends/:address/:action}. */
+  void backendAction(RoutingContext ctx) {
+    if (!bodyIsJsonOrEmpty(ctx)) {
+      return;
+    }
+    String poolName = ctx.pathParam("pool");
+    String address = URLDecoder.decode(ctx.pathParam("address"), StandardCharsets.UTF_8);
+    String action = ctx.pathParam("action");
+    AdminState target = switch (action) {
+      case "drain" -> AdminState.DRAINING;
+      case "enable" -> AdminState.ENABLED;
+      case "disable" -> AdminState.DISABLED;
+      default -> null;
+    };
+    if (target == null) {
+      ApiErrors.send(ctx, 404, "\"" + action + "\" is not a backend action (use drain, enable or disable)");
+      return;
+    }
+    Pool pool = runtime.pool(poolName);
+    if (pool == null) {
+      ApiErrors.send(ctx, 404, "no pool named \"" + poolName + "\"");
+      return;
+    }
+    Optional<Backend> found = pool.backends().stream().filter(b -> b.address().toString().equals(address)).findFirst();
+    if (found.isEmpty()) {
+      ApiErrors.send(ctx, 404, "pool " + poolName + " has no backend " + address + " (it has: "
+          + String.join(", ", pool.backends().stream().map(b -> b.address().toString()).toList()) + ")");
+      return;
+    }
+    Backend backend = found.get();
+    StateChange change = backend.admin(target);
+    LOG.info("pool {}: backend {} {} by the operator ({})", poolName, backend, change, action);
+    json(ctx, new JsonObject().put("pool", poolName).put("backend", backend.address().toString())
+        .put("previous", word(change.from().name())).put("state", word(change.to().name()))
+        .put("adminState", word(backend.adminState().name())));
+  }
+
+  void reload(RoutingContext ctx) {
+    if (!bodyIsJsonOrEmpty(ctx)) {
+      return;
+    }
+    // Reading, validating and bind-checking the file is blocking work: never on the event loop.
+    ctx.vertx().executeBlocking(runtime::reloadFromSource, false).compose(f -> f).onComplete(done -> {
+      if (done.failed()) {
+        ApiErrors.send(ctx, 409, "cannot reload: " + done.cause().getMessage());
+      } else {
+        ReloadResult r = done.result();
+        ctx.response().setStatusCode(r.outcome() == ReloadResult.Outcome.INVALID
+            || r.outcome() == ReloadResult.Outcome.FAILED ? 422 : 200);
+        json(ctx, reloadJson(r));
+      }
+    });
+  }
+
+  void configStatus(RoutingContext ctx) {
+    json(ctx, reloadJson(runtime.lastReload()).put("running", runtime.config().summary()));
+  }
+
+  private static JsonObject reloadJson(ReloadResult r) {
+    return new JsonObject()
+        .put("time", r.time().toString())
+        .put("outcome", word(r.outcome().name()))
+        .put("summary", r.summary())
+        .put("errors", new JsonArray(r.errors()))
+        .put("configHash", r.configHash());
+  }
+
+  /** Scraping reads every meter: done on a worker, so the event loop that also relays traffic never waits for it. */
+  void metrics(RoutingContext ctx) {
+    ctx.vertx().executeBlocking(() -> runtime.metrics().scrape(), false).onComplete(done -> {
+      if (done.failed()) {
+        ApiErrors.send(ctx, 500, "scrape failed: " + done.cause().getMessage());
+      } else {
+        ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(done.result());
+      }
+    });
+  }
+
+  /** The POSTs take no options yet; a body, when sent, must still be JSON, so a client bug shows. */
+  private static boolean bodyIsJsonOrEmpty(RoutingContext ctx) {
+    String body = ctx.body() == null ? null : ctx.body().asString();
+    if (body == null || body.isBlank()) {
+      return true;
+    }
+    try {
+      new JsonObject(body);
+      return true;
+    } catch (RuntimeException e) {
+      ApiErrors.send(ctx, 400, "the body is not a JSON object: " + e.getMessage());
+      return false;
+    }
+  }
+
+  private static String word(String name) {
+    return name.toLowerCase(Locale.ROOT);
+  }
+
+  private static void json(RoutingContext ctx, JsonObject body) {
+    ctx.response().putHeader("Content-Type", "application/json").end(body.encodePrettily());
+  }
+}

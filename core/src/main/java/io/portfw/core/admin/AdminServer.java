@@ -1,0 +1,89 @@
+package io.portfw.core.admin;
+
+import io.portfw.core.runtime.PortfwRuntime;
+import io.portfw.config.AdminConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.net.InetSocketAddress;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin endpoint on {@code admin.listen}: the JSON API under {@code /api/v1}, Prometheus
+ * metrics at {@code /metrics}, the dashboard at {@code /} and {@code /healthz} for probes.
+ * With {@code admin.token} set, every request but {@code /healthz} and the dashboard page
+ * itself (which holds no data: it asks the API, with the token, for everything it shows)
+ * needs {@code Authorization: Bearer <token>}.
+ */
+public final class AdminServer {
+
+  private final HttpServer server;
+  private final String host;
+
+  private AdminServer(HttpServer server, String host) {
+    this.server = server;
+    this.host = host;
+  }
+
+  public static Future<AdminServer> start(Vertx vertx, AdminConfig config, PortfwRuntime runtime) {
+    if (config.token().isEmpty() && !AdminGuard.isLoopback(config.listen().host())) {
+      // The config loader refuses this too; checked here as well for configs made in code (demo --admin).
+      return Future.failedFuture(new IllegalStateException("admin: " + config.listen()
+          + " is not a loopback address, so the admin endpoint needs a token (admin.token)"));
+    }
+    Router router = router(vertx, config, runtime);
+    String host = config.listen().host();
+    int port = config.listen().firstPort();
+    return vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(60))
+        .requestHandler(router)
+        .listen(port, host)
+        .map(server -> {
+          LoggerFactory.getLogger(AdminServer.class).info("admin: http://{}:{}/ (API /api/v1, /metrics, dashboard)",
+              host.indexOf(':') >= 0 ? "[" + host + "]" : host, server.actualPort());
+          return new AdminServer(server, host);
+        })
+        .recover(cause -> Future.failedFuture(new IllegalStateException(
+            "admin: cannot listen on " + config.listen() + ": " + cause.getMessage(), cause)));
+  }
+
+  private static Router router(Vertx vertx, AdminConfig config, PortfwRuntime runtime) {
+    AdminApi api = new AdminApi(runtime);
+    Dashboard dashboard = Dashboard.load();
+    Router router = Router.router(vertx);
+    router.route().handler(new AdminGuard(config));
+    router.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("status", "ok").encode()));
+    router.get("/").handler(dashboard::serve);
+    config.token().ifPresent(token -> {
+      BearerAuth auth = new BearerAuth(token);
+      router.route("/api/*").handler(auth);
+      router.route("/metrics").handler(auth);
+    });
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(64 * 1024); // no file uploads, ever
+    router.get("/metrics").handler(api::metrics);
+    router.get("/api/v1/listeners").handler(api::listeners);
+    router.get("/api/v1/pools").handler(api::pools);
+    router.get("/api/v1/connections").handler(api::connections);
+    router.post("/api/v1/pools/:pool/backends/:address/:action").handler(body).handler(api::backendAction);
+    router.post("/api/v1/reload").handler(body).handler(api::reload);
+    router.get("/api/v1/config/status").handler(api::configStatus);
+    router.errorHandler(404, ctx -> ApiErrors.send(ctx, 404, "no such endpoint: " + ctx.request().method() + " "
+        + ctx.request().path()));
+    router.errorHandler(405, ctx -> ApiErrors.send(ctx, 405, ctx.request().method() + " is not allowed on "
+        + ctx.request().path()));
+    router.errorHandler(400, ctx -> ApiErrors.send(ctx, 400, "bad request"
+        + (ctx.failure() == null ? "" : ": " + ctx.failure().getMessage())));
+    router.errorHandler(413, ctx -> ApiErrors.send(ctx, 413, "the body is larger than 64 KiB"));
+    router.errorHandler(500, ctx -> ApiErrors.send(ctx, 500, "internal error"
+        + (ctx.failure() == null ? "" : ": " + ctx.failure().getMessage())));
+    return router;
+  }
+
+  public InetSocketAddress address() {
+    return new InetSocketAddress(host, server.actualPort());
+  }
+}

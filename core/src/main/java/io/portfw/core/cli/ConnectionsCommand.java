@@ -1,0 +1,75 @@
+package io.portfw.core.cli;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code portfw connections}: the live connections of a running portfw, like the old masquerading table. */
+@Command(name = "connections", mixinStandardHelpOptions = true,
+    description = {"Prints the live connections of a running portfw: client, listener, backend, age and bytes.",
+        "Exits 1 when the admin API cannot be reached or refuses the request."})
+final class ConnectionsCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  AdminTarget target;
+
+  @Option(names = "--limit", defaultValue = "100", description = "show at most this many (default: ${DEFAULT-VALUE})")
+  int limit;
+
+  @Option(names = "--listener", description = "only this listener's")
+  String listener;
+
+  @Option(names = "--pool", description = "only this pool's")
+  String pool;
+
+  @Option(names = "--backend", description = "only those to this backend (as written in the config)")
+  String backend;
+
+  @Override
+  public Integer call() {
+    return AdminCommands.run(spec, target, client -> {
+      StringBuilder query = new StringBuilder("/api/v1/connections?limit=" + limit);
+      param(query, "listener", listener);
+      param(query, "pool", pool);
+      param(query, "backend", backend);
+      JsonObject answer = client.get(query.toString());
+      TextTable table = new TextTable(Set.of(4, 5, 6), "client", "listener", "backend", "pool", "age", "from client",
+          "from backend");
+      answer.getJsonArray("connections").forEach(c -> {
+        JsonObject conn = (JsonObject) c;
+        table.row(conn.getString("client"), conn.getString("listener"),
+            conn.getString("backend") == null ? "(connecting)" : conn.getString("backend"), conn.getString("pool"),
+            age(conn.getLong("ageMs")), String.valueOf(conn.getLong("bytesFromClient")),
+            String.valueOf(conn.getLong("bytesFromBackend")));
+      });
+      return table.toString() + answer.getInteger("shown") + " of " + answer.getInteger("total") + " connections"
+          + System.lineSeparator();
+    });
+  }
+
+  private static void param(StringBuilder query, String name, String value) {
+    if (value != null) {
+      query.append('&').append(name).append('=').append(AdminClient.segment(value));
+    }
+  }
+
+  /** {@code 42s}, {@code 3m05s}, {@code 2h01m}. */
+  static String age(long millis) {
+    long s = millis / 1000;
+    if (s < 60) {
+      return s + "s";
+    }
+    if (s < 3600) {
+      return String.format(java.util.Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+    }
+    return String.format(java.util.Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60);
+  }
+}

@@ -1,0 +1,51 @@
+package io.portfw.core.cli;
+
+import io.portfw.core.observe.AccessLog;
+import io.portfw.core.runtime.PortfwRuntime;
+import io.portfw.config.PortfwConfig;
+import java.io.PrintWriter;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs a config in the foreground of the command line until a stop signal has drained it. */
+final class Foreground {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Foreground.class);
+
+  private Foreground() {}
+
+  /** Returns the process's exit code; {@code started} runs once every listener is bound. */
+  static int run(PortfwConfig config, PrintWriter out, PrintWriter err, Consumer<PortfwRuntime> started)
+      throws InterruptedException {
+    // Installed before anything binds: a SIGTERM that arrives during start-up still drains, never exits 143.
+    CompletableFuture<String> signalled = new CompletableFuture<>();
+    ShutdownSignals.install(signalled::complete);
+    PortfwRuntime runtime;
+    try {
+      runtime = PortfwRuntime.start(config).toCompletionStage().toCompletableFuture().get();
+    } catch (ExecutionException e) {
+      err.println("portfw: " + e.getCause().getMessage());
+      err.flush();
+      return ExitCodes.FAILURE;
+    }
+    PrintWriter tables = AccessLog.usesStdout(config) ? err : out; // stdout belongs to the access log then
+    tables.print(runtime.forwardingTable());
+    tables.flush();
+    if (!signalled.isDone()) {
+      started.accept(runtime);
+    }
+    String signal = signalled.join();
+    LOG.info("{}: stopped accepting, draining live connections", signal);
+    CountDownLatch stopped = new CountDownLatch(1);
+    runtime.stop().onComplete(done -> {
+      LOG.info("stopped");
+      stopped.countDown();
+    });
+    stopped.await();
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,33 @@
+package io.portfw.core.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The {@code portfw} command line. */
+@Command(name = "portfw", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    description = "Forwards public ports to pools of internal servers, spreading the load over them.",
+    subcommands = {RunCommand.class, CheckCommand.class, DemoCommand.class, StatusCommand.class,
+        ConnectionsCommand.class, BackendStateCommand.Drain.class, BackendStateCommand.Enable.class,
+        BackendStateCommand.Disable.class, CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return ExitCodes.INVALID;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  static CommandLine commandLine() {
+    return new CommandLine(new Main());
+  }
+}

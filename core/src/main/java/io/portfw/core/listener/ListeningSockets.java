@@ -1,0 +1,162 @@
+package io.portfw.core.listener;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.portfw.config.SocketConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.spi.transport.Transport;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The listening TCP sockets of a running portfw. With the native transport each event loop has
+ * its own socket on every port (SO_REUSEPORT: the kernel spreads new connections over them and
+ * each loop accepts its own, with no hand-off between threads); on the NIO fallback one socket
+ * per port accepts for all loops.
+ *
+ * <p>A socket is shared by the deployments serving its port: a reload that rebinds a listener
+ * with some of the same ports (a widened range) hands those sockets to the new deployment instead
+ * of closing them, because closing a listening socket resets the clients still in its accept
+ * queue. The newest deployment on a socket takes its connections; the socket closes with the last.
+ */
+public final class ListeningSockets {
+
+  /** Takes over a newly accepted connection, on its event loop, before its first read. */
+  public interface Acceptor {
+    void accept(Channel child);
+  }
+
+  private record Key(InetAddress address, int port, EventLoop loop) {}
+
+  private static final class Entry {
+    final Promise<Channel> bound = Promise.promise();
+    /** Every deployment sharing the socket, oldest first; the last takes new connections. */
+    final List<Acceptor> acceptors = new ArrayList<>();
+    /** Read by the accepting event loop; null once every deployment has left. */
+    volatile Acceptor current;
+  }
+
+  private final Transport transport;
+  /** SO_REUSEPORT of the native transport; null on NIO, where one socket per port accepts for all loops. */
+  private final ChannelOption<Boolean> reusePort;
+  private final EventLoopGroup allLoops;
+  private final Map<Key, Entry> sockets = new HashMap<>();
+
+  public ListeningSockets(Transport transport, ChannelOption<Boolean> reusePort, EventLoopGroup allLoops) {
+    this.transport = transport;
+    this.reusePort = reusePort;
+    this.allLoops = allLoops;
+  }
+
+  /** Whether each event loop accepts for itself; otherwise one deployment instance serves every loop. */
+  public boolean perLoop() {
+    return reusePort != null;
+  }
+
+  /** Listens on {@code port} for {@code loop} (for all loops on the NIO fallback), or joins the socket already there. */
+  public synchronized Future<Channel> listen(InetAddress address, int port, EventLoop loop, SocketConfig options,
+      Acceptor acceptor) {
+    Key key = new Key(address, port, perLoop() ? loop : null);
+    Entry entry = sockets.get(key);
+    if (entry == null) {
+      if (sockets.keySet().stream().noneMatch(k -> k.port() == port && k.address().equals(address))) {
+        // SO_REUSEPORT would let us share the port with another process of the same user: refuse that,
+        // as a plain bind would, by trying it without the option first.
+        try {
+          tryBind(address, port);
+        } catch (IOException e) {
+          return Future.failedFuture(e);
+        }
+      }
+      Entry fresh = new Entry();
+      sockets.put(key, fresh);
+      fresh.bound.future().onFailure(e -> forget(key, fresh));
+      bind(address, port, loop, options, fresh);
+      entry = fresh;
+    }
+    entry.acceptors.add(acceptor);
+    entry.current = acceptor;
+    return entry.bound.future();
+  }
+
+  /** Leaves the socket; the last deployment to leave closes it. */
+  public synchronized Future<Void> leave(InetAddress address, int port, EventLoop loop, Acceptor acceptor) {
+    Key key = new Key(address, port, perLoop() ? loop : null);
+    Entry entry = sockets.get(key);
+    if (entry == null || !entry.acceptors.remove(acceptor)) {
+      return Future.succeededFuture();
+    }
+    if (!entry.acceptors.isEmpty()) {
+      entry.current = entry.acceptors.get(entry.acceptors.size() - 1);
+      return Future.succeededFuture();
+    }
+    entry.current = null;
+    sockets.remove(key);
+    return entry.bound.future().compose(channel -> {
+      Promise<Void> closed = Promise.promise();
+      channel.close().addListener(f -> closed.complete());
+      return closed.future();
+    }, failed -> Future.succeededFuture());
+  }
+
+  private synchronized void forget(Key key, Entry entry) {
+    sockets.remove(key, entry);
+  }
+
+  private void bind(InetAddress address, int port, EventLoop loop, SocketConfig options, Entry entry) {
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(loop, perLoop() ? loop : allLoops)
+        .channelFactory(transport.serverChannelFactory(false))
+        .option(ChannelOption.SO_REUSEADDR, true)
+        // Reading starts when the relay has a backend to write to.
+        .childOption(ChannelOption.AUTO_READ, false)
+        .childHandler(new ChannelInitializer<>() {
+          @Override
+          protected void initChannel(Channel child) {
+            Acceptor acceptor = entry.current;
+            if (acceptor == null) {
+              child.close(); // accepted in the instant its last deployment left
+              return;
+            }
+            acceptor.accept(child);
+          }
+        });
+    if (perLoop()) {
+      bootstrap.option(reusePort, true);
+    }
+    if (options.backlog() > 0) {
+      bootstrap.option(ChannelOption.SO_BACKLOG, options.backlog());
+    }
+    if (options.receiveBuffer() > 0) {
+      // Set on the listening socket so the window scale of every accepted connection is chosen for it.
+      bootstrap.option(ChannelOption.SO_RCVBUF, options.receiveBuffer());
+    }
+    bootstrap.bind(new InetSocketAddress(address, port)).addListener((ChannelFutureListener) f -> {
+      if (f.isSuccess()) {
+        entry.bound.complete(f.channel());
+      } else {
+        entry.bound.fail(f.cause());
+      }
+    });
+  }
+
+  /** Binds without SO_REUSEPORT and never listens, so no client is accepted and reset meanwhile. */
+  private static void tryBind(InetAddress address, int port) throws IOException {
+    try (Socket probe = new Socket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new InetSocketAddress(address, port));
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package io.portfw.core.listener;
+
+import io.netty.channel.ChannelOption;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+
+/**
+ * Which of Netty's transports carries the sockets: epoll, with SO_REUSEPORT so every event loop
+ * accepts on its own socket, or Java NIO where epoll cannot load.
+ *
+ * <p>io_uring was tried (Netty 4.2.9): about 30% less CPU per new connection than epoll here, but
+ * it lost connections in the reload-under-load test and hung another, so it is not offered; see
+ * docs/benchmarks.md.
+ */
+public enum NativeTransport {
+  EPOLL("epoll", EpollChannelOption.SO_REUSEPORT),
+  NIO("NIO", null);
+
+  private final String word;
+  private final ChannelOption<Boolean> reusePort;
+
+  NativeTransport(String word, ChannelOption<Boolean> reusePort) {
+    this.word = word;
+    this.reusePort = reusePort;
+  }
+
+  /** SO_REUSEPORT for this transport's sockets; null on NIO, which has none. */
+  public ChannelOption<Boolean> reusePort() {
+    return reusePort;
+  }
+
+  /** The transport {@code vertx} runs on. */
+  public static NativeTransport of(Vertx vertx) {
+    // Vert.x picks epoll when it can; anything native but epoll (io_uring, where epoll is missing) gets no SO_REUSEPORT.
+    String name = ((VertxInternal) vertx).transport().getClass().getSimpleName();
+    return vertx.isNativeTransportEnabled() && name.startsWith("Epoll") ? EPOLL : NIO;
+  }
+
+  @Override
+  public String toString() {
+    return word;
+  }
+}

@@ -1,0 +1,38 @@
+package io.portfw.core.observe;
+
+import io.netty.channel.ConnectTimeoutException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.util.Locale;
+
+/** Why a backend connect failed, in a few words fit for a metric tag. */
+public enum ConnectError {
+  REFUSED, TIMEOUT, UNREACHABLE, RESET, UNRESOLVED, OTHER;
+
+  public static ConnectError of(Throwable cause) {
+    if (cause instanceof ConnectTimeoutException) {
+      return TIMEOUT;
+    }
+    if (cause instanceof NoRouteToHostException) {
+      return UNREACHABLE;
+    }
+    if (cause instanceof UnknownHostException) {
+      return UNRESOLVED;
+    }
+    String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
+    if (message.contains("refused")) {
+      return REFUSED;
+    }
+    if (message.contains("reset")) {
+      return RESET;
+    }
+    if (message.contains("unreachable") || message.contains("no route")) {
+      return UNREACHABLE;
+    }
+    return OTHER;
+  }
+
+  public String word() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,161 @@
+package io.portfw.core.observe;
+
+import io.portfw.balancing.Backend;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One proxied client connection, from accept to the close of its last socket: who, where to,
+ * since when, how many bytes each way, and how it ended. Written by its event loop only; the
+ * admin API reads it from other threads, so the byte counts are published with opaque writes
+ * (a plain store on x86: the data path pays nothing for it) and may be a read or two behind.
+ */
+public final class Connection {
+
+  private static final AtomicLong IDS = new AtomicLong();
+  private static final VarHandle FROM_CLIENT;
+  private static final VarHandle FROM_BACKEND;
+
+  static {
+    try {
+      FROM_CLIENT = MethodHandles.lookup().findVarHandle(Connection.class, "fromClient", long.class);
+      FROM_BACKEND = MethodHandles.lookup().findVarHandle(Connection.class, "fromBackend", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final long id = IDS.incrementAndGet();
+  private final String listener;
+  private volatile String pool;
+  private volatile InetSocketAddress client;
+  private final ListenerCounters counters;
+  private final long startMillis = System.currentTimeMillis();
+  private final long startNanos = System.nanoTime();
+  private volatile Backend backend;
+  private long fromClient;
+  private long fromBackend;
+  private volatile Ending ending;
+  private volatile Refusal refusal;
+  private volatile long endNanos;
+
+  public Connection(String listener, String pool, InetSocketAddress client, ListenerCounters counters) {
+    this.listener = listener;
+    this.pool = pool;
+    this.client = client;
+    this.counters = counters;
+  }
+
+  public long id() {
+    return id;
+  }
+
+  public String listener() {
+    return listener;
+  }
+
+  public String pool() {
+    return pool;
+  }
+
+  public InetSocketAddress client() {
+    return client;
+  }
+
+  /** The client as {@code 203.0.113.5:51234} or {@code [2001:db8::5]:51234}. */
+  public String clientText() {
+    String host = client.getAddress().getHostAddress();
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + client.getPort();
+  }
+
+  /** The backend it was joined to; null while connecting and when refused. */
+  public Backend backend() {
+    return backend;
+  }
+
+  public long startMillis() {
+    return startMillis;
+  }
+
+  /** How long it has lasted so far, or lasted when it has ended. */
+  public long ageMillis() {
+    long end = endNanos;
+    return ((end == 0 ? System.nanoTime() : end) - startNanos) / 1_000_000;
+  }
+
+  public long bytesFromClient() {
+    return (long) FROM_CLIENT.getOpaque(this);
+  }
+
+  public long bytesFromBackend() {
+    return (long) FROM_BACKEND.getOpaque(this);
+  }
+
+  /** How it ended; null while it lasts. */
+  public Ending ending() {
+    return ending;
+  }
+
+  /** Why it was refused, when {@link #ending()} is {@link Ending#REFUSED}. */
+  public Refusal refusal() {
+    return refusal;
+  }
+
+  /** The pool a route by TLS server name chose. */
+  public void routedTo(String chosen) {
+    this.pool = chosen;
+  }
+
+  /** The client as a PROXY header from the load balancer in front names it. */
+  public void proxied(InetSocketAddress real) {
+    this.client = real;
+  }
+
+  public void joined(Backend joined) {
+    this.backend = joined;
+  }
+
+  public void countFromClient(int bytes) {
+    FROM_CLIENT.setOpaque(this, fromClient + bytes);
+    counters.fromClients(bytes);
+    backend.sent(bytes);
+  }
+
+  public void countFromBackend(int bytes) {
+    FROM_BACKEND.setOpaque(this, fromBackend + bytes);
+    counters.fromBackends(bytes);
+    backend.received(bytes);
+  }
+
+  /**
+   * Records the first thing that ended it; later ones are consequences. One exception: a side
+   * that sent its FIN and then waited out the fin timeout ended by that timeout.
+   */
+  public void ending(Ending how) {
+    Ending now = ending;
+    if (now == null || (how == Ending.FIN_TIMEOUT && (now == Ending.CLIENT_CLOSE || now == Ending.BACKEND_CLOSE))) {
+      ending = how;
+    }
+  }
+
+  /** Refused, whatever the client did meanwhile (it may have sent its FIN already). */
+  public void refused(Refusal why) {
+    refusal = why;
+    ending = Ending.REFUSED;
+  }
+
+  /** Client bytes received but never forwarded (it was refused): the listener still counts them. */
+  public void countUnforwarded(int bytes) {
+    FROM_CLIENT.setOpaque(this, fromClient + bytes);
+    counters.fromClients(bytes);
+  }
+
+  public void ended() {
+    endNanos = System.nanoTime();
+    if (ending == null) {
+      ending = Ending.STOPPED; // closed with no FIN, reset or timeout seen: portfw closed it (stop, drain)
+    }
+  }
+}

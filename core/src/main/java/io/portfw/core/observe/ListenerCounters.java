@@ -1,0 +1,120 @@
+package io.portfw.core.observe;
+
+import io.portfw.core.filter.Admission;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counts of one listener, shared by its verticle instances on every event loop. For a UDP
+ * listener a session counts as a connection, and datagrams and drops are counted too.
+ */
+public final class ListenerCounters {
+
+  private final LongAdder accepted = new LongAdder();
+  private final LongAdder open = new LongAdder();
+  private final LongAdder fromClients = new LongAdder();
+  private final LongAdder fromBackends = new LongAdder();
+  private final Map<Refusal, LongAdder> refused = new EnumMap<>(Refusal.class);
+  private final LongAdder datagramsFromClients = new LongAdder();
+  private final LongAdder datagramsFromBackends = new LongAdder();
+  private final Map<UdpDrop, LongAdder> dropped = new EnumMap<>(UdpDrop.class);
+  /** Shared across rebinds like the counts: connections open before a rebind still count against the limits. */
+  private final Admission admission = new Admission();
+  private final java.util.concurrent.atomic.AtomicLong lastRefusalLogNanos = new java.util.concurrent.atomic.AtomicLong(
+      System.nanoTime() - 2_000_000_000L);
+  private final LongAdder unloggedRefusals = new LongAdder();
+
+  public ListenerCounters() {
+    for (Refusal r : Refusal.values()) {
+      refused.put(r, new LongAdder());
+    }
+    for (UdpDrop d : UdpDrop.values()) {
+      dropped.put(d, new LongAdder());
+    }
+  }
+
+  public void accepted() {
+    accepted.increment();
+    open.increment();
+  }
+
+  void ended() {
+    open.decrement();
+  }
+
+  void fromClients(long bytes) {
+    fromClients.add(bytes);
+  }
+
+  void fromBackends(long bytes) {
+    fromBackends.add(bytes);
+  }
+
+  public Admission admission() {
+    return admission;
+  }
+
+  /**
+   * Whether this refusal may be logged: at most one line a second per listener, so a flood of
+   * refused clients cannot flood the log. Returns how many went unlogged since the last line, or -1.
+   */
+  public long refusalToLog() {
+    long now = System.nanoTime();
+    long last = lastRefusalLogNanos.get();
+    if (now - last >= 1_000_000_000L && lastRefusalLogNanos.compareAndSet(last, now)) {
+      return unloggedRefusals.sumThenReset();
+    }
+    unloggedRefusals.increment();
+    return -1;
+  }
+
+  public void datagramFromClient() {
+    datagramsFromClients.increment();
+  }
+
+  public void datagramFromBackend() {
+    datagramsFromBackends.increment();
+  }
+
+  public void dropped(UdpDrop why) {
+    dropped.get(why).increment();
+  }
+
+  public long datagramsFromClients() {
+    return datagramsFromClients.sum();
+  }
+
+  public long datagramsFromBackends() {
+    return datagramsFromBackends.sum();
+  }
+
+  public long droppedCount(UdpDrop why) {
+    return dropped.get(why).sum();
+  }
+
+  /** Connections (UDP: sessions) accepted and not yet ended, including those still connecting. */
+  public long openCount() {
+    return open.sum();
+  }
+
+  public long bytesFromClients() {
+    return fromClients.sum();
+  }
+
+  public long bytesFromBackends() {
+    return fromBackends.sum();
+  }
+
+  public void refused(Refusal reason) {
+    refused.get(reason).increment();
+  }
+
+  public long acceptedCount() {
+    return accepted.sum();
+  }
+
+  public long refusedCount(Refusal reason) {
+    return refused.get(reason).sum();
+  }
+}

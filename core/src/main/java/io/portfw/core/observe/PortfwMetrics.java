@@ -1,0 +1,202 @@
+package io.portfw.core.observe;
+
+import io.portfw.core.listener.LiveListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.portfw.balancing.Backend;
+import io.portfw.balancing.BackendState;
+import io.portfw.balancing.Pool;
+import io.portfw.health.CheckStats;
+import io.portfw.health.HealthChecks;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The Prometheus metrics of a running portfw, all named {@code portfw_*} and tagged with
+ * {@code listener}, {@code pool} and {@code backend}. Nearly every meter is a function of a
+ * counter the data path keeps anyway (LongAdders on listeners and backends), read only when
+ * scraped; the data path itself only records connect times and connect errors.
+ * {@link #sync} adds and removes meters as listeners and backends come and go with reloads.
+ */
+public final class PortfwMetrics implements ConnectObserver {
+
+  /** Connect-time buckets: loopback and LAN connects take well under a millisecond, a lost SYN a second or more. */
+  private static final Duration[] CONNECT_BUCKETS = {
+      Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2),
+      Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+      Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
+      Duration.ofSeconds(5)};
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final HealthChecks health;
+  private final WarmCounts warm;
+  /** Meters of each listener and each backend, to remove them when they go. Touched by {@link #sync} only. */
+  private final Map<String, List<Meter>> listenerMeters = new HashMap<>();
+  /** The listener object each name's meters read: a rebind makes a new one, whose meters are made anew. */
+  private final Map<String, LiveListener> metered = new HashMap<>();
+  private final Map<Backend, List<Meter>> backendMeters = new HashMap<>();
+  private final Map<Backend, String> poolOf = new HashMap<>();
+  private final Map<Backend, Timer> connectTimers = new ConcurrentHashMap<>();
+  private final Map<Backend, Map<ConnectError, Counter>> connectErrors = new ConcurrentHashMap<>();
+  private final Map<ReloadResult.Outcome, Counter> reloads = new java.util.EnumMap<>(ReloadResult.Outcome.class);
+
+  public PortfwMetrics(HealthChecks health, Connections connections, AccessLog accessLog, WarmCounts warm) {
+    this.health = health;
+    this.warm = warm;
+    for (ReloadResult.Outcome outcome : ReloadResult.Outcome.values()) {
+      reloads.put(outcome, Counter.builder("portfw.reloads").description("config loads and reloads, by outcome")
+          .tag("outcome", outcome.name().toLowerCase(Locale.ROOT)).register(registry));
+    }
+    Gauge.builder("portfw.connections.live", connections, Connections::count)
+        .description("client connections open now, over every listener").register(registry);
+    FunctionCounter.builder("portfw.access.log.dropped", accessLog, AccessLog::dropped)
+        .description("access log lines dropped because the writer could not keep up").register(registry);
+  }
+
+  /** The text Prometheus scrapes. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  public void reloaded(ReloadResult.Outcome outcome) {
+    reloads.get(outcome).increment();
+  }
+
+  @Override
+  public void connected(String pool, Backend backend, long nanos) {
+    Timer timer = connectTimers.get(backend);
+    if (timer != null) {
+      timer.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** Counted only while the backend is in a pool: a connect that fails after a reload removed it leaves no meter behind. */
+  @Override
+  public void failed(String pool, Backend backend, ConnectError error) {
+    Map<ConnectError, Counter> counters = connectErrors.get(backend);
+    if (counters != null) {
+      counters.get(error).increment();
+    }
+  }
+
+  /** Brings the meters in line with what runs: meters for new listeners and backends, none for gone ones. */
+  public synchronized void sync(Map<String, LiveListener> listeners, Map<String, Pool> pools) {
+    listenerMeters.keySet().removeIf(name -> {
+      if (listeners.get(name) == metered.get(name)) {
+        return false;
+      }
+      listenerMeters.get(name).forEach(registry::remove);
+      metered.remove(name);
+      return true;
+    });
+    metered.putAll(listeners);
+    listeners.forEach((name, live) -> listenerMeters.computeIfAbsent(name, n -> listenerMeters(n, live)));
+
+    Map<Backend, String> current = new HashMap<>();
+    pools.forEach((name, pool) -> pool.backends().forEach(b -> current.put(b, name)));
+    backendMeters.keySet().removeIf(b -> {
+      if (current.containsKey(b)) {
+        return false;
+      }
+      backendMeters.get(b).forEach(registry::remove);
+      poolOf.remove(b);
+      connectTimers.remove(b);
+      connectErrors.remove(b);
+      return true;
+    });
+    current.forEach((b, pool) -> backendMeters.computeIfAbsent(b, x -> {
+      poolOf.put(x, pool);
+      return backendMeters(pool, x);
+    }));
+  }
+
+  private List<Meter> listenerMeters(String name, LiveListener live) {
+    ListenerCounters c = live.counters();
+    Tags tags = Tags.of("listener", name);
+    List<Meter> meters = new ArrayList<>();
+    meters.add(Gauge.builder("portfw.listener.connections.active", c, ListenerCounters::openCount)
+        .description("client connections open now").tags(tags).register(registry));
+    meters.add(FunctionCounter.builder("portfw.listener.connections", c, ListenerCounters::acceptedCount)
+        .description("client connections accepted").tags(tags).register(registry));
+    for (Refusal reason : Refusal.values()) {
+      meters.add(FunctionCounter.builder("portfw.listener.refused", c, x -> x.refusedCount(reason))
+          .description("clients closed without a backend, by reason").tags(tags).tag("reason", reason.word())
+          .register(registry));
+    }
+    meters.add(FunctionCounter.builder("portfw.listener.bytes.received", c, ListenerCounters::bytesFromClients)
+        .description("bytes received from clients").tags(tags).register(registry));
+    meters.add(FunctionCounter.builder("portfw.listener.bytes.sent", c, ListenerCounters::bytesFromBackends)
+        .description("bytes sent to clients").tags(tags).register(registry));
+    if (live.config().protocol() == io.portfw.config.Protocol.UDP) {
+      meters.add(FunctionCounter.builder("portfw.listener.datagrams.received", c, ListenerCounters::datagramsFromClients)
+          .description("datagrams received from clients").tags(tags).register(registry));
+      meters.add(FunctionCounter.builder("portfw.listener.datagrams.sent", c, ListenerCounters::datagramsFromBackends)
+          .description("reply datagrams from backends, sent to clients").tags(tags).register(registry));
+      for (UdpDrop reason : UdpDrop.values()) {
+        meters.add(FunctionCounter.builder("portfw.listener.datagrams.dropped", c, x -> x.droppedCount(reason))
+            .description("datagrams not forwarded, by reason").tags(tags).tag("reason", reason.word()).register(registry));
+      }
+      meters.add(Gauge.builder("portfw.listener.udp.sessions", live, l -> l.udpSessions().size())
+          .description("UDP sessions in the session table").tags(tags).register(registry));
+    }
+    return meters;
+  }
+
+  private List<Meter> backendMeters(String pool, Backend b) {
+    Tags tags = backendTags(pool, b);
+    List<Meter> meters = new ArrayList<>();
+    meters.add(Gauge.builder("portfw.backend.connections.active", b, Backend::activeConnections)
+        .description("connections open to the backend now, including those connecting").tags(tags).register(registry));
+    meters.add(FunctionCounter.builder("portfw.backend.connections", b, Backend::totalConnections)
+        .description("connections opened to the backend (attempts included)").tags(tags).register(registry));
+    meters.add(FunctionCounter.builder("portfw.backend.bytes.sent", b, Backend::bytesSent)
+        .description("bytes sent to the backend").tags(tags).register(registry));
+    meters.add(FunctionCounter.builder("portfw.backend.bytes.received", b, Backend::bytesReceived)
+        .description("bytes received from the backend").tags(tags).register(registry));
+    for (BackendState state : BackendState.values()) {
+      meters.add(Gauge.builder("portfw.backend.state", b, x -> x.state() == state ? 1 : 0)
+          .description("1 for the backend's current state").tags(tags).tag("state", state.name().toLowerCase(Locale.ROOT))
+          .register(registry));
+    }
+    meters.add(Gauge.builder("portfw.backend.warm.connections", b, warm::idle)
+        .description("warm connections (pool key preconnect) waiting for a client").tags(tags).register(registry));
+    meters.add(FunctionCounter.builder("portfw.backend.warm.used", b, warm::used)
+        .description("clients given a warm connection instead of a connect").tags(tags).register(registry));
+    meters.add(Gauge.builder("portfw.backend.up", b, x -> x.state() == BackendState.UP ? 1 : 0)
+        .description("1 when the backend takes new connections").tags(tags).register(registry));
+    meters.add(FunctionCounter.builder("portfw.backend.health.checks", b,
+            x -> health.stats(pool, x.address()).map(CheckStats::run).orElse(0L))
+        .description("active health checks run").tags(tags).register(registry));
+    meters.add(FunctionCounter.builder("portfw.backend.health.checks.failed", b,
+            x -> health.stats(pool, x.address()).map(CheckStats::failed).orElse(0L))
+        .description("active health checks failed").tags(tags).register(registry));
+    Timer timer = Timer.builder("portfw.backend.connect.time").description("time to connect to the backend")
+        .tags(tags).serviceLevelObjectives(CONNECT_BUCKETS).register(registry);
+    meters.add(timer);
+    connectTimers.put(b, timer);
+    Map<ConnectError, Counter> errors = new java.util.EnumMap<>(ConnectError.class);
+    for (ConnectError error : ConnectError.values()) {
+      Counter counter = Counter.builder("portfw.backend.connect.errors").description("failed backend connects, by reason")
+          .tags(tags).tag("reason", error.word()).register(registry);
+      errors.put(error, counter);
+      meters.add(counter);
+    }
+    connectErrors.put(b, errors);
+    return meters;
+  }
+
+  private static Tags backendTags(String pool, Backend b) {
+    return Tags.of("pool", pool, "backend", b.address().toString());
+  }
+}

@@ -1,0 +1,267 @@
+package io.portfw.core.udp;
+
+import io.portfw.core.listener.ListenException;
+import io.portfw.core.listener.LiveListener;
+import io.portfw.core.listener.NativeTransport;
+import io.portfw.core.observe.ConnectObserver;
+import io.portfw.core.observe.Connection;
+import io.portfw.core.observe.Connections;
+import io.portfw.core.observe.Ending;
+import io.portfw.core.observe.ListenerCounters;
+import io.portfw.core.observe.Refusal;
+import io.portfw.core.observe.UdpDrop;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.InternetProtocolFamily;
+import io.portfw.balancing.Backend;
+import io.portfw.balancing.ClientContext;
+import io.portfw.balancing.Pool;
+import io.portfw.config.ListenerConfig;
+import io.portfw.config.SocketConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.spi.transport.Transport;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The verticle of one UDP listener: a socket per port (per event loop, with SO_REUSEPORT on the
+ * native transport, so the kernel spreads clients over the loops), a session per client
+ * address and port. Written on Netty directly: Vert.x's DatagramSocket copies each datagram,
+ * cuts those over 2 KiB and cannot connect a socket.
+ */
+public final class UdpForwarder extends VerticleBase {
+
+  private final LiveListener live;
+  private final Function<String, Pool> pools;
+  private final Connections connections;
+  private final ConnectObserver observer;
+  private final List<Channel> fronts = new ArrayList<>();
+  /** Why the last session was not opened: the door (acl, limits) or no backend. Per instance, so per event loop. */
+  private boolean refusedByAdmission;
+  private Transport transport;
+
+  public UdpForwarder(LiveListener live, Function<String, Pool> pools, Connections connections, ConnectObserver observer) {
+    this.live = live;
+    this.pools = pools;
+    this.connections = connections;
+    this.observer = observer;
+  }
+
+  @Override
+  public Future<?> start() {
+    ListenerConfig listener = live.config();
+    transport = ((VertxInternal) vertx).transport();
+    EventLoop loop = ((ContextInternal) context).nettyEventLoop();
+    String host = listener.listen().host();
+    List<Future<?>> bound = new ArrayList<>();
+    listener.listen().ports().forEach(port -> bound.add(bind(loop, host, port)
+        .recover(cause -> Future.failedFuture(new ListenException(listener, host, port, cause)))));
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      org.slf4j.LoggerFactory.getLogger(UdpForwarder.class).debug("{}: a UDP listener on a wildcard address replies "
+          + "from the address the routing table picks; give it the public address when the host has several", listener.name());
+    }
+    // Vert.x does not stop an instance whose start failed: close what this one bound, or a port of the range stays open.
+    return Future.all(bound).recover(cause -> {
+      fronts.forEach(Channel::close);
+      fronts.clear();
+      return Future.failedFuture(cause);
+    });
+  }
+
+  private Future<Channel> bind(EventLoop loop, String host, int port) {
+    Promise<Channel> done = Promise.promise();
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(host); // a literal or localhost: validated, no lookup on the network
+    } catch (java.net.UnknownHostException e) {
+      return Future.failedFuture(e);
+    }
+    DatagramChannel channel = transport.datagramChannel(address instanceof Inet6Address
+        ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4);
+    channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(UdpSession.MAX_DATAGRAM));
+    // Bursts of datagrams wait in these while the loop is busy: larger than the kernel's default, unless configured.
+    SocketConfig socket = live.config().socket();
+    channel.config().setOption(ChannelOption.SO_RCVBUF, socket.receiveBuffer() > 0 ? socket.receiveBuffer() : 4 << 20);
+    channel.config().setOption(ChannelOption.SO_SNDBUF, socket.sendBuffer() > 0 ? socket.sendBuffer() : 4 << 20);
+    ChannelOption<Boolean> reusePort = NativeTransport.of(vertx).reusePort();
+    if (reusePort != null) {
+      channel.config().setOption(reusePort, true);
+    }
+    channel.pipeline().addLast(new Datagrams(port));
+    loop.register(channel).addListener((ChannelFutureListener) registered -> {
+      if (!registered.isSuccess()) {
+        done.fail(registered.cause());
+        return;
+      }
+      channel.bind(new InetSocketAddress(address, port)).addListener((ChannelFutureListener) b -> {
+        if (b.isSuccess()) {
+          fronts.add(channel);
+          done.complete(channel);
+        } else {
+          channel.close();
+          done.fail(b.cause());
+        }
+      });
+    });
+    return done.future();
+  }
+
+  /** Stops at once: UDP has no connection to drain, its sessions end with their socket. */
+  @Override
+  public Future<?> stop() {
+    UdpSessions sessions = live.udpSessions();
+    List<Future<?>> closed = new ArrayList<>();
+    for (Channel front : fronts) {
+      sessions.endAllOf(front);
+      Promise<Void> p = Promise.promise();
+      front.close().addListener(f -> p.complete());
+      closed.add(p.future());
+    }
+    return Future.all(closed);
+  }
+
+  /** The handler of one listening socket: each datagram goes to its client's session, made on the first. */
+  @ChannelHandler.Sharable
+  private final class Datagrams extends SimpleChannelInboundHandler<DatagramPacket> {
+
+    private final int port;
+
+    Datagrams(int port) {
+      super(false); // each payload is handed on, released by whoever sends it
+      this.port = port;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+      ListenerCounters counters = live.counters();
+      counters.datagramFromClient();
+      if (!packet.content().isReadable()) {
+        counters.dropped(UdpDrop.EMPTY);
+        packet.release();
+        return;
+      }
+      UdpSessions sessions = live.udpSessions();
+      UdpSessions.Key key = new UdpSessions.Key(packet.sender(), port);
+      UdpSession session = sessions.touch(key);
+      if (session != null && !session.isClosed() && !session.backendStillServes(pools.apply(live.config().pool()))) {
+        session.endBecause(Ending.BACKEND_DOWN); // down, disabled or gone by a reload: the client moves on now
+        session = null;
+      }
+      if (session == null || session.isClosed()) {
+        try {
+          session = open(ctx.channel(), key, counters, sessions);
+        } catch (RuntimeException e) {
+          session = null; // the session ended itself (no descriptor for its socket, say); counted as failed
+        }
+        if (session == null) {
+          counters.dropped(refusedByAdmission ? UdpDrop.REFUSED : UdpDrop.NO_BACKEND);
+          packet.release();
+          return;
+        }
+      }
+      UdpSession target = session;
+      if (target.front().eventLoop().inEventLoop()) {
+        target.send(packet.content());
+      } else {
+        // Another event loop's socket made this session (the kernel's SO_REUSEPORT spread changed): hand it over.
+        ByteBuf payload = packet.content();
+        target.front().eventLoop().execute(() -> target.send(payload));
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      // A listening UDP socket sees errors for datagrams it sent back (e.g. a client gone): nothing to end.
+    }
+  }
+
+  /** A new session: a backend picked by the pool's strategy and a socket of its own toward it; null when none can take it. */
+  private UdpSession open(Channel front, UdpSessions.Key key, ListenerCounters counters, UdpSessions sessions) {
+    ListenerConfig listener = live.config();
+    InetAddress source = key.client().getAddress();
+    Refusal turnedAway = counters.admission().admit(source, listener.acl(), listener.limits());
+    refusedByAdmission = turnedAway != null;
+    if (turnedAway != null) {
+      counters.refused(turnedAway);
+      return null;
+    }
+    UdpSession session = pickAndOpen(front, key, counters, sessions, listener);
+    if (session == null) {
+      counters.admission().left(source);
+    }
+    return session;
+  }
+
+  private UdpSession pickAndOpen(Channel front, UdpSessions.Key key, ListenerCounters counters, UdpSessions sessions,
+      ListenerConfig listener) {
+    Pool pool = pools.apply(listener.pool());
+    ClientContext client = new ClientContext(key.client(), listener.name(), key.localPort());
+    Backend backend = pick(pool, client);
+    if (backend == null) {
+      counters.refused(pool != null && pool.allUsableFull() ? Refusal.BACKENDS_FULL : Refusal.NO_BACKEND);
+      return null;
+    }
+    counters.accepted();
+    Connection connection = new Connection(listener.name(), pool.name(), key.client(), counters);
+    connection.joined(backend);
+    connections.opened(connection);
+    UdpSession session = new UdpSession(key, front, backend, pool, connection, counters, observer, sessions,
+        connections, listener.udp().responses(), () -> counters.admission().left(key.client().getAddress()));
+    String host = backend.address().host();
+    int port = backend.address().portFor(key.localPort());
+    long replyTimeout = listener.timeouts().connect().toMillis();
+    // The literal, or the host name's latest answer from the backend resolver (as TCP and the health checks use).
+    InetAddress ip = backend.ip();
+    if (ip == null) {
+      sessions.add(key, session);
+      session.unresolved(new java.net.UnknownHostException(host + ": no address yet"));
+      return session;
+    }
+    if (!session.open(this::channelFor, new InetSocketAddress(ip, port), replyTimeout)) {
+      return session; // it ended itself; the datagram sent to it is dropped and counted
+    }
+    sessions.add(key, session);
+    return session;
+  }
+
+  private DatagramChannel channelFor(InetSocketAddress target) {
+    return transport.datagramChannel(target.getAddress() instanceof Inet6Address
+        ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4);
+  }
+
+  private static Backend pick(Pool pool, ClientContext client) {
+    if (pool == null) {
+      return null;
+    }
+    Set<Backend> tried = new HashSet<>();
+    while (true) {
+      Backend b = pool.balancer().pick(client, tried);
+      if (b == null) {
+        return null;
+      }
+      if (b.tryAcquire()) {
+        return b;
+      }
+      tried.add(b); // another loop took its last slot since the pick
+    }
+  }
+}

@@ -1,0 +1,260 @@
+package io.portfw.core.udp;
+
+import io.portfw.core.observe.ConnectError;
+import io.portfw.core.observe.ConnectObserver;
+import io.portfw.core.observe.Connection;
+import io.portfw.core.observe.Connections;
+import io.portfw.core.observe.Ending;
+import io.portfw.core.observe.ListenerCounters;
+import io.portfw.core.observe.UdpDrop;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.ReferenceCountUtil;
+import io.portfw.balancing.Backend;
+import io.portfw.balancing.Pool;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * One UDP client's session: a socket of its own toward the backend its first datagram was
+ * given, connected so that only that backend's datagrams come in (and ICMP port unreachable is
+ * reported). Client datagrams go out on it one for one, replies go back to the client from the
+ * listener's own socket, boundaries kept. Confined to the event loop of the listener socket the
+ * client came in on; whatever thread removes it from the session table hands the close over.
+ */
+final class UdpSession {
+
+  /** Datagrams held while the backend socket is being set up; a client that sends more waits for none. */
+  static final int MAX_PENDING = 64;
+  /** The largest UDP payload over IPv4 is 65,507 bytes; a read buffer of 64 KiB takes every one whole. */
+  static final int MAX_DATAGRAM = 65_536;
+
+  private final UdpSessions.Key key;
+  private final Channel front;
+  private final Backend backend;
+  private final Pool pool;
+  private final Connection connection;
+  private final ListenerCounters counters;
+  private final ConnectObserver observer;
+  private final UdpSessions table;
+  private final Connections connections;
+  private final int responses;
+  private final Runnable admitted;
+  private final long startNanos = System.nanoTime();
+  private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
+  private InetSocketAddress target;
+  private DatagramChannel channel;
+  private boolean ready;
+  private volatile boolean closed;
+  private java.util.concurrent.ScheduledFuture<?> replyTimer;
+  private int replies;
+  private int requests;
+
+  UdpSession(UdpSessions.Key key, Channel front, Backend backend, Pool pool, Connection connection,
+      ListenerCounters counters, ConnectObserver observer, UdpSessions table, Connections connections, int responses,
+      Runnable leaving) {
+    this.key = key;
+    this.front = front;
+    this.backend = backend;
+    this.pool = pool;
+    this.connection = connection;
+    this.counters = counters;
+    this.observer = observer;
+    this.table = table;
+    this.connections = connections;
+    this.responses = responses;
+    this.admitted = leaving;
+  }
+
+  Channel front() {
+    return front;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * Opens the backend socket on the front socket's event loop and connects it to {@code target};
+   * no reply within {@code replyTimeoutMillis} counts against the backend's passive health.
+   */
+  boolean open(Function<InetSocketAddress, DatagramChannel> channels, InetSocketAddress to, long replyTimeoutMillis) {
+    if (closed) {
+      return false;
+    }
+    target = to;
+    try {
+      channel = channels.apply(to);
+      channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(MAX_DATAGRAM));
+      channel.config().setOption(ChannelOption.SO_RCVBUF, 1 << 20);
+      channel.pipeline().addLast(new Replies());
+    } catch (RuntimeException e) { // e.g. no descriptor left for the socket
+      if (channel != null) {
+        channel.close();
+      }
+      failed(e);
+      return false;
+    }
+    front.eventLoop().register(channel).addListener((ChannelFutureListener) registered -> {
+      if (!registered.isSuccess()) {
+        failed(registered.cause());
+        return;
+      }
+      channel.connect(target).addListener((ChannelFutureListener) connected -> {
+        if (!connected.isSuccess()) {
+          failed(connected.cause());
+          return;
+        }
+        ready = true;
+        while (!pending.isEmpty()) {
+          write(pending.poll());
+        }
+        channel.flush();
+      });
+    });
+    if (pool.outcomes() == io.portfw.balancing.ConnectionOutcomes.IGNORED) {
+      return true; // no passive health for this pool: nothing would listen to a silent backend
+    }
+    replyTimer = front.eventLoop().schedule(() -> {
+      if (!closed && replies == 0) {
+        ConnectTimeoutException silence = new ConnectTimeoutException("no reply within " + replyTimeoutMillis + " ms");
+        observer.failed(pool.name(), backend, ConnectError.TIMEOUT);
+        pool.outcomes().connectFailed(backend, silence);
+      }
+    }, replyTimeoutMillis, TimeUnit.MILLISECONDS);
+    return true;
+  }
+
+  /** Whether its backend may still take this client: up or draining, and still in the pool. */
+  boolean backendStillServes(Pool current) {
+    var state = backend.state();
+    return (state == io.portfw.balancing.BackendState.UP || state == io.portfw.balancing.BackendState.DRAINING)
+        && current != null && current.backends().contains(backend);
+  }
+
+  /** Sends one client datagram's payload; takes ownership of it. */
+  void send(ByteBuf payload) {
+    if (closed) {
+      payload.release();
+      counters.dropped(UdpDrop.SEND_FAILED);
+      return;
+    }
+    connection.countFromClient(payload.readableBytes());
+    requests++;
+    if (!ready) {
+      if (pending.size() >= MAX_PENDING) {
+        payload.release();
+        counters.dropped(UdpDrop.QUEUE_FULL);
+        return;
+      }
+      pending.add(payload);
+      return;
+    }
+    write(payload);
+    channel.flush();
+  }
+
+  private void write(ByteBuf payload) {
+    channel.write(new DatagramPacket(payload, target)).addListener((ChannelFutureListener) sent -> {
+      if (!sent.isSuccess()) {
+        counters.dropped(UdpDrop.SEND_FAILED);
+      }
+    });
+  }
+
+  /** The backend's host name did not resolve. */
+  void unresolved(Throwable cause) {
+    failed(cause);
+  }
+
+
+  private void failed(Throwable cause) {
+    observer.failed(pool.name(), backend, ConnectError.of(cause));
+    pool.outcomes().connectFailed(backend, cause);
+    endBecause(Ending.BACKEND_UNREACHABLE);
+  }
+
+  /** Records why it ends and takes it out of the table, which closes it. */
+  void endBecause(Ending how) {
+    connection.ending(how);
+    table.end(key, this);
+    closeFromAnyThread(how);
+  }
+
+  /** Closes it on its event loop, whichever thread asks (Caffeine removes from its own). */
+  void closeFromAnyThread(Ending how) {
+    if (front.eventLoop().inEventLoop()) {
+      close(how);
+    } else {
+      front.eventLoop().execute(() -> close(how));
+    }
+  }
+
+  private void close(Ending how) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    connection.ending(how);
+    if (replyTimer != null) {
+      replyTimer.cancel(false);
+    }
+    pending.forEach(ReferenceCountUtil::release);
+    pending.clear();
+    if (channel != null) {
+      channel.close();
+    }
+    backend.release();
+    admitted.run();
+    connection.ended();
+    connections.ended(connection, counters);
+  }
+
+  /** The backend socket's handler: replies go back to the client through the listener's socket. */
+  private final class Replies extends ChannelInboundHandlerAdapter {
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ByteBuf payload = msg instanceof DatagramPacket p ? p.content() : msg instanceof ByteBuf b ? b : null;
+      if (payload == null || closed) {
+        ReferenceCountUtil.release(msg);
+        return;
+      }
+      counters.datagramFromBackend();
+      connection.countFromBackend(payload.readableBytes());
+      if (replies++ == 0) {
+        pool.outcomes().ended(backend, false, startNanos); // it answers: passive health counts a success
+      }
+      front.writeAndFlush(new DatagramPacket(payload, key.client())).addListener((ChannelFutureListener) sent -> {
+        if (!sent.isSuccess()) {
+          counters.dropped(UdpDrop.REPLY_FAILED);
+        }
+      });
+      table.touch(key);
+      // As nginx's proxy_responses: that many replies per client datagram; a resolver that sent several
+      // queries from one port gets all its answers before the session ends.
+      if (responses > 0 && replies >= (long) responses * requests) {
+        endBecause(Ending.RESPONSES_DONE);
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (cause instanceof PortUnreachableException) {
+        failed(cause); // ICMP port unreachable: nothing listens there
+      }
+      // Anything else (a transient send error) ends nothing: UDP promises no delivery.
+    }
+  }
+}
