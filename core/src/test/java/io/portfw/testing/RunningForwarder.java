@@ -4,6 +4,7 @@ import io.portfw.config.AdminConfig;
 import io.portfw.config.ConfigLoader;
 import io.portfw.config.ListenAddress;
 import io.portfw.config.PortfwConfig;
+import io.portfw.core.cli.PortfwInstance;
 import io.portfw.core.runtime.PortfwRuntime;
 import io.portfw.core.observe.ReloadResult;
 import java.io.IOException;
@@ -14,10 +15,12 @@ import java.util.concurrent.TimeUnit;
 /** A portfw runtime started in this JVM from config text, stopped (drained) on close. */
 public final class RunningForwarder implements AutoCloseable {
 
+  private final PortfwInstance instance;
   private final PortfwRuntime runtime;
 
-  private RunningForwarder(PortfwRuntime runtime) {
-    this.runtime = runtime;
+  private RunningForwarder(PortfwInstance instance) {
+    this.instance = instance;
+    this.runtime = instance.runtime();
   }
 
   /**
@@ -29,13 +32,13 @@ public final class RunningForwarder implements AutoCloseable {
     if (config.admin().equals(AdminConfig.DEFAULT)) {
       config = config.withAdmin(new AdminConfig(ListenAddress.of("127.0.0.1", Ports.free()), config.admin().token()));
     }
-    PortfwRuntime runtime = PortfwRuntime.start(config).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    return new RunningForwarder(runtime);
+    PortfwInstance instance = PortfwInstance.start(config).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return new RunningForwarder(instance);
   }
 
   /** The admin endpoint's base URL, e.g. {@code http://127.0.0.1:23456}. */
   public String adminUrl() {
-    return "http://127.0.0.1:" + runtime.adminAddress().getPort();
+    return "http://127.0.0.1:" + instance.adminAddress().getPort();
   }
 
   public PortfwRuntime runtime() {
@@ -85,6 +88,6 @@ public final class RunningForwarder implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    runtime.stop().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    instance.stop().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 }

@@ -1,12 +1,11 @@
 package io.portfw.core.admin;
 
-import io.portfw.core.listener.LiveListener;
 import io.portfw.core.observe.Connection;
 import io.portfw.core.observe.ListenerCounters;
 import io.portfw.core.observe.Refusal;
 import io.portfw.core.observe.ReloadResult;
 import io.portfw.core.observe.UdpDrop;
-import io.portfw.core.runtime.PortfwRuntime;
+import io.portfw.core.runtime.RuntimeView;
 import io.portfw.balancing.AdminState;
 import io.portfw.balancing.Backend;
 import io.portfw.balancing.Pool;
@@ -32,26 +31,24 @@ final class AdminApi {
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 100_000;
 
-  private final PortfwRuntime runtime;
+  private final RuntimeView runtime;
 
-  AdminApi(PortfwRuntime runtime) {
+  AdminApi(RuntimeView runtime) {
     this.runtime = runtime;
   }
 
   void listeners(RoutingContext ctx) {
     JsonArray out = new JsonArray();
     runtime.config().listeners().forEach(l -> {
-      LiveListener live = runtime.listeners().get(l.name());
-      if (live != null) {
-        out.add(listener(live));
+      ListenerCounters counters = runtime.listenerCounters(l.name());
+      if (counters != null) {
+        out.add(listener(l, counters));
       }
     });
     json(ctx, new JsonObject().put("listeners", out));
   }
 
-  private static JsonObject listener(LiveListener live) {
-    ListenerConfig c = live.config();
-    ListenerCounters n = live.counters();
+  private static JsonObject listener(ListenerConfig c, ListenerCounters n) {
     JsonObject refused = new JsonObject();
     for (Refusal r : Refusal.values()) {
       refused.put(r.word(), n.refusedCount(r));
@@ -72,7 +69,7 @@ final class AdminApi {
         dropped.put(d.word(), n.droppedCount(d));
       }
       json.put("datagramsReceived", n.datagramsFromClients()).put("datagramsSent", n.datagramsFromBackends())
-          .put("dropped", dropped).put("sessions", live.udpSessions().size());
+          .put("dropped", dropped).put("sessions", n.sessionCount());
     }
     return json;
   }

@@ -1,6 +1,6 @@
 package io.portfw.core.admin;
 
-import io.portfw.core.runtime.PortfwRuntime;
+import io.portfw.core.runtime.RuntimeView;
 import io.portfw.config.AdminConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -29,7 +29,7 @@ public final class AdminServer {
     this.host = host;
   }
 
-  public static Future<AdminServer> start(Vertx vertx, AdminConfig config, PortfwRuntime runtime) {
+  public static Future<AdminServer> start(Vertx vertx, AdminConfig config, RuntimeView runtime) {
     if (config.token().isEmpty() && !AdminGuard.isLoopback(config.listen().host())) {
       // The config loader refuses this too; checked here as well for configs made in code (demo --admin).
       return Future.failedFuture(new IllegalStateException("admin: " + config.listen()
@@ -50,7 +50,7 @@ public final class AdminServer {
             "admin: cannot listen on " + config.listen() + ": " + cause.getMessage(), cause)));
   }
 
-  private static Router router(Vertx vertx, AdminConfig config, PortfwRuntime runtime) {
+  private static Router router(Vertx vertx, AdminConfig config, RuntimeView runtime) {
     AdminApi api = new AdminApi(runtime);
     Dashboard dashboard = Dashboard.load();
     Router router = Router.router(vertx);

@@ -19,7 +19,7 @@ abstract class BackendStateCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Mixin
-  AdminTarget target;
+  AdminEndpointOptions target;
 
   @Parameters(index = "0", paramLabel = "POOL", description = "the pool's name")
   String pool;
@@ -30,7 +30,7 @@ abstract class BackendStateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String action = spec.name();
-    return AdminCommands.run(spec, target, client -> {
+    return AdminExchange.run(spec, target, client -> {
       JsonObject answer = client.post("/api/v1/pools/" + AdminClient.segment(pool) + "/backends/"
           + AdminClient.segment(address) + "/" + action);
       return "pool " + answer.getString("pool") + ": backend " + answer.getString("backend") + " "

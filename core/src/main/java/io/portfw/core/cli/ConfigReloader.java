@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
 
 /**
  * Re-reads the config file and applies it to the running portfw, on each trigger: the file
@@ -50,7 +49,7 @@ final class ConfigReloader implements AutoCloseable {
 
   /** Reloads on SIGHUP, as daemons do. */
   ConfigReloader onHangup() {
-    Signal.handle(new Signal("HUP"), signal -> {
+    Signals.onHangup(() -> {
       LOG.info("SIGHUP: reloading {}", file);
       reload();
     });
@@ -73,7 +72,7 @@ final class ConfigReloader implements AutoCloseable {
     return runtime.reload(next).onSuccess(result -> {
       if (result.outcome() == ReloadResult.Outcome.APPLIED) {
         java.io.PrintStream tables = AccessLog.usesStdout(runtime.config()) ? System.err : System.out;
-        tables.print(runtime.forwardingTable());
+        tables.print(ForwardingTable.render(runtime.config(), runtime::pool));
         tables.flush();
       } else if (result.outcome() == ReloadResult.Outcome.FAILED && watcher != null) {
         watcher.retryOnNextChange(); // saving the same file again (the port freed since) tries again

@@ -19,7 +19,7 @@ final class ConnectionsCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Mixin
-  AdminTarget target;
+  AdminEndpointOptions target;
 
   @Option(names = "--limit", defaultValue = "100", description = "show at most this many (default: ${DEFAULT-VALUE})")
   int limit;
@@ -35,7 +35,7 @@ final class ConnectionsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return AdminCommands.run(spec, target, client -> {
+    return AdminExchange.run(spec, target, client -> {
       StringBuilder query = new StringBuilder("/api/v1/connections?limit=" + limit);
       param(query, "listener", listener);
       param(query, "pool", pool);

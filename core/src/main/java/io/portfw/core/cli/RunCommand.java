@@ -5,6 +5,7 @@ import io.portfw.config.PortfwConfig;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -12,7 +13,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import sun.misc.Signal;
 
 /** {@code portfw run --config FILE}: forwards until SIGTERM or SIGINT, then drains and exits 0. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -45,27 +45,28 @@ final class RunCommand implements Callable<Integer> {
     // Until the reloader takes SIGHUP over, one must not end the process (its default action);
     // it is remembered and served once the reloader is there.
     AtomicBoolean hangupDuringStart = new AtomicBoolean();
-    Signal.handle(new Signal("HUP"), signal -> hangupDuringStart.set(true));
-    ConfigReloader[] reloader = new ConfigReloader[1];
+    Signals.onHangup(() -> hangupDuringStart.set(true));
+    AtomicReference<ConfigReloader> reloader = new AtomicReference<>();
     try {
-      return Foreground.run(loaded, spec.commandLine().getOut(), spec.commandLine().getErr(), runtime -> {
-        reloader[0] = new ConfigReloader(config.file, runtime).onHangup();
-        runtime.reloadSource(reloader[0]::reload);
+      return RunUntilStopped.run(loaded, spec.commandLine().getOut(), spec.commandLine().getErr(), runtime -> {
+        ConfigReloader started = new ConfigReloader(config.file, runtime).onHangup();
+        reloader.set(started);
+        runtime.reloadSource(started::reload);
         if (!noWatch) {
           try {
-            reloader[0].watch();
+            started.watch();
           } catch (IOException e) {
             LOG.warn("cannot watch {} ({}); SIGHUP still reloads it", config.file, e.getMessage());
           }
         }
         if (hangupDuringStart.get()) {
           LOG.info("SIGHUP during start-up: reloading {}", config.file);
-          reloader[0].reload();
+          started.reload();
         }
       });
     } finally {
-      if (reloader[0] != null) {
-        reloader[0].close();
+      if (reloader.get() != null) {
+        reloader.get().close();
       }
     }
   }

@@ -22,11 +22,11 @@ final class StatusCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Mixin
-  AdminTarget target;
+  AdminEndpointOptions target;
 
   @Override
   public Integer call() {
-    return AdminCommands.run(spec, target, client -> {
+    return AdminExchange.run(spec, target, client -> {
       JsonArray listeners = client.get("/api/v1/listeners").getJsonArray("listeners");
       JsonArray pools = client.get("/api/v1/pools").getJsonArray("pools");
       Map<String, JsonObject> poolByName = new HashMap<>();

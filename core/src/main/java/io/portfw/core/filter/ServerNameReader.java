@@ -1,7 +1,6 @@
 package io.portfw.core.filter;
 
 import io.portfw.core.observe.Refusal;
-import io.portfw.core.relay.Relay;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -45,12 +44,13 @@ public final class ServerNameReader extends AbstractSniHandler<String> {
     this.onRefused = onRefused;
   }
 
-  /** Puts the reader in front of the relay and starts reading; exactly one callback runs. */
-  public static void install(Channel channel, SniConfig sni, String defaultPool, Consumer<String> onPool,
+  /** Puts the reader in front of the handler named {@code before} (the relay) and starts reading; exactly one callback runs. */
+  public static void install(Channel channel, String before, SniConfig sni, String defaultPool,
+      Consumer<String> onPool,
       Consumer<Refusal> onRefused) {
     ServerNameReader reader = new ServerNameReader(sni, defaultPool, onPool, onRefused);
     // Right in front of the relay: behind a PROXY decoder still in the pipeline, which hands on what follows its header.
-    channel.pipeline().addBefore(Relay.HANDLER_NAME, NAME, reader);
+    channel.pipeline().addBefore(before, NAME, reader);
     reader.deadline = channel.eventLoop().schedule(() -> reader.fail(channel, Refusal.CLIENT_HELLO),
         sni.timeout().toMillis(), TimeUnit.MILLISECONDS);
     channel.config().setAutoRead(true);

@@ -1,67 +1,81 @@
 package io.portfw.core.listener;
 
-import io.portfw.core.observe.ListenerCounters;
-import io.portfw.core.udp.UdpSessions;
 import io.portfw.config.ListenerConfig;
 import io.portfw.config.TimeoutsConfig;
+import io.portfw.core.filter.Admission;
+import io.portfw.core.observe.ListenerCounters;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
- * One running listener's current settings and counters. A reload that keeps the listener's
+ * One running listener's current settings, counters and door. A reload that keeps the listener's
  * address swaps the config here, in place: new connections see the new pool and timeouts,
  * live ones keep what they started with.
  */
 public final class LiveListener {
 
   private final ListenerCounters counters;
+  /** Shared across rebinds like the counts: connections open before a rebind still count against the limits. */
+  private final Admission admission;
+  private final List<Consumer<ListenerConfig>> onChange = new CopyOnWriteArrayList<>();
   private volatile ListenerConfig config;
   private volatile Duration drainOnStop;
   private String deploymentId;
-  private UdpSessions udpSessions;
 
-  public LiveListener(ListenerConfig config, ListenerCounters counters) {
+  /** A listener new to the running config: fresh counts, an empty door. */
+  public LiveListener(ListenerConfig config) {
+    this(config, new ListenerCounters(), new Admission());
+  }
+
+  private LiveListener(ListenerConfig config, ListenerCounters counters, Admission admission) {
     this.config = config;
     this.counters = counters;
+    this.admission = admission;
+  }
+
+  /** The same listener bound anew (its address changed): a new deployment that keeps the counts and the door. */
+  public LiveListener rebound(ListenerConfig next) {
+    return new LiveListener(next, counters, admission);
   }
 
   public ListenerConfig config() {
     return config;
   }
 
+  /** Takes a reloaded config in place and tells whoever keeps state derived from it (a UDP session table). */
   public void config(ListenerConfig next) {
     this.config = next;
-    synchronized (this) {
-      if (udpSessions != null) {
-        udpSessions.apply(next.udp());
-      }
-    }
+    onChange.forEach(c -> c.accept(next));
   }
 
-  /** The session table of a UDP listener, shared by its sockets on every event loop. */
-  public synchronized UdpSessions udpSessions() {
-    if (udpSessions == null) {
-      udpSessions = new UdpSessions(config.udp());
-    }
-    return udpSessions;
+  /** {@code change} runs with each config {@link #config(ListenerConfig)} takes from now on. */
+  public void onChange(Consumer<ListenerConfig> change) {
+    onChange.add(change);
   }
 
-  /** How long its connections may go on once it stops accepting: its drain timeout unless handed over. */
+  /** How long its connections may go on once it stops accepting: its drain timeout unless its ports stay served. */
   public Duration drainOnStop() {
     Duration d = drainOnStop;
     return d != null ? d : config.timeouts().drain();
   }
 
   /**
-   * When its ports go on being served by a new deployment (a rebind that keeps some of them),
-   * its connections are not being removed: they may last as long as they stay active.
+   * Its ports go on being served by a new deployment (a rebind that keeps some of them), so its
+   * connections are not being removed: they may last as long as they stay active.
    */
-  public void handOver() {
+  public void portsStayServed() {
     TimeoutsConfig t = config.timeouts();
     drainOnStop = t.idle().compareTo(t.drain()) > 0 ? t.idle() : t.drain();
   }
 
   public ListenerCounters counters() {
     return counters;
+  }
+
+  public Admission admission() {
+    return admission;
   }
 
   /** Set and read by the runtime only, one reload at a time. */

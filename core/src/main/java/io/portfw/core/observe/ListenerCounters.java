@@ -1,9 +1,9 @@
 package io.portfw.core.observe;
 
-import io.portfw.core.filter.Admission;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * Counts of one listener, shared by its verticle instances on every event loop. For a UDP
@@ -19,8 +19,8 @@ public final class ListenerCounters {
   private final LongAdder datagramsFromClients = new LongAdder();
   private final LongAdder datagramsFromBackends = new LongAdder();
   private final Map<UdpDrop, LongAdder> dropped = new EnumMap<>(UdpDrop.class);
-  /** Shared across rebinds like the counts: connections open before a rebind still count against the limits. */
-  private final Admission admission = new Admission();
+  /** The size of a UDP listener's session table, read when asked; none for TCP. */
+  private volatile LongSupplier sessions = () -> 0;
   private final java.util.concurrent.atomic.AtomicLong lastRefusalLogNanos = new java.util.concurrent.atomic.AtomicLong(
       System.nanoTime() - 2_000_000_000L);
   private final LongAdder unloggedRefusals = new LongAdder();
@@ -51,8 +51,14 @@ public final class ListenerCounters {
     fromBackends.add(bytes);
   }
 
-  public Admission admission() {
-    return admission;
+  /** Where {@link #sessionCount()} reads from: the session table of the deployment now serving the listener. */
+  public void sessions(LongSupplier tableSize) {
+    this.sessions = tableSize;
+  }
+
+  /** UDP sessions open now. */
+  public long sessionCount() {
+    return sessions.getAsLong();
   }
 
   /**

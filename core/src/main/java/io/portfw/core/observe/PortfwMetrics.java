@@ -1,6 +1,5 @@
 package io.portfw.core.observe;
 
-import io.portfw.core.listener.LiveListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -43,8 +42,8 @@ public final class PortfwMetrics implements ConnectObserver {
   private final WarmCounts warm;
   /** Meters of each listener and each backend, to remove them when they go. Touched by {@link #sync} only. */
   private final Map<String, List<Meter>> listenerMeters = new HashMap<>();
-  /** The listener object each name's meters read: a rebind makes a new one, whose meters are made anew. */
-  private final Map<String, LiveListener> metered = new HashMap<>();
+  /** What each name's meters read: a listener bound anew with other counters or protocol gets its meters anew. */
+  private final Map<String, MeteredListener> metered = new HashMap<>();
   private final Map<Backend, List<Meter>> backendMeters = new HashMap<>();
   private final Map<Backend, String> poolOf = new HashMap<>();
   private final Map<Backend, Timer> connectTimers = new ConcurrentHashMap<>();
@@ -91,9 +90,9 @@ public final class PortfwMetrics implements ConnectObserver {
   }
 
   /** Brings the meters in line with what runs: meters for new listeners and backends, none for gone ones. */
-  public synchronized void sync(Map<String, LiveListener> listeners, Map<String, Pool> pools) {
+  public synchronized void sync(Map<String, MeteredListener> listeners, Map<String, Pool> pools) {
     listenerMeters.keySet().removeIf(name -> {
-      if (listeners.get(name) == metered.get(name)) {
+      if (java.util.Objects.equals(listeners.get(name), metered.get(name))) {
         return false;
       }
       listenerMeters.get(name).forEach(registry::remove);
@@ -121,7 +120,7 @@ public final class PortfwMetrics implements ConnectObserver {
     }));
   }
 
-  private List<Meter> listenerMeters(String name, LiveListener live) {
+  private List<Meter> listenerMeters(String name, MeteredListener live) {
     ListenerCounters c = live.counters();
     Tags tags = Tags.of("listener", name);
     List<Meter> meters = new ArrayList<>();
@@ -138,7 +137,7 @@ public final class PortfwMetrics implements ConnectObserver {
         .description("bytes received from clients").tags(tags).register(registry));
     meters.add(FunctionCounter.builder("portfw.listener.bytes.sent", c, ListenerCounters::bytesFromBackends)
         .description("bytes sent to clients").tags(tags).register(registry));
-    if (live.config().protocol() == io.portfw.config.Protocol.UDP) {
+    if (live.udp()) {
       meters.add(FunctionCounter.builder("portfw.listener.datagrams.received", c, ListenerCounters::datagramsFromClients)
           .description("datagrams received from clients").tags(tags).register(registry));
       meters.add(FunctionCounter.builder("portfw.listener.datagrams.sent", c, ListenerCounters::datagramsFromBackends)
@@ -147,7 +146,7 @@ public final class PortfwMetrics implements ConnectObserver {
         meters.add(FunctionCounter.builder("portfw.listener.datagrams.dropped", c, x -> x.droppedCount(reason))
             .description("datagrams not forwarded, by reason").tags(tags).tag("reason", reason.word()).register(registry));
       }
-      meters.add(Gauge.builder("portfw.listener.udp.sessions", live, l -> l.udpSessions().size())
+      meters.add(Gauge.builder("portfw.listener.udp.sessions", c, ListenerCounters::sessionCount)
           .description("UDP sessions in the session table").tags(tags).register(registry));
     }
     return meters;

@@ -56,20 +56,12 @@ public final class Relay {
   private boolean ended;
   private final Side clientSide = new Side(true);
   private final Side backendSide = new Side(false);
-  /** Client bytes that arrived before the backend was connected; made on the first such read. */
-  private ArrayDeque<Object> early;
   private Channel backend;
-  private boolean clientFin;
-  private boolean backendFin;
-  private boolean clientOutputShut;
-  private boolean backendOutputShut;
   private boolean finSeen;
   private boolean closed;
   /** The backend reset the connection or could not be written to: passive health counts it. */
   private boolean backendFailed;
   private ScheduledFuture<?> closeTimer;
-  /** Bytes of {@link #early}, counted once the backend they go to is known. */
-  private int earlyBytes;
 
   /**
    * Takes over an accepted client channel. Call from the accept handler, before its first read:
@@ -112,7 +104,7 @@ public final class Relay {
    * backend sent before (a warm connection's banner). When the client has gone
    * meanwhile (a client leaving before its backend answers is an abort), resets the backend.
    */
-  public void attach(Channel backend, io.portfw.balancing.Backend server, java.util.List<Object> alreadySent) {
+  public void attach(Channel backend, java.util.List<Object> alreadySent) {
     if (closed) {
       alreadySent.forEach(ReferenceCountUtil::release);
       backend.config().setOption(ChannelOption.SO_LINGER, 0);
@@ -120,7 +112,6 @@ public final class Relay {
       return;
     }
     this.backend = backend;
-    connection.joined(server);
     openChannels++;
     backend.closeFuture().addListener(closed -> channelClosed());
     backend.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
@@ -129,24 +120,15 @@ public final class Relay {
     // Counts reads and completed writes on the client channel, so traffic either way keeps it alive.
     // Started here, not at accept: until now the connect timeout is the limit.
     client.pipeline().addBefore(HANDLER_NAME, IDLE_HANDLER_NAME, idleHandler(timeouts.idle().toMillis()));
-    if (earlyBytes > 0) {
-      connection.countFromClient(earlyBytes);
-    }
-    if (early != null) {
-      while (!early.isEmpty()) {
-        backend.write(early.poll(), backend.voidPromise());
-      }
-      early = null;
-    }
-    backend.flush();
+    clientSide.handEarlyTo(backend);
     if (!alreadySent.isEmpty()) {
       // What a warm connection's backend said before this client came (a banner): the client gets it first.
       alreadySent.forEach(backend.pipeline()::fireChannelRead);
       backend.pipeline().fireChannelReadComplete();
     }
-    if (clientFin) {
+    if (clientSide.fin) {
       onFirstFin();
-      finishOutput(backend);
+      finishOutput(backendSide);
     } else if (client.isOpen()) {
       client.config().setAutoRead(backend.isWritable());
     }
@@ -158,10 +140,7 @@ public final class Relay {
    */
   public void refuse(Refusal why) {
     connection.refused(why);
-    if (earlyBytes > 0) {
-      connection.countUnforwarded(earlyBytes);
-      earlyBytes = 0;
-    }
+    clientSide.countEarlyUnforwarded();
     abort(client);
   }
 
@@ -183,10 +162,7 @@ public final class Relay {
     if (closeTimer != null) {
       closeTimer.cancel(false);
     }
-    if (early != null) {
-      early.forEach(ReferenceCountUtil::release);
-      early.clear();
-    }
+    clientSide.dropEarly();
     closeLater(client);
     if (backend != null) {
       closeLater(backend);
@@ -245,41 +221,87 @@ public final class Relay {
     close();
   }
 
-  /** Sends a FIN to {@code target} once everything already written to it has left. */
-  private void finishOutput(Channel target) {
-    target.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) flushed -> {
+  /** Sends a FIN on {@code target}'s channel once everything already written to it has left. */
+  private void finishOutput(Side target) {
+    Channel channel = target.channel();
+    channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) flushed -> {
       // When the target's own FIN came first and the other direction has had its FIN too, this flush was the
       // last thing to do: closing both sends the FIN, and a half-close (a system call) would buy nothing.
-      boolean otherDirectionDone = target == client ? clientFin && backendOutputShut : backendFin && clientOutputShut;
+      boolean otherDirectionDone = target.fin && target.peer().outputShut;
       if (!flushed.isSuccess() || closed || otherDirectionDone) {
         close();
         return;
       }
-      ((DuplexChannel) target).shutdownOutput().addListener((ChannelFutureListener) shut -> {
-        if (target == client) {
-          clientOutputShut = true;
-        } else {
-          backendOutputShut = true;
-        }
-        if (!shut.isSuccess() || (clientOutputShut && backendOutputShut)) {
+      ((DuplexChannel) channel).shutdownOutput().addListener((ChannelFutureListener) shut -> {
+        target.outputShut = true;
+        if (!shut.isSuccess() || (clientSide.outputShut && backendSide.outputShut)) {
           close();
         }
       });
     });
   }
 
-  /** The handler in one channel's pipeline; {@code peer} is the channel it writes to. */
+  /**
+   * One direction's end: the handler in one channel's pipeline, with what that channel has done
+   * (sent its FIN, had its output shut) and, on the client side, what it sent before a backend
+   * was there. It writes what it reads to the peer side's channel.
+   */
   private final class Side extends ChannelInboundHandlerAdapter {
 
     private final boolean isClient;
     private boolean unflushed;
+    /** This side's channel has sent its FIN (its input is shut). */
+    private boolean fin;
+    /** This side's channel has had its output shut: its peer's FIN was passed on. */
+    private boolean outputShut;
+    /** Bytes that arrived before the backend was connected (client side only); made on the first such read. */
+    private ArrayDeque<Object> early;
+    /** Bytes of {@link #early}, counted once the backend they go to is known. */
+    private int earlyBytes;
 
     Side(boolean isClient) {
       this.isClient = isClient;
     }
 
-    private Channel peer() {
-      return isClient ? backend : client;
+    private Channel channel() {
+      return isClient ? client : backend;
+    }
+
+    private Side peer() {
+      return isClient ? backendSide : clientSide;
+    }
+
+    private Channel peerChannel() {
+      return peer().channel();
+    }
+
+    /** Writes what came before the backend was there, and counts it now that its backend is known. */
+    private void handEarlyTo(Channel target) {
+      if (earlyBytes > 0) {
+        connection.countFromClient(earlyBytes);
+      }
+      if (early != null) {
+        while (!early.isEmpty()) {
+          target.write(early.poll(), target.voidPromise());
+        }
+        early = null;
+      }
+      target.flush();
+    }
+
+    /** Refused before any backend: what the client sent still counts as received. */
+    private void countEarlyUnforwarded() {
+      if (earlyBytes > 0) {
+        connection.countUnforwarded(earlyBytes);
+        earlyBytes = 0;
+      }
+    }
+
+    private void dropEarly() {
+      if (early != null) {
+        early.forEach(ReferenceCountUtil::release);
+        early.clear();
+      }
     }
 
     @Override
@@ -287,7 +309,7 @@ public final class Relay {
       if (COUNTING && msg instanceof ByteBuf buf) {
         count(buf.readableBytes());
       }
-      Channel peer = peer();
+      Channel peer = peerChannel();
       if (closed) {
         ReferenceCountUtil.release(msg); // e.g. what a PROXY decoder hands on as it is removed from a refused connection
         return;
@@ -318,7 +340,7 @@ public final class Relay {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-      Channel peer = peer();
+      Channel peer = peerChannel();
       if (peer == null || !unflushed) {
         return;
       }
@@ -337,7 +359,7 @@ public final class Relay {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
       // This channel's outbound queue crossed a water mark: gate reading from the peer that fills it.
-      Channel peer = peer();
+      Channel peer = peerChannel();
       if (peer != null && !closed && peer.isOpen()) {
         peer.config().setAutoRead(ctx.channel().isWritable());
       }
@@ -347,18 +369,13 @@ public final class Relay {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
       if (evt instanceof ChannelInputShutdownEvent) {
-        if (isClient) {
-          clientFin = true;
-        } else {
-          backendFin = true;
-        }
+        fin = true;
         // A channel closed here, by the listener stopping, reports its input shut too: that is no peer's FIN.
         connection.ending(!ctx.channel().isOpen() && !closed ? Ending.STOPPED
             : isClient ? Ending.CLIENT_CLOSE : Ending.BACKEND_CLOSE);
-        Channel peer = peer();
-        if (peer != null) {
+        if (peerChannel() != null) {
           onFirstFin();
-          finishOutput(peer);
+          finishOutput(peer());
         }
       } else if (evt instanceof IdleStateEvent) {
         connection.ending(finSeen ? Ending.FIN_TIMEOUT : Ending.IDLE_TIMEOUT);
@@ -375,7 +392,7 @@ public final class Relay {
         backendFailed = true;
       }
       connection.ending(isClient ? Ending.CLIENT_RESET : Ending.BACKEND_RESET);
-      abort(peer());
+      abort(peerChannel());
     }
 
     @Override
@@ -385,7 +402,7 @@ public final class Relay {
         // a close with neither is a local one: the listener stopping (drain timeout, removed by a reload).
         connection.ending(Ending.STOPPED);
       }
-      closeAfterFlush(peer());
+      closeAfterFlush(peerChannel());
       ctx.fireChannelInactive();
     }
   }

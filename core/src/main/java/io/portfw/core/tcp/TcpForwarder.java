@@ -52,7 +52,7 @@ public final class TcpForwarder extends VerticleBase {
   private final ListeningSockets.Acceptor acceptor = this::accept;
   private final List<Integer> ports = new ArrayList<>();
   /** Live connections, so that stopping can wait for them and close what outlasts the drain timeout. */
-  private final Set<Relay> relays = ConcurrentHashMap.newKeySet();
+  private final Set<TcpConnection> open = ConcurrentHashMap.newKeySet();
   private InetAddress address;
   private EventLoop loop;
   private BackendConnector connector;
@@ -72,7 +72,7 @@ public final class TcpForwarder extends VerticleBase {
   public Future<?> start() {
     ListenerConfig listener = live.config();
     loop = ((ContextInternal) context).nettyEventLoop();
-    connector = new BackendConnector(((VertxInternal) vertx).transport(), loop, live, observer, warm);
+    connector = new BackendConnector(((VertxInternal) vertx).transport(), loop, observer, warm);
     String host = listener.listen().host();
     try {
       address = InetAddress.getByName(host); // a literal or localhost: validated, no lookup on the network
@@ -102,10 +102,10 @@ public final class TcpForwarder extends VerticleBase {
     long drainMillis = live.drainOnStop().toMillis();
     drained = Promise.promise();
     return leaveAll().transform(left -> {
-      if (relays.isEmpty()) {
+      if (open.isEmpty()) {
         return Future.succeededFuture();
       }
-      long timer = vertx.setTimer(Math.max(1, drainMillis), t -> relays.forEach(r -> r.clientChannel().eventLoop().execute(r::close)));
+      long timer = vertx.setTimer(Math.max(1, drainMillis), t -> open.forEach(c -> c.loop().execute(c.relay()::close)));
       checkDrained();
       return drained.future().onComplete(done -> vertx.cancelTimer(timer));
     });
@@ -113,7 +113,7 @@ public final class TcpForwarder extends VerticleBase {
 
   private void checkDrained() {
     Promise<Void> waiting = drained;
-    if (waiting != null && relays.isEmpty()) {
+    if (waiting != null && open.isEmpty()) {
       waiting.tryComplete();
     }
   }
@@ -126,70 +126,28 @@ public final class TcpForwarder extends VerticleBase {
       channel.close();
       return;
     }
-    ListenerConfig listener = live.config();
-    SocketOptions.apply(channel.config(), listener.socket());
+    SocketOptions.apply(channel.config(), live.config().socket());
     ListenerCounters counters = live.counters();
     counters.accepted();
-    InetSocketAddress peer = (InetSocketAddress) channel.remoteAddress();
-    Connection connection = new Connection(listener.name(), listener.pool(), peer, counters);
-    connections.opened(connection);
-    Admission admission = counters.admission();
-    InetAddress[] admitted = new InetAddress[1]; // set once the door lets the client in; let out when it ends
-    Relay[] self = new Relay[1];
-    Relay relay = new Relay(channel, listener.timeouts(), connection, () -> {
-      if (admitted[0] != null) {
-        admission.left(admitted[0]);
-      }
-      connections.ended(connection, counters);
-      relays.remove(self[0]);
-      checkDrained();
-    });
-    self[0] = relay;
-    relays.add(relay);
-    int localPort = ((InetSocketAddress) channel.localAddress()).getPort();
-    if (listener.acceptProxy().isEmpty()) {
-      admitAndConnect(listener, relay, connection, peer, localPort, admitted);
-      return;
-    }
-    AcceptProxyConfig proxy = listener.acceptProxy().get();
-    if (!proxy.trusts(peer.getAddress())) {
-      connector.refuse(relay, new ClientContext(peer, listener.name(), localPort), Refusal.UNTRUSTED_PROXY,
-          listener.pool());
-      return;
-    }
-    ProxyHeaderReader.install(channel, proxy.timeout(), real -> {
-      connection.proxied(real);
-      admitAndConnect(listener, relay, connection, real, localPort, admitted);
-    }, why -> connector.refuse(relay, new ClientContext(peer, listener.name(), localPort), Refusal.PROXY_HEADER,
-        listener.pool()));
+    TcpConnection accepted = new TcpConnection(this, live, channel, this::ended);
+    connections.opened(accepted.connection());
+    open.add(accepted);
+    accepted.start();
   }
 
-  /** The door (acl, limits) for the client's real address, then a backend: no backend work for a refused one. */
-  private void admitAndConnect(ListenerConfig listener, Relay relay, Connection connection, InetSocketAddress source,
-      int localPort, InetAddress[] admitted) {
-    ClientContext client = new ClientContext(source, listener.name(), localPort);
-    Refusal turnedAway = live.counters().admission().admit(source.getAddress(), listener.acl(), listener.limits());
-    if (turnedAway != null) {
-      connector.refuse(relay, client, turnedAway, listener.pool());
-      return;
-    }
-    admitted[0] = source.getAddress();
-    if (listener.sni().isEmpty()) {
-      connect(listener, relay, client, listener.pool());
-      return;
-    }
-    ServerNameReader.install(relay.clientChannel(), listener.sni().get(), listener.pool(), chosen -> {
-      connection.routedTo(chosen);
-      connect(listener, relay, client, chosen);
-    }, why -> connector.refuse(relay, client, why, listener.pool()));
+  private void ended(TcpConnection ended) {
+    connections.ended(ended.connection(), live.counters());
+    open.remove(ended);
+    checkDrained();
   }
 
-  private void connect(ListenerConfig listener, Relay relay, ClientContext client, String poolName) {
+  /** A backend of the named pool for an admitted client. */
+  void connect(TcpConnection accepted, ClientContext client, String poolName) {
     Pool pool = pools.apply(poolName);
     if (pool == null) {
-      connector.refuse(relay, client, Refusal.NO_BACKEND, poolName); // cannot happen with a validated config
+      accepted.refused(Refusal.NO_BACKEND); // cannot happen with a validated config
       return;
     }
-    connector.connect(relay, client, pool, listener);
+    connector.connect(accepted, client, pool, accepted.listener());
   }
 }

@@ -1,8 +1,9 @@
 package io.portfw.core.udp;
 
+import io.portfw.core.upstream.BackendPicks;
 import io.portfw.core.listener.ListenException;
 import io.portfw.core.listener.LiveListener;
-import io.portfw.core.listener.NativeTransport;
+import io.portfw.core.listener.NettyTransport;
 import io.portfw.core.observe.ConnectObserver;
 import io.portfw.core.observe.Connection;
 import io.portfw.core.observe.Connections;
@@ -51,6 +52,8 @@ import java.util.function.Function;
 public final class UdpForwarder extends VerticleBase {
 
   private final LiveListener live;
+  /** The listener's session table, shared by its instances on every event loop. */
+  private final UdpSessions sessions;
   private final Function<String, Pool> pools;
   private final Connections connections;
   private final ConnectObserver observer;
@@ -59,8 +62,10 @@ public final class UdpForwarder extends VerticleBase {
   private boolean refusedByAdmission;
   private Transport transport;
 
-  public UdpForwarder(LiveListener live, Function<String, Pool> pools, Connections connections, ConnectObserver observer) {
+  public UdpForwarder(LiveListener live, UdpSessions sessions, Function<String, Pool> pools, Connections connections,
+      ConnectObserver observer) {
     this.live = live;
+    this.sessions = sessions;
     this.pools = pools;
     this.connections = connections;
     this.observer = observer;
@@ -102,7 +107,7 @@ public final class UdpForwarder extends VerticleBase {
     SocketConfig socket = live.config().socket();
     channel.config().setOption(ChannelOption.SO_RCVBUF, socket.receiveBuffer() > 0 ? socket.receiveBuffer() : 4 << 20);
     channel.config().setOption(ChannelOption.SO_SNDBUF, socket.sendBuffer() > 0 ? socket.sendBuffer() : 4 << 20);
-    ChannelOption<Boolean> reusePort = NativeTransport.of(vertx).reusePort();
+    ChannelOption<Boolean> reusePort = NettyTransport.of(vertx).reusePort();
     if (reusePort != null) {
       channel.config().setOption(reusePort, true);
     }
@@ -128,7 +133,6 @@ public final class UdpForwarder extends VerticleBase {
   /** Stops at once: UDP has no connection to drain, its sessions end with their socket. */
   @Override
   public Future<?> stop() {
-    UdpSessions sessions = live.udpSessions();
     List<Future<?>> closed = new ArrayList<>();
     for (Channel front : fronts) {
       sessions.endAllOf(front);
@@ -159,7 +163,6 @@ public final class UdpForwarder extends VerticleBase {
         packet.release();
         return;
       }
-      UdpSessions sessions = live.udpSessions();
       UdpSessions.Key key = new UdpSessions.Key(packet.sender(), port);
       UdpSession session = sessions.touch(key);
       if (session != null && !session.isClosed() && !session.backendStillServes(pools.apply(live.config().pool()))) {
@@ -168,7 +171,7 @@ public final class UdpForwarder extends VerticleBase {
       }
       if (session == null || session.isClosed()) {
         try {
-          session = open(ctx.channel(), key, counters, sessions);
+          session = open(ctx.channel(), key, counters);
         } catch (RuntimeException e) {
           session = null; // the session ended itself (no descriptor for its socket, say); counted as failed
         }
@@ -195,29 +198,29 @@ public final class UdpForwarder extends VerticleBase {
   }
 
   /** A new session: a backend picked by the pool's strategy and a socket of its own toward it; null when none can take it. */
-  private UdpSession open(Channel front, UdpSessions.Key key, ListenerCounters counters, UdpSessions sessions) {
+  private UdpSession open(Channel front, UdpSessions.Key key, ListenerCounters counters) {
     ListenerConfig listener = live.config();
     InetAddress source = key.client().getAddress();
-    Refusal turnedAway = counters.admission().admit(source, listener.acl(), listener.limits());
+    Refusal turnedAway = live.admission().admit(source, listener.acl(), listener.limits());
     refusedByAdmission = turnedAway != null;
     if (turnedAway != null) {
       counters.refused(turnedAway);
       return null;
     }
-    UdpSession session = pickAndOpen(front, key, counters, sessions, listener);
+    UdpSession session = pickAndOpen(front, key, counters, listener);
     if (session == null) {
-      counters.admission().left(source);
+      live.admission().left(source);
     }
     return session;
   }
 
-  private UdpSession pickAndOpen(Channel front, UdpSessions.Key key, ListenerCounters counters, UdpSessions sessions,
+  private UdpSession pickAndOpen(Channel front, UdpSessions.Key key, ListenerCounters counters,
       ListenerConfig listener) {
     Pool pool = pools.apply(listener.pool());
     ClientContext client = new ClientContext(key.client(), listener.name(), key.localPort());
-    Backend backend = pick(pool, client);
+    Backend backend = BackendPicks.acquire(pool, client, new HashSet<>());
     if (backend == null) {
-      counters.refused(pool != null && pool.allUsableFull() ? Refusal.BACKENDS_FULL : Refusal.NO_BACKEND);
+      counters.refused(BackendPicks.noBackend(pool));
       return null;
     }
     counters.accepted();
@@ -225,7 +228,7 @@ public final class UdpForwarder extends VerticleBase {
     connection.joined(backend);
     connections.opened(connection);
     UdpSession session = new UdpSession(key, front, backend, pool, connection, counters, observer, sessions,
-        connections, listener.udp().responses(), () -> counters.admission().left(key.client().getAddress()));
+        connections, listener.udp().responses(), () -> live.admission().left(key.client().getAddress()));
     String host = backend.address().host();
     int port = backend.address().portFor(key.localPort());
     long replyTimeout = listener.timeouts().connect().toMillis();
@@ -246,22 +249,5 @@ public final class UdpForwarder extends VerticleBase {
   private DatagramChannel channelFor(InetSocketAddress target) {
     return transport.datagramChannel(target.getAddress() instanceof Inet6Address
         ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4);
-  }
-
-  private static Backend pick(Pool pool, ClientContext client) {
-    if (pool == null) {
-      return null;
-    }
-    Set<Backend> tried = new HashSet<>();
-    while (true) {
-      Backend b = pool.balancer().pick(client, tried);
-      if (b == null) {
-        return null;
-      }
-      if (b.tryAcquire()) {
-        return b;
-      }
-      tried.add(b); // another loop took its last slot since the pick
-    }
   }
 }

@@ -1,12 +1,5 @@
 package io.portfw.core.upstream;
 
-import io.portfw.core.listener.LiveListener;
-import io.portfw.core.listener.SocketOptions;
-import io.portfw.core.observe.ConnectError;
-import io.portfw.core.observe.ConnectObserver;
-import io.portfw.core.observe.ListenerCounters;
-import io.portfw.core.observe.Refusal;
-import io.portfw.core.relay.Relay;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -19,6 +12,10 @@ import io.portfw.balancing.ClientContext;
 import io.portfw.balancing.Pool;
 import io.portfw.config.ListenerConfig;
 import io.portfw.config.SocketConfig;
+import io.portfw.core.listener.SocketOptions;
+import io.portfw.core.observe.ConnectError;
+import io.portfw.core.observe.ConnectObserver;
+import io.portfw.core.observe.Refusal;
 import io.vertx.core.spi.transport.Transport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -31,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds a backend for a new client: picks one from the pool, connects with the listener's
+ * Finds a backend for a waiting client: picks one from the pool, connects with the listener's
  * connect timeout and, when that fails, tries another not yet tried, up to the pool's retry
  * limit. Keeps each backend's active count exact: one acquire for every connection attempt,
  * one release for every failed connect or closed backend channel.
@@ -44,7 +41,6 @@ public final class BackendConnector {
 
   private final Transport transport;
   private final EventLoop loop;
-  private final LiveListener live;
   private final ConnectObserver observer;
   private final WarmPools warm;
   /** Rebuilt when a reload changes the listener's socket options or connect timeout. */
@@ -52,22 +48,21 @@ public final class BackendConnector {
 
   private record Template(SocketConfig socket, Duration connectTimeout, Bootstrap bootstrap) {}
 
-  public BackendConnector(Transport transport, EventLoop loop, LiveListener live, ConnectObserver observer, WarmPools warm) {
+  public BackendConnector(Transport transport, EventLoop loop, ConnectObserver observer, WarmPools warm) {
     this.transport = transport;
     this.loop = loop;
-    this.live = live;
     this.observer = observer;
     this.warm = warm;
   }
 
   /** Finds this client a backend of {@code pool}, each attempt allowed the listener's connect timeout. */
-  public void connect(Relay relay, ClientContext client, Pool pool, ListenerConfig listener) {
+  public void connect(WaitingClient waiting, ClientContext client, Pool pool, ListenerConfig listener) {
     Bootstrap bootstrap = bootstrap(listener);
-    EventLoop clientLoop = relay.clientChannel().eventLoop();
+    EventLoop clientLoop = waiting.loop();
     if (clientLoop != loop) {
       bootstrap = bootstrap.clone(clientLoop); // the NIO fallback: one acceptor hands clients to every loop
     }
-    attempt(relay, client, pool, bootstrap, new HashSet<>(), 0);
+    attempt(new Attempt(waiting, client, pool, listener.socket(), bootstrap), 0);
   }
 
   private Bootstrap bootstrap(ListenerConfig listener) {
@@ -89,85 +84,70 @@ public final class BackendConnector {
     return t.bootstrap();
   }
 
-  private void attempt(Relay relay, ClientContext client, Pool pool, Bootstrap bootstrap, Set<Backend> tried,
-      int failures) {
-    if (!relay.isOpen()) {
+  /** One client's search for a backend: what stays the same from one try to the next. */
+  private record Attempt(WaitingClient waiting, ClientContext client, Pool pool, SocketConfig socket,
+      Bootstrap bootstrap, Set<Backend> tried) {
+    Attempt(WaitingClient waiting, ClientContext client, Pool pool, SocketConfig socket, Bootstrap bootstrap) {
+      this(waiting, client, pool, socket, bootstrap, new HashSet<>());
+    }
+  }
+
+  private void attempt(Attempt a, int failures) {
+    if (!a.waiting().isWaiting()) {
       return;
     }
-    Backend backend = pool.balancer().pick(client, tried);
+    Backend backend = BackendPicks.acquire(a.pool(), a.client(), a.tried());
     if (backend == null) {
-      refuse(relay, client, pool, failures > 0 ? Refusal.CONNECT_FAILED
-          : pool.allUsableFull() ? Refusal.BACKENDS_FULL : Refusal.NO_BACKEND);
+      a.waiting().refused(failures > 0 ? Refusal.CONNECT_FAILED : BackendPicks.noBackend(a.pool()));
       return;
     }
-    tried.add(backend);
-    if (!backend.tryAcquire()) {
-      // Another event loop took its last free slot since the pick: not a failure, pick again.
-      attempt(relay, client, pool, bootstrap, tried, failures);
-      return;
-    }
-    WarmPool ready = warm.on(relay.clientChannel().eventLoop());
+    WarmPool ready = warm.on(a.waiting().loop());
     WarmConnection warmed = ready == null ? null : ready.take(backend);
     if (warmed != null) {
       List<Object> alreadySent = warmed.handOver();
-      SocketOptions.apply(warmed.channel().config(), live.config().socket());
-      join(relay, backend, pool, warmed.channel(), System.nanoTime(), alreadySent);
+      SocketOptions.apply(warmed.channel().config(), a.socket());
+      join(a, backend, warmed.channel(), System.nanoTime(), alreadySent);
       return;
     }
     InetAddress ip = backend.ip();
     if (ip == null) {
-      failed(relay, client, pool, bootstrap, tried, failures, backend,
-          new UnknownHostException(backend.address().host() + ": no address yet"));
+      failed(a, failures, backend, new UnknownHostException(backend.address().host() + ": no address yet"));
       return;
     }
     long started = System.nanoTime();
-    bootstrap.connect(new InetSocketAddress(ip, backend.address().portFor(client.localPort())))
+    a.bootstrap().connect(new InetSocketAddress(ip, backend.address().portFor(a.client().localPort())))
         .addListener((ChannelFutureListener) connected -> {
           if (connected.isSuccess()) {
-            observer.connected(pool.name(), backend, System.nanoTime() - started);
-            join(relay, backend, pool, connected.channel(), System.nanoTime(), List.of());
+            observer.connected(a.pool().name(), backend, System.nanoTime() - started);
+            join(a, backend, connected.channel(), System.nanoTime(), List.of());
           } else {
-            failed(relay, client, pool, bootstrap, tried, failures, backend, connected.cause());
+            failed(a, failures, backend, connected.cause());
           }
         });
   }
 
-  private void failed(Relay relay, ClientContext client, Pool pool, Bootstrap bootstrap, Set<Backend> tried,
-      int failures, Backend backend, Throwable cause) {
+  private void failed(Attempt a, int failures, Backend backend, Throwable cause) {
     backend.release();
-    observer.failed(pool.name(), backend, ConnectError.of(cause));
-    pool.outcomes().connectFailed(backend, cause);
-    LOG.debug("{}: connect to {} failed: {}", client.listener(), backend, cause.getMessage());
-    if (failures < pool.retries()) {
-      attempt(relay, client, pool, bootstrap, tried, failures + 1);
+    observer.failed(a.pool().name(), backend, ConnectError.of(cause));
+    a.pool().outcomes().connectFailed(backend, cause);
+    LOG.debug("{}: connect to {} failed: {}", a.client().listener(), backend, cause.getMessage());
+    if (failures < a.pool().retries()) {
+      attempt(a, failures + 1);
     } else {
-      refuse(relay, client, pool, Refusal.CONNECT_FAILED);
+      a.waiting().refused(Refusal.CONNECT_FAILED);
     }
   }
 
-  private void refuse(Relay relay, ClientContext client, Pool pool, Refusal reason) {
-    refuse(relay, client, reason, pool.name());
-  }
-
-  public void refuse(Relay relay, ClientContext client, Refusal reason, String pool) {
-    ListenerCounters counters = live.counters();
-    counters.refused(reason);
-    long unlogged = counters.refusalToLog();
-    if (unlogged >= 0) {
-      LOG.info("listener {}: refused {} ({}){}", client.listener(), client.source().getAddress().getHostAddress(),
-          reason.word(), unlogged > 0 ? "; " + unlogged + " more refused since the last such line" : "");
-    }
-    relay.refuse(reason);
-  }
-
-  private static void join(Relay relay, Backend backend, Pool pool, Channel channel, long connectedNanos,
-      List<Object> alreadySent) {
+  private static void join(Attempt a, Backend backend, Channel channel, long connectedNanos, List<Object> alreadySent) {
+    Pool pool = a.pool();
+    WaitingClient waiting = a.waiting();
     channel.closeFuture().addListener(closed -> {
       backend.release();
-      pool.outcomes().ended(backend, relay.backendFailed(), connectedNanos);
+      pool.outcomes().ended(backend, waiting.backendFailed(), connectedNanos);
     });
-    pool.proxyProtocol().ifPresent(version -> ProxyHeader.write(channel, version, relay.clientAddress(), relay.localAddress()));
-    relay.attach(channel, backend, alreadySent);
+    pool.proxyProtocol().ifPresent(version -> ProxyHeader.write(channel, version, waiting.clientAddress(),
+        waiting.localAddress()));
+    waiting.connected(channel, backend, alreadySent);
   }
 
   /** The backend channel's pipeline stays empty until the relay joins it. */

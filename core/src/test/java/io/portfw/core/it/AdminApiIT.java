@@ -263,7 +263,7 @@ class AdminApiIT {
     assertThat(crossSite.statusCode()).isEqualTo(403);
     assertThat(new JsonObject(crossSite.body()).getString("error"))
         .isEqualTo("requests from pages of http://evil.example are not accepted");
-    try (Socket raw = new Socket("127.0.0.1", forwarder.runtime().adminAddress().getPort())) {
+    try (Socket raw = new Socket("127.0.0.1", java.net.URI.create(forwarder.adminUrl()).getPort())) {
       raw.getOutputStream().write("GET /api/v1/pools HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n"
           .getBytes(StandardCharsets.US_ASCII));
       String answer = new String(raw.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);

@@ -13,14 +13,14 @@ import io.vertx.core.internal.VertxInternal;
  * it lost connections in the reload-under-load test and hung another, so it is not offered; see
  * docs/benchmarks.md.
  */
-public enum NativeTransport {
+public enum NettyTransport {
   EPOLL("epoll", EpollChannelOption.SO_REUSEPORT),
   NIO("NIO", null);
 
   private final String word;
   private final ChannelOption<Boolean> reusePort;
 
-  NativeTransport(String word, ChannelOption<Boolean> reusePort) {
+  NettyTransport(String word, ChannelOption<Boolean> reusePort) {
     this.word = word;
     this.reusePort = reusePort;
   }
@@ -31,7 +31,7 @@ public enum NativeTransport {
   }
 
   /** The transport {@code vertx} runs on. */
-  public static NativeTransport of(Vertx vertx) {
+  public static NettyTransport of(Vertx vertx) {
     // Vert.x picks epoll when it can; anything native but epoll (io_uring, where epoll is missing) gets no SO_REUSEPORT.
     String name = ((VertxInternal) vertx).transport().getClass().getSimpleName();
     return vertx.isNativeTransportEnabled() && name.startsWith("Epoll") ? EPOLL : NIO;

@@ -7,17 +7,18 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
- * Turns SIGTERM and SIGINT into a graceful stop. The JVM's own handling would run shutdown
- * hooks and exit 143; portfw drains first and exits 0. A second signal exits at once.
+ * The process signals portfw answers, the one place that speaks to {@code sun.misc.Signal}:
+ * SIGTERM and SIGINT stop gracefully (the JVM's own handling would run shutdown hooks and exit
+ * 143; portfw drains first and exits 0; a second signal exits at once), SIGHUP reloads.
  */
-final class ShutdownSignals {
+final class Signals {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ShutdownSignals.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Signals.class);
 
-  private ShutdownSignals() {}
+  private Signals() {}
 
   /** {@code stop} is called once, on a signal thread, with the signal's name; it must not block. */
-  static void install(Consumer<String> stop) {
+  static void onStop(Consumer<String> stop) {
     AtomicBoolean stopping = new AtomicBoolean();
     for (String name : new String[] {"TERM", "INT"}) {
       Signal.handle(new Signal(name), signal -> {
@@ -29,5 +30,10 @@ final class ShutdownSignals {
         }
       });
     }
+  }
+
+  /** {@code hangup} runs on a signal thread at every SIGHUP, which then no longer ends the process. */
+  static void onHangup(Runnable hangup) {
+    Signal.handle(new Signal("HUP"), signal -> hangup.run());
   }
 }

@@ -5,16 +5,16 @@ import java.io.PrintWriter;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** What the commands that talk to a running portfw share: resolving it, and turning failures into exit codes. */
-final class AdminCommands {
+final class AdminExchange {
 
   /** One exchange with the admin API that yields the text to print. */
   interface Exchange {
     String run(AdminClient client) throws AdminClient.AdminException;
   }
 
-  private AdminCommands() {}
+  private AdminExchange() {}
 
-  static int run(CommandSpec spec, AdminTarget target, Exchange exchange) {
+  static int run(CommandSpec spec, AdminEndpointOptions target, Exchange exchange) {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     AdminClient client;

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
  * {@code --config FILE}, else {@code http://127.0.0.1:9900}; the token from {@code --token}, else
  * {@code PORTFW_ADMIN_TOKEN}, else the config file's {@code admin.token}.
  */
-final class AdminTarget {
+final class AdminEndpointOptions {
 
   static final String TOKEN_VARIABLE = "PORTFW_ADMIN_TOKEN";
   static final String DEFAULT_URL = "http://127.0.0.1:9900";

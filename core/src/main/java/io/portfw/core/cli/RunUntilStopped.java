@@ -12,36 +12,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Runs a config in the foreground of the command line until a stop signal has drained it. */
-final class Foreground {
+final class RunUntilStopped {
 
-  private static final Logger LOG = LoggerFactory.getLogger(Foreground.class);
+  private static final Logger LOG = LoggerFactory.getLogger(RunUntilStopped.class);
 
-  private Foreground() {}
+  private RunUntilStopped() {}
 
   /** Returns the process's exit code; {@code started} runs once every listener is bound. */
   static int run(PortfwConfig config, PrintWriter out, PrintWriter err, Consumer<PortfwRuntime> started)
       throws InterruptedException {
     // Installed before anything binds: a SIGTERM that arrives during start-up still drains, never exits 143.
     CompletableFuture<String> signalled = new CompletableFuture<>();
-    ShutdownSignals.install(signalled::complete);
-    PortfwRuntime runtime;
+    Signals.onStop(signalled::complete);
+    PortfwInstance instance;
     try {
-      runtime = PortfwRuntime.start(config).toCompletionStage().toCompletableFuture().get();
+      instance = PortfwInstance.start(config).toCompletionStage().toCompletableFuture().get();
     } catch (ExecutionException e) {
       err.println("portfw: " + e.getCause().getMessage());
       err.flush();
       return ExitCodes.FAILURE;
     }
     PrintWriter tables = AccessLog.usesStdout(config) ? err : out; // stdout belongs to the access log then
-    tables.print(runtime.forwardingTable());
+    tables.print(instance.forwardingTable());
     tables.flush();
     if (!signalled.isDone()) {
-      started.accept(runtime);
+      started.accept(instance.runtime());
     }
     String signal = signalled.join();
     LOG.info("{}: stopped accepting, draining live connections", signal);
     CountDownLatch stopped = new CountDownLatch(1);
-    runtime.stop().onComplete(done -> {
+    instance.stop().onComplete(done -> {
       LOG.info("stopped");
       stopped.countDown();
     });

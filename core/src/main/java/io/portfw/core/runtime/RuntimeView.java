@@ -1,0 +1,41 @@
+package io.portfw.core.runtime;
+
+import io.portfw.balancing.Pool;
+import io.portfw.config.PortfwConfig;
+import io.portfw.core.observe.Connections;
+import io.portfw.core.observe.ListenerCounters;
+import io.portfw.core.observe.PortfwMetrics;
+import io.portfw.core.observe.ReloadResult;
+import io.portfw.core.observe.WarmCounts;
+import io.portfw.health.HealthChecks;
+import io.vertx.core.Future;
+
+/**
+ * What the admin endpoint sees of a running portfw: the running config and the live state read
+ * from it, and the one change it may ask for, a reload from where the config came. The backend
+ * actions (drain, enable, disable) go to the {@code Backend}s of a pool snapshot.
+ */
+public interface RuntimeView {
+
+  PortfwConfig config();
+
+  /** The live snapshot of a pool, or null when there is none of that name. */
+  Pool pool(String name);
+
+  /** The counters of a running listener, or null when there is none of that name. */
+  ListenerCounters listenerCounters(String name);
+
+  Connections connections();
+
+  WarmCounts warmCounts();
+
+  HealthChecks health();
+
+  PortfwMetrics metrics();
+
+  /** The outcome of the last start or reload attempt. */
+  ReloadResult lastReload();
+
+  /** Reloads from the config's source, or fails when it came from no file. */
+  Future<ReloadResult> reloadFromSource();
+}

@@ -1,0 +1,159 @@
+package io.portfw.core.tcp;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.portfw.balancing.Backend;
+import io.portfw.balancing.ClientContext;
+import io.portfw.config.AcceptProxyConfig;
+import io.portfw.config.ListenerConfig;
+import io.portfw.core.filter.ProxyHeaderReader;
+import io.portfw.core.filter.ServerNameReader;
+import io.portfw.core.listener.LiveListener;
+import io.portfw.core.observe.Connection;
+import io.portfw.core.observe.ListenerCounters;
+import io.portfw.core.observe.Refusal;
+import io.portfw.core.relay.Relay;
+import io.portfw.core.upstream.WaitingClient;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One accepted TCP connection on its way to a backend: the PROXY header when the listener takes
+ * one, the door (acl, limits) for the client's real address, the TLS server name when the listener
+ * routes by it, then a backend, and the relay from then on. Confined to the connection's event loop.
+ */
+final class TcpConnection implements WaitingClient {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TcpConnection.class);
+
+  private final TcpForwarder forwarder;
+  private final LiveListener live;
+  private final ListenerConfig listener;
+  private final Connection connection;
+  private final Relay relay;
+  private final int localPort;
+  /** Set once the door lets the client in; let out again when the connection ends. */
+  private InetAddress admitted;
+
+  TcpConnection(TcpForwarder forwarder, LiveListener live, Channel channel, Consumer<TcpConnection> onEnd) {
+    this.forwarder = forwarder;
+    this.live = live;
+    this.listener = live.config();
+    InetSocketAddress peer = (InetSocketAddress) channel.remoteAddress();
+    this.connection = new Connection(listener.name(), listener.pool(), peer, live.counters());
+    this.localPort = ((InetSocketAddress) channel.localAddress()).getPort();
+    this.relay = new Relay(channel, listener.timeouts(), connection, () -> {
+      if (admitted != null) {
+        live.admission().left(admitted);
+      }
+      onEnd.accept(this);
+    });
+  }
+
+  Connection connection() {
+    return connection;
+  }
+
+  Relay relay() {
+    return relay;
+  }
+
+  /** Starts its way to a backend; runs as it is registered, before its first read. */
+  void start() {
+    InetSocketAddress peer = connection.client();
+    if (listener.acceptProxy().isEmpty()) {
+      admitAndRoute(peer);
+      return;
+    }
+    AcceptProxyConfig proxy = listener.acceptProxy().get();
+    if (!proxy.trusts(peer.getAddress())) {
+      refuse(peer, Refusal.UNTRUSTED_PROXY);
+      return;
+    }
+    ProxyHeaderReader.install(relay.clientChannel(), proxy.timeout(), real -> {
+      connection.proxied(real);
+      admitAndRoute(real);
+    }, why -> refuse(peer, Refusal.PROXY_HEADER));
+  }
+
+  /** The door for the client's real address, then a pool: no backend work for a refused one. */
+  private void admitAndRoute(InetSocketAddress source) {
+    Refusal turnedAway = live.admission().admit(source.getAddress(), listener.acl(), listener.limits());
+    if (turnedAway != null) {
+      refuse(source, turnedAway);
+      return;
+    }
+    admitted = source.getAddress();
+    if (listener.sni().isEmpty()) {
+      forwarder.connect(this, client(source), listener.pool());
+      return;
+    }
+    ServerNameReader.install(relay.clientChannel(), Relay.HANDLER_NAME, listener.sni().get(), listener.pool(),
+        chosen -> {
+          connection.routedTo(chosen);
+          forwarder.connect(this, client(source), chosen);
+        }, why -> refuse(source, why));
+  }
+
+  ClientContext client(InetSocketAddress source) {
+    return new ClientContext(source, listener.name(), localPort);
+  }
+
+  ListenerConfig listener() {
+    return listener;
+  }
+
+  @Override
+  public EventLoop loop() {
+    return relay.clientChannel().eventLoop();
+  }
+
+  @Override
+  public boolean isWaiting() {
+    return relay.isOpen();
+  }
+
+  @Override
+  public InetSocketAddress clientAddress() {
+    return relay.clientAddress();
+  }
+
+  @Override
+  public InetSocketAddress localAddress() {
+    return relay.localAddress();
+  }
+
+  @Override
+  public void connected(Channel backend, Backend server, List<Object> alreadySent) {
+    if (relay.isOpen()) {
+      connection.joined(server);
+    }
+    relay.attach(backend, alreadySent);
+  }
+
+  @Override
+  public void refused(Refusal why) {
+    refuse(connection.client(), why);
+  }
+
+  @Override
+  public boolean backendFailed() {
+    return relay.backendFailed();
+  }
+
+  /** Counts and logs (at most a line a second per listener) why the client was turned away, and resets it. */
+  private void refuse(InetSocketAddress source, Refusal why) {
+    ListenerCounters counters = live.counters();
+    counters.refused(why);
+    long unlogged = counters.refusalToLog();
+    if (unlogged >= 0) {
+      LOG.info("listener {}: refused {} ({}){}", listener.name(), source.getAddress().getHostAddress(), why.word(),
+          unlogged > 0 ? "; " + unlogged + " more refused since the last such line" : "");
+    }
+    relay.refuse(why);
+  }
+}
