@@ -1,6 +1,7 @@
 package io.portfw.config;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -11,10 +12,26 @@ import java.util.regex.PatternSyntaxException;
  */
 final class HealthSection {
 
+  /** Whether a new backend starts down (true) or up until its checks say otherwise. */
+  private static final Words<Boolean> INITIAL = Words.of("a state a new backend can start in", Words.Listing.QUOTED,
+      Map.entry("up", false), Map.entry("down", true));
+  /** The transport of a send-expect probe; unlike a listener's protocol, matched case-sensitively as always. */
+  private static final Words<Protocol> TRANSPORTS = Words.of("a protocol", Protocol.class);
+
+  /** Reads the keys of one probe type. */
+  private interface ProbeKeys {
+    Optional<ProbeConfig> read(JsonObjectReader r);
+  }
+
   private final Problems problems;
+  private final Words<ProbeKeys> probeTypes;
 
   HealthSection(Problems problems) {
     this.problems = problems;
+    this.probeTypes = Words.of("a health check type", Words.Listing.PLAIN,
+        Map.entry("tcp", r -> Optional.of(new ProbeConfig.Tcp())),
+        Map.entry("http", this::httpProbe),
+        Map.entry("send-expect", this::sendExpectProbe));
   }
 
   Optional<HealthConfig> health(JsonObjectReader r) {
@@ -28,11 +45,9 @@ final class HealthSection {
     int fall = r.integer("fall", 1, HealthConfig.MAX_COUNT, HealthConfig.DEFAULT_FALL);
     int port = r.integer("port", 1, 65535, 0);
     String initial = r.string("initial", false).orElse("up");
-    if (!initial.equals("up") && !initial.equals("down")) {
-      problems.add(r.pathOf("initial"), "\"" + initial + "\" is not a state a new backend can start in (use \"up\" or \"down\")");
-    }
+    boolean startDown = INITIAL.read(initial, r.pathOf("initial"), problems).orElse(false);
     r.rejectUnknownKeys();
-    return probe.map(p -> new HealthConfig(p, interval, timeout, rise, fall, port, initial.equals("down")));
+    return probe.map(p -> new HealthConfig(p, interval, timeout, rise, fall, port, startDown));
   }
 
   Optional<OutlierConfig> outlier(JsonObjectReader r) {
@@ -52,15 +67,7 @@ final class HealthSection {
 
   /** The keys of one probe type; any other type's keys are named as such, not as unknown. */
   private Optional<ProbeConfig> probe(String type, JsonObjectReader r) {
-    Optional<ProbeConfig> probe = switch (type) {
-      case "tcp" -> Optional.of(new ProbeConfig.Tcp());
-      case "http" -> httpProbe(r);
-      case "send-expect" -> sendExpectProbe(r);
-      default -> {
-        problems.add(r.pathOf("type"), "\"" + type + "\" is not a health check type (use tcp, http or send-expect)");
-        yield Optional.empty();
-      }
-    };
+    Optional<ProbeConfig> probe = probeTypes.read(type, r.pathOf("type"), problems).flatMap(keys -> keys.read(r));
     if (!type.equals("http")) {
       r.misplaced("applies to \"type\": \"http\" only", "path", "host", "expectStatus", "expectBody");
     }
@@ -93,9 +100,7 @@ final class HealthSection {
   private Optional<ProbeConfig> sendExpectProbe(JsonObjectReader r) {
     String send = r.string("send", false).orElse("");
     String transport = r.string("protocol", false).orElse("tcp");
-    if (!transport.equals("tcp") && !transport.equals("udp")) {
-      problems.add(r.pathOf("protocol"), "\"" + transport + "\" is not a protocol (use \"tcp\" or \"udp\")");
-    }
+    Protocol protocol = TRANSPORTS.read(transport, r.pathOf("protocol"), problems).orElse(Protocol.TCP);
     Optional<String> expect = r.string("expect", true);
     if (expect.isPresent()) {
       try {
@@ -105,7 +110,6 @@ final class HealthSection {
         return Optional.empty();
       }
     }
-    Protocol protocol = transport.equals("udp") ? Protocol.UDP : Protocol.TCP;
     if (protocol == Protocol.UDP && send.isEmpty()) {
       problems.add(r.pathOf("send"), "is required over udp: an empty datagram cannot be sent");
     }

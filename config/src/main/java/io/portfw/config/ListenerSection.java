@@ -3,7 +3,6 @@ package io.portfw.config;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -12,6 +11,8 @@ import java.util.Optional;
  * TLS server name is read by {@link SniSection}.
  */
 final class ListenerSection {
+
+  private static final Words<Protocol> PROTOCOLS = Words.of("a protocol", Protocol.class).ignoringCase();
 
   private final Problems problems;
   private final AddressParser addresses;
@@ -57,15 +58,7 @@ final class ListenerSection {
     if (text.isEmpty()) {
       return r.has("protocol") ? Optional.empty() : Optional.of(Protocol.TCP);
     }
-    String word = text.get().toLowerCase(Locale.ROOT);
-    if (word.equals("tcp")) {
-      return Optional.of(Protocol.TCP);
-    }
-    if (word.equals("udp")) {
-      return Optional.of(Protocol.UDP);
-    }
-    problems.add(r.pathOf("protocol"), "\"" + text.get() + "\" is not a protocol (use \"tcp\" or \"udp\")");
-    return Optional.empty();
+    return PROTOCOLS.read(text.get(), r.pathOf("protocol"), problems);
   }
 
   private TimeoutsConfig timeouts(JsonObjectReader r) {

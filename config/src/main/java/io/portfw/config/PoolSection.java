@@ -11,6 +11,8 @@ import java.util.Optional;
  */
 final class PoolSection {
 
+  private static final Words<ProxyProtocol> PROXY_VERSIONS = Words.of("a PROXY protocol version", ProxyProtocol.class);
+
   private final Problems problems;
   private final AddressParser addresses;
   private final CrossChecks cross;
@@ -37,14 +39,8 @@ final class PoolSection {
     Duration slowStart = r.has("slowStart") ? r.duration("slowStart", Duration.ZERO, true) : Duration.ZERO;
     Optional<HealthConfig> health = r.has("health") ? healthSection.health(r.object("health")) : Optional.empty();
     Optional<OutlierConfig> outlier = r.has("outlier") ? healthSection.outlier(r.object("outlier")) : Optional.empty();
-    Optional<ProxyProtocol> proxyProtocol = r.string("proxyProtocol", false).flatMap(v -> switch (v) {
-      case "v1" -> Optional.of(ProxyProtocol.V1);
-      case "v2" -> Optional.of(ProxyProtocol.V2);
-      default -> {
-        problems.add(r.pathOf("proxyProtocol"), "\"" + v + "\" is not a PROXY protocol version (use \"v1\" or \"v2\")");
-        yield Optional.empty();
-      }
-    });
+    Optional<ProxyProtocol> proxyProtocol = r.string("proxyProtocol", false)
+        .flatMap(v -> PROXY_VERSIONS.read(v, r.pathOf("proxyProtocol"), problems));
     Optional<PreconnectConfig> preconnect = r.has("preconnect") ? preconnect(r.object("preconnect")) : Optional.empty();
     List<JsonObjectReader.Element> elements = r.array("backends", true);
     if (elements.isEmpty() && r.isArray("backends")) {

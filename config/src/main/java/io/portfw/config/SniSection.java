@@ -3,6 +3,7 @@ package io.portfw.config;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -14,6 +15,10 @@ final class SniSection {
 
   private static final Pattern SERVER_NAME =
       Pattern.compile("(\\*\\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+
+  /** What to do with a client that sends no TLS hello: true to close it, false to send it to the listener's pool. */
+  private static final Words<Boolean> NOT_TLS = Words.of("what to do with a client that is not TLS", Words.Listing.QUOTED,
+      Map.entry("pool", false), Map.entry("close", true));
 
   private final Problems problems;
   private final CrossChecks cross;
@@ -47,9 +52,7 @@ final class SniSection {
     }
     Duration timeout = r.duration("sniTimeout", SniConfig.DEFAULT_TIMEOUT);
     String notTls = r.string("notTls", false).orElse("pool");
-    if (!notTls.equals("pool") && !notTls.equals("close")) {
-      problems.add(r.pathOf("notTls"), "\"" + notTls + "\" is not what to do with a client that is not TLS (use \"pool\" or \"close\")");
-    }
-    return Optional.of(new SniConfig(routes, timeout, notTls.equals("close")));
+    boolean close = NOT_TLS.read(notTls, r.pathOf("notTls"), problems).orElse(false);
+    return Optional.of(new SniConfig(routes, timeout, close));
   }
 }

@@ -9,6 +9,8 @@ import java.util.Optional;
 /** Reads the top-level sections that are neither listeners nor pools: {@code admin}, {@code accessLog}, {@code dns}. */
 final class TopLevelSections {
 
+  private static final Words<AccessLogConfig.Format> LOG_FORMATS = Words.of("a log format", AccessLogConfig.Format.class);
+
   private final Problems problems;
   private final AddressParser addresses;
 
@@ -39,19 +41,12 @@ final class TopLevelSections {
     String format = r.string("format", false).orElse("plain");
     String output = r.string("output", false).orElse("stdout");
     r.rejectUnknownKeys();
-    AccessLogConfig.Format f = switch (format) {
-      case "plain" -> AccessLogConfig.Format.PLAIN;
-      case "json" -> AccessLogConfig.Format.JSON;
-      default -> {
-        problems.add(r.pathOf("format"), "\"" + format + "\" is not a log format (use \"plain\" or \"json\")");
-        yield null;
-      }
-    };
+    Optional<AccessLogConfig.Format> f = LOG_FORMATS.read(format, r.pathOf("format"), problems);
     if (output.isBlank()) {
       problems.add(r.pathOf("output"), "must be stdout, stderr or a file path");
       return Optional.empty();
     }
-    return f == null ? Optional.empty() : Optional.of(new AccessLogConfig(f, output));
+    return f.map(known -> new AccessLogConfig(known, output));
   }
 
   DnsConfig dns(JsonObjectReader r) {
