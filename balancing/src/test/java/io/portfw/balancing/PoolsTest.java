@@ -105,6 +105,12 @@ class PoolsTest {
   }
 
   @Test
+  void names_keepTheirDocumentedOrder() {
+    assertThat(LoadBalancers.names())
+        .containsExactly("round-robin", "least-connections", "power-of-two", "random", "source-hash");
+  }
+
+  @Test
   void byName_unknown_isRefused() {
     assertThatThrownBy(() -> LoadBalancers.byName("fastest", List.of()))
         .hasMessage("no balancing strategy named \"fastest\"");
