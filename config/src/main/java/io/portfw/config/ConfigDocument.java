@@ -23,7 +23,7 @@ final class ConfigDocument {
     CrossChecks cross = new CrossChecks(problems);
     TopLevelSections sections = new TopLevelSections(problems, addresses);
     ListenerSection listenerSection = new ListenerSection(problems, addresses, cross);
-    PoolSection poolSection = new PoolSection(problems, addresses, cross);
+    PoolSection poolSection = new PoolSection(problems, addresses, cross, InstalledBalanceNames.get());
 
     JsonObjectReader top = new JsonObjectReader(root, "", problems);
     AdminConfig admin = top.has("admin") ? sections.admin(top.object("admin")) : AdminConfig.DEFAULT;

@@ -17,23 +17,22 @@ final class PoolSection {
   private final AddressParser addresses;
   private final CrossChecks cross;
   private final HealthSection healthSection;
+  private final Words<String> balanceNames;
 
-  PoolSection(Problems problems, AddressParser addresses, CrossChecks cross) {
+  /** {@code balanceNames}: the strategies a pool may use, in the order the error lists them. */
+  PoolSection(Problems problems, AddressParser addresses, CrossChecks cross, List<String> balanceNames) {
     this.problems = problems;
     this.addresses = addresses;
     this.cross = cross;
     this.healthSection = new HealthSection(problems);
+    this.balanceNames = Words.names("a balancing strategy", Words.Listing.ONE_OF, balanceNames);
   }
 
   Optional<PoolConfig> read(JsonObjectReader r) {
     Optional<String> name = r.name("name");
     name.ifPresent(n -> cross.poolName(n, r.pathOf("name")));
     String balance = r.string("balance", false).orElse(PoolConfig.DEFAULT_BALANCE);
-    boolean balanceKnown = PoolConfig.BALANCE_NAMES.contains(balance);
-    if (!balanceKnown) {
-      problems.add(r.pathOf("balance"), "\"" + balance + "\" is not a balancing strategy (use one of: "
-          + String.join(", ", PoolConfig.BALANCE_NAMES) + ")");
-    }
+    boolean balanceKnown = balance(balance, r.pathOf("balance"));
     int retries = r.integer("retries", 0, PoolConfig.MAX_RETRIES, PoolConfig.DEFAULT_RETRIES);
     Optional<StickyConfig> sticky = r.has("sticky") ? Optional.of(sticky(r.object("sticky"))) : Optional.empty();
     Duration slowStart = r.has("slowStart") ? r.duration("slowStart", Duration.ZERO, true) : Duration.ZERO;
@@ -63,6 +62,16 @@ final class PoolSection {
     }
     return Optional.of(new PoolConfig(name.get(), balance, backends, retries, sticky, slowStart, health, outlier,
         proxyProtocol, preconnect));
+  }
+
+  private boolean balance(String word, String path) {
+    if (balanceNames.words().isEmpty()) {
+      // a broken install rather than a broken file: say so instead of accepting any word
+      problems.add(path, "\"" + word + "\" cannot be checked: no balancing strategies are installed (no "
+          + BalanceNames.class.getName() + " provider is on the class path)");
+      return false;
+    }
+    return balanceNames.read(word, path, problems).isPresent();
   }
 
   private StickyConfig sticky(JsonObjectReader r) {
