@@ -100,11 +100,6 @@ class PoolsTest {
   }
 
   @Test
-  void everyStrategyTheConfigAccepts_exists() {
-    assertThat(LoadBalancers.names()).containsExactlyInAnyOrderElementsOf(PoolConfig.BALANCE_NAMES);
-  }
-
-  @Test
   void names_keepTheirDocumentedOrder() {
     assertThat(LoadBalancers.names())
         .containsExactly("round-robin", "least-connections", "power-of-two", "random", "source-hash");
