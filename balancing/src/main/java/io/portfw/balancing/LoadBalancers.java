@@ -2,6 +2,8 @@ package io.portfw.balancing;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,14 +15,20 @@ import java.util.random.RandomGenerator;
 /** The registry from a config's {@code balance} word to its strategy. */
 public final class LoadBalancers {
 
-  private static final Map<String, BiFunction<List<Backend>, Supplier<RandomGenerator>, LoadBalancer>> BY_NAME = Map.of(
-      "round-robin", (backends, random) -> new RoundRobin(backends),
-      "least-connections", LeastConnections::new,
-      "power-of-two", PowerOfTwo::new,
-      "random", WeightedRandom::new,
-      "source-hash", (backends, random) -> new SourceHash(backends));
+  /** In the order the docs and the config's error list them: Map.of's order changes from run to run. */
+  private static final Map<String, BiFunction<List<Backend>, Supplier<RandomGenerator>, LoadBalancer>> BY_NAME = registry();
 
   private LoadBalancers() {}
+
+  private static Map<String, BiFunction<List<Backend>, Supplier<RandomGenerator>, LoadBalancer>> registry() {
+    Map<String, BiFunction<List<Backend>, Supplier<RandomGenerator>, LoadBalancer>> byName = new LinkedHashMap<>();
+    byName.put("round-robin", (backends, random) -> new RoundRobin(backends));
+    byName.put("least-connections", LeastConnections::new);
+    byName.put("power-of-two", PowerOfTwo::new);
+    byName.put("random", WeightedRandom::new);
+    byName.put("source-hash", (backends, random) -> new SourceHash(backends));
+    return Collections.unmodifiableMap(byName);
+  }
 
   /** A new strategy of that name over these backends, drawing random numbers per thread. */
   public static LoadBalancer byName(String name, List<Backend> backends) {
@@ -50,6 +58,7 @@ public final class LoadBalancers {
     return byName(name, backends);
   }
 
+  /** Every strategy's name, always in the same order: round-robin, least-connections, power-of-two, random, source-hash. */
   public static Set<String> names() {
     return BY_NAME.keySet();
   }

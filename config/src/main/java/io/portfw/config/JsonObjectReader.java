@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Reads the fields of one JSON object, reporting each type error against its path and,
@@ -18,6 +19,8 @@ final class JsonObjectReader {
 
   /** An element of a JSON array with its path. */
   record Element(JsonNode node, String path) {}
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
   private final JsonNode node;
   private final String path;
@@ -60,6 +63,16 @@ final class JsonObjectReader {
       return Optional.empty();
     }
     return Optional.of(value.asText());
+  }
+
+  /** A required name of a listener or pool: 1-63 letters, digits, '.', '_' or '-', the first a letter or digit. */
+  Optional<String> name(String key) {
+    Optional<String> name = string(key, true);
+    if (name.isPresent() && !NAME.matcher(name.get()).matches()) {
+      problems.add(pathOf(key), "\"" + name.get() + "\" is not a valid name (1-63 letters, digits, '.', '_' or '-')");
+      return Optional.empty();
+    }
+    return name;
   }
 
   int integer(String key, int min, int max, int fallback) {
@@ -150,6 +163,18 @@ final class JsonObjectReader {
   boolean has(String key) {
     known.add(key);
     return node.has(key);
+  }
+
+  /**
+   * Reports each of these keys that is present as not belonging here, saying why. They count as
+   * known, so a key of another listener or probe kind is named as misplaced, not as unknown.
+   */
+  void misplaced(String why, String... keys) {
+    for (String key : keys) {
+      if (has(key)) {
+        problems.add(pathOf(key), why);
+      }
+    }
   }
 
   /** Reports every key of this object that no read asked for. Call after all reads. */

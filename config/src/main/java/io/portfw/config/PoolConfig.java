@@ -9,7 +9,7 @@ import java.util.Optional;
 /**
  * A named group of backends sharing a service, and how connections are spread over them.
  *
- * @param balance the strategy's name, one of {@link #BALANCE_NAMES}
+ * @param balance the strategy's name, one that a {@link BalanceNames} provider (the balancing module's) gives
  * @param retries how many other backends are tried after a failed connect (0 = none)
  * @param sticky client affinity, when set
  * @param slowStart how long a backend that comes back takes to ramp up to its full weight (zero = at once)
@@ -21,10 +21,6 @@ import java.util.Optional;
 public record PoolConfig(String name, String balance, List<BackendConfig> backends, int retries,
     Optional<StickyConfig> sticky, Duration slowStart, Optional<HealthConfig> health, Optional<OutlierConfig> outlier,
     Optional<ProxyProtocol> proxyProtocol, Optional<PreconnectConfig> preconnect) {
-
-  /** The balancing strategies the config accepts; the balancing module provides each one. */
-  public static final List<String> BALANCE_NAMES =
-      List.of("round-robin", "least-connections", "power-of-two", "random", "source-hash");
 
   public static final String DEFAULT_BALANCE = "round-robin";
   public static final int DEFAULT_RETRIES = 2;

@@ -402,6 +402,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void parse_sendExpectProtocol_isCaseSensitive_andAnUnknownOneAddsNoUdpFollowOn() {
+    assertThat(errorsOf("""
+        { "listeners": [],
+          "pools": [ { "name": "p", "health": { "type": "send-expect", "protocol": "UDP", "expect": "y" },
+                       "backends": [ { "address": "127.0.0.1:53" } ] } ] }
+        """)).containsExactly("pools[0].health.protocol: \"UDP\" is not a protocol (use \"tcp\" or \"udp\")");
+  }
+
+  @Test
   void parse_proxyProtocolAndRoutes_bindOrSayWhatIsWrong() throws Exception {
     PortfwConfig config = ConfigLoader.parse("""
         { "listeners": [ { "name": "tls", "listen": "0.0.0.0:443", "pool": "web",

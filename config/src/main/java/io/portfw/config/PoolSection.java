@@ -1,0 +1,104 @@
+package io.portfw.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads one entry of {@code pools}: its name, strategy and options, and its backends; the
+ * {@code health} and {@code outlier} blocks are read by {@link HealthSection}.
+ */
+final class PoolSection {
+
+  private static final Words<ProxyProtocol> PROXY_VERSIONS = Words.of("a PROXY protocol version", ProxyProtocol.class);
+
+  private final Problems problems;
+  private final AddressParser addresses;
+  private final CrossChecks cross;
+  private final HealthSection healthSection;
+  private final Words<String> balanceNames;
+
+  /** {@code balanceNames}: the strategies a pool may use, in the order the error lists them. */
+  PoolSection(Problems problems, AddressParser addresses, CrossChecks cross, List<String> balanceNames) {
+    this.problems = problems;
+    this.addresses = addresses;
+    this.cross = cross;
+    this.healthSection = new HealthSection(problems);
+    this.balanceNames = Words.names("a balancing strategy", Words.Listing.ONE_OF, balanceNames);
+  }
+
+  Optional<PoolConfig> read(JsonObjectReader r) {
+    Optional<String> name = r.name("name");
+    name.ifPresent(n -> cross.poolName(n, r.pathOf("name")));
+    String balance = r.string("balance", false).orElse(PoolConfig.DEFAULT_BALANCE);
+    boolean balanceKnown = balance(balance, r.pathOf("balance"));
+    int retries = r.integer("retries", 0, PoolConfig.MAX_RETRIES, PoolConfig.DEFAULT_RETRIES);
+    Optional<StickyConfig> sticky = r.has("sticky") ? Optional.of(sticky(r.object("sticky"))) : Optional.empty();
+    Duration slowStart = r.has("slowStart") ? r.duration("slowStart", Duration.ZERO, true) : Duration.ZERO;
+    Optional<HealthConfig> health = r.has("health") ? healthSection.health(r.object("health")) : Optional.empty();
+    Optional<OutlierConfig> outlier = r.has("outlier") ? healthSection.outlier(r.object("outlier")) : Optional.empty();
+    Optional<ProxyProtocol> proxyProtocol = r.string("proxyProtocol", false)
+        .flatMap(v -> PROXY_VERSIONS.read(v, r.pathOf("proxyProtocol"), problems));
+    Optional<PreconnectConfig> preconnect = r.has("preconnect") ? preconnect(r.object("preconnect")) : Optional.empty();
+    List<JsonObjectReader.Element> elements = r.array("backends", true);
+    if (elements.isEmpty() && r.isArray("backends")) {
+      problems.add(r.pathOf("backends"), "a pool needs at least one backend");
+    }
+    List<BackendConfig> backends = new ArrayList<>();
+    CrossChecks.Scope seen = cross.newScope();
+    for (JsonObjectReader.Element e : elements) {
+      backend(new JsonObjectReader(e.node(), e.path(), problems), seen).ifPresent(backends::add);
+    }
+    health.filter(h -> h.port() == 0).flatMap(h -> backends.stream().filter(b -> b.address().keepsClientPort()).findFirst())
+        .ifPresent(b -> problems.add(r.pathOf("health") + ".port", "is required: backend " + b.address()
+            + " has no port of its own (it takes the client's), so the checks need one"));
+    preconnect.flatMap(p -> backends.stream().filter(b -> b.address().keepsClientPort()).findFirst())
+        .ifPresent(b -> problems.add(r.pathOf("preconnect"), "backend " + b.address()
+            + " has no port of its own (it takes the client's), so no connection can be made before a client comes"));
+    r.rejectUnknownKeys();
+    if (name.isEmpty() || !balanceKnown || backends.size() != elements.size()) {
+      return Optional.empty();
+    }
+    return Optional.of(new PoolConfig(name.get(), balance, backends, retries, sticky, slowStart, health, outlier,
+        proxyProtocol, preconnect));
+  }
+
+  private boolean balance(String word, String path) {
+    if (balanceNames.words().isEmpty()) {
+      // a broken install rather than a broken file: say so instead of accepting any word
+      problems.add(path, "\"" + word + "\" cannot be checked: no balancing strategies are installed (no "
+          + BalanceNames.class.getName() + " provider is on the class path)");
+      return false;
+    }
+    return balanceNames.read(word, path, problems).isPresent();
+  }
+
+  private StickyConfig sticky(JsonObjectReader r) {
+    StickyConfig sticky = new StickyConfig(r.duration("ttl", StickyConfig.DEFAULT_TTL),
+        r.integer("maxEntries", 1, StickyConfig.MAX_ENTRIES_LIMIT, StickyConfig.DEFAULT_MAX_ENTRIES));
+    r.rejectUnknownKeys();
+    return sticky;
+  }
+
+  private Optional<PreconnectConfig> preconnect(JsonObjectReader r) {
+    if (!r.has("connections")) {
+      problems.add(r.pathOf("connections"), "is required: how many idle connections to keep open to each backend");
+    }
+    int connections = r.integer("connections", 1, PreconnectConfig.MAX_CONNECTIONS, 1);
+    Duration maxIdle = r.duration("maxIdle", PreconnectConfig.DEFAULT_MAX_IDLE);
+    r.rejectUnknownKeys();
+    return Optional.of(new PreconnectConfig(connections, maxIdle));
+  }
+
+  private Optional<BackendConfig> backend(JsonObjectReader r, CrossChecks.Scope seen) {
+    Optional<BackendAddress> address = r.string("address", true)
+        .flatMap(text -> addresses.backend(text, r.pathOf("address")));
+    address.ifPresent(a -> seen.unique("address " + a, r.pathOf("address")));
+    int weight = r.integer("weight", 0, BackendConfig.MAX_WEIGHT, BackendConfig.DEFAULT_WEIGHT);
+    boolean backup = r.bool("backup", false);
+    int maxConnections = r.integer("maxConnections", 0, BackendConfig.MAX_CONNECTIONS_LIMIT, BackendConfig.UNLIMITED);
+    r.rejectUnknownKeys();
+    return address.map(a -> new BackendConfig(a, weight, backup, maxConnections));
+  }
+}

@@ -1,0 +1,82 @@
+package io.portfw.config;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads the top-level sections that are neither listeners nor pools: {@code admin}, {@code accessLog}, {@code dns}. */
+final class TopLevelSections {
+
+  private static final Words<AccessLogConfig.Format> LOG_FORMATS = Words.of("a log format", AccessLogConfig.Format.class);
+
+  private final Problems problems;
+  private final AddressParser addresses;
+
+  TopLevelSections(Problems problems, AddressParser addresses) {
+    this.problems = problems;
+    this.addresses = addresses;
+  }
+
+  AdminConfig admin(JsonObjectReader r) {
+    ListenAddress listen = r.string("listen", false)
+        .flatMap(text -> addresses.listen(text, r.pathOf("listen")))
+        .orElse(AdminConfig.DEFAULT.listen());
+    if (listen.isRange()) {
+      problems.add(r.pathOf("listen"), "the admin endpoint listens on one port, not a range");
+    }
+    Optional<String> token = r.string("token", false);
+    if (token.isPresent() && token.get().length() < 16) {
+      problems.add(r.pathOf("token"), "is too short: use at least 16 characters");
+    }
+    if (token.isEmpty() && !isLoopback(listen.host())) {
+      problems.add(r.pathOf("listen"), listen + " is not a loopback address, so admin.token must be set");
+    }
+    r.rejectUnknownKeys();
+    return new AdminConfig(listen, token);
+  }
+
+  Optional<AccessLogConfig> accessLog(JsonObjectReader r) {
+    String format = r.string("format", false).orElse("plain");
+    String output = r.string("output", false).orElse("stdout");
+    r.rejectUnknownKeys();
+    Optional<AccessLogConfig.Format> f = LOG_FORMATS.read(format, r.pathOf("format"), problems);
+    if (output.isBlank()) {
+      problems.add(r.pathOf("output"), "must be stdout, stderr or a file path");
+      return Optional.empty();
+    }
+    return f.map(known -> new AccessLogConfig(known, output));
+  }
+
+  DnsConfig dns(JsonObjectReader r) {
+    List<BackendAddress> servers = new ArrayList<>();
+    for (JsonObjectReader.Element e : r.array("servers", false)) {
+      if (!e.node().isTextual()) {
+        problems.add(e.path(), "must be a string such as \"10.0.0.2\" or \"10.0.0.2:53\", not " + JsonObjectReader.kind(e.node()));
+        continue;
+      }
+      addresses.backend(e.node().asText(), e.path()).ifPresent(server -> {
+        if (!server.isLiteral()) {
+          problems.add(e.path(), "\"" + server.host() + "\" is not an IP address: a DNS server is given by its address");
+        } else {
+          servers.add(server.keepsClientPort() ? new BackendAddress(server.host(), 53) : server);
+        }
+      });
+    }
+    DnsConfig d = DnsConfig.DEFAULT;
+    Duration minTtl = r.duration("minTtl", d.minTtl());
+    Duration maxTtl = r.duration("maxTtl", d.maxTtl());
+    Duration timeout = r.duration("timeout", d.timeout());
+    r.rejectUnknownKeys();
+    if (minTtl.compareTo(maxTtl) > 0) {
+      problems.add(r.pathOf("minTtl"), "must not be longer than maxTtl");
+      return d;
+    }
+    return new DnsConfig(servers, minTtl, maxTtl, timeout);
+  }
+
+  private static boolean isLoopback(String host) {
+    return host.equals("localhost") || AddressParser.literal(host).map(InetAddress::isLoopbackAddress).orElse(false);
+  }
+}
