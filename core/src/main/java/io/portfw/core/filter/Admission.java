@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * The door of one listener, checked at accept before any backend work: its access list, then
@@ -22,14 +23,14 @@ public final class Admission {
   /** A token bucket of one source: {@code rate} tokens a second, at most one second's worth saved. */
   private static final class Bucket {
     private double tokens;
-    private long lastNanos = System.nanoTime();
+    private long lastNanos;
 
-    Bucket(int rate) {
+    Bucket(int rate, long now) {
       tokens = rate;
+      lastNanos = now;
     }
 
-    synchronized boolean take(int rate) {
-      long now = System.nanoTime();
+    synchronized boolean take(int rate, long now) {
       tokens = Math.min(rate, tokens + (now - lastNanos) / 1e9 * rate);
       lastNanos = now;
       if (tokens >= 1) {
@@ -42,17 +43,29 @@ public final class Admission {
 
   private final AtomicInteger open = new AtomicInteger();
   private final Map<InetAddress, AtomicInteger> perSource = new ConcurrentHashMap<>();
+  /** Nanoseconds, as {@link System#nanoTime()}; tests move their own. */
+  private final LongSupplier clock;
   /** Sources quiet for a few seconds are forgotten: their bucket would be full again anyway. */
-  private final Cache<InetAddress, Bucket> buckets = Caffeine.newBuilder()
-      .expireAfterAccess(Duration.ofSeconds(10)).maximumSize(1_000_000).build();
+  private final Cache<InetAddress, Bucket> buckets;
+
+  public Admission() {
+    this(System::nanoTime);
+  }
+
+  /** A door whose connection rates are measured by {@code nanoClock}. */
+  public Admission(LongSupplier nanoClock) {
+    this.clock = nanoClock;
+    this.buckets = Caffeine.newBuilder().ticker(nanoClock::getAsLong)
+        .expireAfterAccess(Duration.ofSeconds(10)).maximumSize(1_000_000).build();
+  }
 
   /** Lets the client in, counting it, or says why not (and counts nothing). */
   public Refusal admit(InetAddress source, AclConfig acl, LimitsConfig limits) {
     if (!acl.isOpen() && !acl.permits(source)) {
       return Refusal.ACL;
     }
-    if (limits.connectionRate() > 0
-        && !buckets.get(source, s -> new Bucket(limits.connectionRate())).take(limits.connectionRate())) {
+    int rate = limits.connectionRate();
+    if (rate > 0 && !buckets.get(source, s -> new Bucket(rate, clock.getAsLong())).take(rate, clock.getAsLong())) {
       return Refusal.RATE_LIMIT;
     }
     if (limits.maxConnections() > 0 && open.incrementAndGet() > limits.maxConnections()) {

@@ -9,10 +9,9 @@ import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -28,8 +27,7 @@ public final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
 
   private final Consumer<InetSocketAddress> onClient;
   private final Consumer<String> onFailure;
-  private ScheduledFuture<?> deadline;
-  private boolean done;
+  private FirstBytesWait wait;
 
   private ProxyHeaderReader(Consumer<InetSocketAddress> onClient, Consumer<String> onFailure) {
     this.onClient = onClient;
@@ -42,9 +40,8 @@ public final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
     ProxyHeaderReader reader = new ProxyHeaderReader(onClient, onFailure);
     channel.pipeline().addFirst(DECODER, new HAProxyMessageDecoder());
     channel.pipeline().addAfter(DECODER, READER, reader);
-    reader.deadline = channel.eventLoop().schedule(() -> reader.fail(channel, "no PROXY header within " + timeout),
-        timeout.toMillis(), TimeUnit.MILLISECONDS);
-    channel.config().setAutoRead(true);
+    reader.wait = new FirstBytesWait(channel, timeout,
+        () -> reader.wait.fail(DECODER, () -> onFailure.accept("no PROXY header within " + timeout)));
   }
 
   @Override
@@ -54,16 +51,13 @@ public final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
       return;
     }
     try {
-      if (done) {
+      if (!wait.decide()) {
         return;
       }
-      done = true;
-      deadline.cancel(false);
-      ctx.channel().config().setAutoRead(false); // the relay reads again once a backend is there
       ctx.pipeline().remove(this);
       boolean tcp = header.proxiedProtocol() == HAProxyProxiedProtocol.TCP4
           || header.proxiedProtocol() == HAProxyProxiedProtocol.TCP6;
-      java.net.InetAddress source = tcp && header.sourceAddress() != null
+      InetAddress source = tcp && header.sourceAddress() != null
           ? NetUtil.createInetAddressFromIpAddressString(header.sourceAddress()) : null; // a literal: no lookup
       InetSocketAddress client = header.command() == HAProxyCommand.LOCAL || source == null
           ? (InetSocketAddress) ctx.channel().remoteAddress() // the balancer's own check, or no IP client behind it
@@ -76,33 +70,14 @@ public final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof java.io.IOException) {
-      done = true; // the client reset: the relay records it as such
-      deadline.cancel(false);
-      ctx.fireExceptionCaught(cause);
-      return;
+    if (!wait.passOnReset(ctx, cause)) {
+      wait.fail(DECODER, () -> onFailure.accept("bad PROXY header: " + cause.getMessage()));
     }
-    fail(ctx.channel(), "bad PROXY header: " + cause.getMessage());
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (!done) {
-      deadline.cancel(false);
-      done = true; // gone before saying who it is for: the relay sees the close and ends the connection
-    }
+    wait.closed(); // gone before saying who it is for: the relay sees the close and ends the connection
     ctx.fireChannelInactive();
-  }
-
-  private void fail(Channel channel, String why) {
-    if (done) {
-      return;
-    }
-    done = true;
-    deadline.cancel(false);
-    if (channel.pipeline().get(DECODER) != null) {
-      channel.pipeline().remove(DECODER);
-    }
-    onFailure.accept(why);
   }
 }

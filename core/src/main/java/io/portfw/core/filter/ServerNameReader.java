@@ -7,8 +7,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.AbstractSniHandler;
 import io.netty.util.concurrent.Future;
 import io.portfw.config.SniConfig;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -30,9 +28,8 @@ public final class ServerNameReader extends AbstractSniHandler<String> {
   private final String defaultPool;
   private final Consumer<String> onPool;
   private final Consumer<Refusal> onRefused;
-  private ScheduledFuture<?> deadline;
+  private FirstBytesWait wait;
   private boolean tls;
-  private boolean done;
 
   private ServerNameReader(SniConfig sni, String defaultPool, Consumer<String> onPool, Consumer<Refusal> onRefused) {
     // A ClientHello of more than 64 KiB is refused: a client may not make us buffer what it merely claims to send.
@@ -51,9 +48,7 @@ public final class ServerNameReader extends AbstractSniHandler<String> {
     ServerNameReader reader = new ServerNameReader(sni, defaultPool, onPool, onRefused);
     // Right in front of the relay: behind a PROXY decoder still in the pipeline, which hands on what follows its header.
     channel.pipeline().addBefore(before, NAME, reader);
-    reader.deadline = channel.eventLoop().schedule(() -> reader.fail(channel, Refusal.CLIENT_HELLO),
-        sni.timeout().toMillis(), TimeUnit.MILLISECONDS);
-    channel.config().setAutoRead(true);
+    reader.wait = new FirstBytesWait(channel, sni.timeout(), () -> reader.fail(Refusal.CLIENT_HELLO));
   }
 
   @Override
@@ -70,12 +65,9 @@ public final class ServerNameReader extends AbstractSniHandler<String> {
 
   @Override
   protected void onLookupComplete(ChannelHandlerContext ctx, String hostname, Future<String> future) {
-    if (done) {
+    if (!wait.decide()) {
       return;
     }
-    done = true;
-    deadline.cancel(false);
-    ctx.channel().config().setAutoRead(false); // the relay reads again once a backend is there
     ctx.pipeline().remove(this); // hands every byte read so far, the ClientHello first, on to the relay
     String pool = future.getNow();
     if (pool == null || pool.equals(CLOSE)) {
@@ -87,33 +79,18 @@ public final class ServerNameReader extends AbstractSniHandler<String> {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof java.io.IOException) {
-      done = true; // the client reset: the relay records it as such
-      deadline.cancel(false);
-      ctx.fireExceptionCaught(cause);
-      return;
+    if (!wait.passOnReset(ctx, cause)) {
+      fail(Refusal.CLIENT_HELLO); // a record that claims to be TLS and cannot be read, or too long
     }
-    fail(ctx.channel(), Refusal.CLIENT_HELLO); // a record that claims to be TLS and cannot be read, or too long
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    if (!done) {
-      done = true; // gone (or closed by a stop) while we waited: no refusal to count
-      deadline.cancel(false);
-    }
+    wait.closed(); // gone (or closed by a stop) while we waited: no refusal to count
     super.channelInactive(ctx);
   }
 
-  private void fail(Channel channel, Refusal why) {
-    if (done) {
-      return;
-    }
-    done = true;
-    deadline.cancel(false);
-    if (channel.pipeline().get(NAME) != null) {
-      channel.pipeline().remove(NAME);
-    }
-    onRefused.accept(why);
+  private void fail(Refusal why) {
+    wait.fail(NAME, () -> onRefused.accept(why));
   }
 }

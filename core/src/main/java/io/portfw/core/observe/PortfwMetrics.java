@@ -15,6 +15,7 @@ import io.portfw.health.CheckStats;
 import io.portfw.health.HealthChecks;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -48,19 +49,22 @@ public final class PortfwMetrics implements ConnectObserver {
   private final Map<Backend, String> poolOf = new HashMap<>();
   private final Map<Backend, Timer> connectTimers = new ConcurrentHashMap<>();
   private final Map<Backend, Map<ConnectError, Counter>> connectErrors = new ConcurrentHashMap<>();
-  private final Map<ReloadResult.Outcome, Counter> reloads = new java.util.EnumMap<>(ReloadResult.Outcome.class);
+  private final Map<ReloadResult.Outcome, Counter> reloads = new EnumMap<>(ReloadResult.Outcome.class);
 
   public PortfwMetrics(HealthChecks health, Connections connections, AccessLog accessLog, WarmCounts warm) {
     this.health = health;
     this.warm = warm;
     for (ReloadResult.Outcome outcome : ReloadResult.Outcome.values()) {
-      reloads.put(outcome, Counter.builder("portfw.reloads").description("config loads and reloads, by outcome")
-          .tag("outcome", outcome.name().toLowerCase(Locale.ROOT)).register(registry));
+      reloads.put(outcome, PortfwMeters.RELOADS.counter().tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+          .register(registry));
     }
-    Gauge.builder("portfw.connections.live", connections, Connections::count)
-        .description("client connections open now, over every listener").register(registry);
-    FunctionCounter.builder("portfw.access.log.dropped", accessLog, AccessLog::dropped)
-        .description("access log lines dropped because the writer could not keep up").register(registry);
+    PortfwMeters.CONNECTIONS_LIVE.gauge(connections, Connections::count).register(registry);
+    PortfwMeters.ACCESS_LOG_DROPPED.functionCounter(accessLog, AccessLog::dropped).register(registry);
+  }
+
+  /** Every meter as registered, for tests that hold them to {@link PortfwMeters}. */
+  PrometheusMeterRegistry registry() {
+    return registry;
   }
 
   /** The text Prometheus scrapes. */
@@ -124,30 +128,29 @@ public final class PortfwMetrics implements ConnectObserver {
     ListenerCounters c = live.counters();
     Tags tags = Tags.of("listener", name);
     List<Meter> meters = new ArrayList<>();
-    meters.add(Gauge.builder("portfw.listener.connections.active", c, ListenerCounters::openCount)
-        .description("client connections open now").tags(tags).register(registry));
-    meters.add(FunctionCounter.builder("portfw.listener.connections", c, ListenerCounters::acceptedCount)
-        .description("client connections accepted").tags(tags).register(registry));
+    meters.add(PortfwMeters.LISTENER_CONNECTIONS_ACTIVE.gauge(c, ListenerCounters::openCount).tags(tags)
+        .register(registry));
+    meters.add(PortfwMeters.LISTENER_CONNECTIONS.functionCounter(c, ListenerCounters::acceptedCount).tags(tags)
+        .register(registry));
     for (Refusal reason : Refusal.values()) {
-      meters.add(FunctionCounter.builder("portfw.listener.refused", c, x -> x.refusedCount(reason))
-          .description("clients closed without a backend, by reason").tags(tags).tag("reason", reason.word())
-          .register(registry));
+      meters.add(PortfwMeters.LISTENER_REFUSED.functionCounter(c, x -> x.refusedCount(reason)).tags(tags)
+          .tag("reason", reason.word()).register(registry));
     }
-    meters.add(FunctionCounter.builder("portfw.listener.bytes.received", c, ListenerCounters::bytesFromClients)
-        .description("bytes received from clients").tags(tags).register(registry));
-    meters.add(FunctionCounter.builder("portfw.listener.bytes.sent", c, ListenerCounters::bytesFromBackends)
-        .description("bytes sent to clients").tags(tags).register(registry));
+    meters.add(PortfwMeters.LISTENER_BYTES_RECEIVED.functionCounter(c, ListenerCounters::bytesFromClients).tags(tags)
+        .register(registry));
+    meters.add(PortfwMeters.LISTENER_BYTES_SENT.functionCounter(c, ListenerCounters::bytesFromBackends).tags(tags)
+        .register(registry));
     if (live.udp()) {
-      meters.add(FunctionCounter.builder("portfw.listener.datagrams.received", c, ListenerCounters::datagramsFromClients)
-          .description("datagrams received from clients").tags(tags).register(registry));
-      meters.add(FunctionCounter.builder("portfw.listener.datagrams.sent", c, ListenerCounters::datagramsFromBackends)
-          .description("reply datagrams from backends, sent to clients").tags(tags).register(registry));
+      meters.add(PortfwMeters.LISTENER_DATAGRAMS_RECEIVED.functionCounter(c, ListenerCounters::datagramsFromClients)
+          .tags(tags).register(registry));
+      meters.add(PortfwMeters.LISTENER_DATAGRAMS_SENT.functionCounter(c, ListenerCounters::datagramsFromBackends)
+          .tags(tags).register(registry));
       for (UdpDrop reason : UdpDrop.values()) {
-        meters.add(FunctionCounter.builder("portfw.listener.datagrams.dropped", c, x -> x.droppedCount(reason))
-            .description("datagrams not forwarded, by reason").tags(tags).tag("reason", reason.word()).register(registry));
+        meters.add(PortfwMeters.LISTENER_DATAGRAMS_DROPPED.functionCounter(c, x -> x.droppedCount(reason)).tags(tags)
+            .tag("reason", reason.word()).register(registry));
       }
-      meters.add(Gauge.builder("portfw.listener.udp.sessions", c, ListenerCounters::sessionCount)
-          .description("UDP sessions in the session table").tags(tags).register(registry));
+      meters.add(PortfwMeters.LISTENER_UDP_SESSIONS.gauge(c, ListenerCounters::sessionCount).tags(tags)
+          .register(registry));
     }
     return meters;
   }
@@ -155,39 +158,33 @@ public final class PortfwMetrics implements ConnectObserver {
   private List<Meter> backendMeters(String pool, Backend b) {
     Tags tags = backendTags(pool, b);
     List<Meter> meters = new ArrayList<>();
-    meters.add(Gauge.builder("portfw.backend.connections.active", b, Backend::activeConnections)
-        .description("connections open to the backend now, including those connecting").tags(tags).register(registry));
-    meters.add(FunctionCounter.builder("portfw.backend.connections", b, Backend::totalConnections)
-        .description("connections opened to the backend (attempts included)").tags(tags).register(registry));
-    meters.add(FunctionCounter.builder("portfw.backend.bytes.sent", b, Backend::bytesSent)
-        .description("bytes sent to the backend").tags(tags).register(registry));
-    meters.add(FunctionCounter.builder("portfw.backend.bytes.received", b, Backend::bytesReceived)
-        .description("bytes received from the backend").tags(tags).register(registry));
+    meters.add(PortfwMeters.BACKEND_CONNECTIONS_ACTIVE.gauge(b, Backend::activeConnections).tags(tags)
+        .register(registry));
+    meters.add(PortfwMeters.BACKEND_CONNECTIONS.functionCounter(b, Backend::totalConnections).tags(tags)
+        .register(registry));
+    meters.add(PortfwMeters.BACKEND_BYTES_SENT.functionCounter(b, Backend::bytesSent).tags(tags).register(registry));
+    meters.add(PortfwMeters.BACKEND_BYTES_RECEIVED.functionCounter(b, Backend::bytesReceived).tags(tags)
+        .register(registry));
     for (BackendState state : BackendState.values()) {
-      meters.add(Gauge.builder("portfw.backend.state", b, x -> x.state() == state ? 1 : 0)
-          .description("1 for the backend's current state").tags(tags).tag("state", state.name().toLowerCase(Locale.ROOT))
-          .register(registry));
+      meters.add(PortfwMeters.BACKEND_STATE.gauge(b, x -> x.state() == state ? 1 : 0).tags(tags)
+          .tag("state", state.name().toLowerCase(Locale.ROOT)).register(registry));
     }
-    meters.add(Gauge.builder("portfw.backend.warm.connections", b, warm::idle)
-        .description("warm connections (pool key preconnect) waiting for a client").tags(tags).register(registry));
-    meters.add(FunctionCounter.builder("portfw.backend.warm.used", b, warm::used)
-        .description("clients given a warm connection instead of a connect").tags(tags).register(registry));
-    meters.add(Gauge.builder("portfw.backend.up", b, x -> x.state() == BackendState.UP ? 1 : 0)
-        .description("1 when the backend takes new connections").tags(tags).register(registry));
-    meters.add(FunctionCounter.builder("portfw.backend.health.checks", b,
-            x -> health.stats(pool, x.address()).map(CheckStats::run).orElse(0L))
-        .description("active health checks run").tags(tags).register(registry));
-    meters.add(FunctionCounter.builder("portfw.backend.health.checks.failed", b,
-            x -> health.stats(pool, x.address()).map(CheckStats::failed).orElse(0L))
-        .description("active health checks failed").tags(tags).register(registry));
-    Timer timer = Timer.builder("portfw.backend.connect.time").description("time to connect to the backend")
-        .tags(tags).serviceLevelObjectives(CONNECT_BUCKETS).register(registry);
+    meters.add(PortfwMeters.BACKEND_WARM_CONNECTIONS.gauge(b, warm::idle).tags(tags).register(registry));
+    meters.add(PortfwMeters.BACKEND_WARM_USED.functionCounter(b, warm::used).tags(tags).register(registry));
+    meters.add(PortfwMeters.BACKEND_UP.gauge(b, x -> x.state() == BackendState.UP ? 1 : 0).tags(tags)
+        .register(registry));
+    meters.add(PortfwMeters.BACKEND_HEALTH_CHECKS.functionCounter(b,
+        x -> health.stats(pool, x.address()).map(CheckStats::run).orElse(0L)).tags(tags).register(registry));
+    meters.add(PortfwMeters.BACKEND_HEALTH_CHECKS_FAILED.functionCounter(b,
+        x -> health.stats(pool, x.address()).map(CheckStats::failed).orElse(0L)).tags(tags).register(registry));
+    Timer timer = PortfwMeters.BACKEND_CONNECT_TIME.timer().tags(tags).serviceLevelObjectives(CONNECT_BUCKETS)
+        .register(registry);
     meters.add(timer);
     connectTimers.put(b, timer);
-    Map<ConnectError, Counter> errors = new java.util.EnumMap<>(ConnectError.class);
+    Map<ConnectError, Counter> errors = new EnumMap<>(ConnectError.class);
     for (ConnectError error : ConnectError.values()) {
-      Counter counter = Counter.builder("portfw.backend.connect.errors").description("failed backend connects, by reason")
-          .tags(tags).tag("reason", error.word()).register(registry);
+      Counter counter = PortfwMeters.BACKEND_CONNECT_ERRORS.counter().tags(tags).tag("reason", error.word())
+          .register(registry);
       errors.put(error, counter);
       meters.add(counter);
     }

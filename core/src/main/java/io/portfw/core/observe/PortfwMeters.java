@@ -1,0 +1,119 @@
+package io.portfw.core.observe;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Timer;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Every meter portfw registers: its name, type, tag keys and description, in one place, so the
+ * metrics table in docs/operations.md can be checked against it (after Reactor Netty's
+ * {@code ConnectionProviderMeters}). Names are Micrometer's; Prometheus shows them with
+ * underscores and {@code _total} on counters, {@code _seconds} on timers.
+ */
+public enum PortfwMeters {
+
+  RELOADS("portfw.reloads", Meter.Type.COUNTER, "config loads and reloads, by outcome", "outcome"),
+  CONNECTIONS_LIVE("portfw.connections.live", Meter.Type.GAUGE, "client connections open now, over every listener"),
+  ACCESS_LOG_DROPPED("portfw.access.log.dropped", Meter.Type.COUNTER,
+      "access log lines dropped because the writer could not keep up"),
+
+  LISTENER_CONNECTIONS_ACTIVE("portfw.listener.connections.active", Meter.Type.GAUGE, "client connections open now",
+      "listener"),
+  LISTENER_CONNECTIONS("portfw.listener.connections", Meter.Type.COUNTER, "client connections accepted", "listener"),
+  LISTENER_REFUSED("portfw.listener.refused", Meter.Type.COUNTER, "clients closed without a backend, by reason",
+      "listener", "reason"),
+  LISTENER_BYTES_RECEIVED("portfw.listener.bytes.received", Meter.Type.COUNTER, "bytes received from clients",
+      "listener"),
+  LISTENER_BYTES_SENT("portfw.listener.bytes.sent", Meter.Type.COUNTER, "bytes sent to clients", "listener"),
+  LISTENER_DATAGRAMS_RECEIVED("portfw.listener.datagrams.received", Meter.Type.COUNTER,
+      "datagrams received from clients", "listener"),
+  LISTENER_DATAGRAMS_SENT("portfw.listener.datagrams.sent", Meter.Type.COUNTER,
+      "reply datagrams from backends, sent to clients", "listener"),
+  LISTENER_DATAGRAMS_DROPPED("portfw.listener.datagrams.dropped", Meter.Type.COUNTER,
+      "datagrams not forwarded, by reason", "listener", "reason"),
+  LISTENER_UDP_SESSIONS("portfw.listener.udp.sessions", Meter.Type.GAUGE, "UDP sessions in the session table",
+      "listener"),
+
+  BACKEND_CONNECTIONS_ACTIVE("portfw.backend.connections.active", Meter.Type.GAUGE,
+      "connections open to the backend now, including those connecting", "pool", "backend"),
+  BACKEND_CONNECTIONS("portfw.backend.connections", Meter.Type.COUNTER,
+      "connections opened to the backend (attempts included)", "pool", "backend"),
+  BACKEND_BYTES_SENT("portfw.backend.bytes.sent", Meter.Type.COUNTER, "bytes sent to the backend", "pool", "backend"),
+  BACKEND_BYTES_RECEIVED("portfw.backend.bytes.received", Meter.Type.COUNTER, "bytes received from the backend",
+      "pool", "backend"),
+  BACKEND_STATE("portfw.backend.state", Meter.Type.GAUGE, "1 for the backend's current state", "pool", "backend",
+      "state"),
+  BACKEND_WARM_CONNECTIONS("portfw.backend.warm.connections", Meter.Type.GAUGE,
+      "warm connections (pool key preconnect) waiting for a client", "pool", "backend"),
+  BACKEND_WARM_USED("portfw.backend.warm.used", Meter.Type.COUNTER,
+      "clients given a warm connection instead of a connect", "pool", "backend"),
+  BACKEND_UP("portfw.backend.up", Meter.Type.GAUGE, "1 when the backend takes new connections", "pool", "backend"),
+  BACKEND_HEALTH_CHECKS("portfw.backend.health.checks", Meter.Type.COUNTER, "active health checks run", "pool",
+      "backend"),
+  BACKEND_HEALTH_CHECKS_FAILED("portfw.backend.health.checks.failed", Meter.Type.COUNTER,
+      "active health checks failed", "pool", "backend"),
+  BACKEND_CONNECT_TIME("portfw.backend.connect.time", Meter.Type.TIMER, "time to connect to the backend", "pool",
+      "backend"),
+  BACKEND_CONNECT_ERRORS("portfw.backend.connect.errors", Meter.Type.COUNTER, "failed backend connects, by reason",
+      "pool", "backend", "reason");
+
+  private final String name;
+  private final Meter.Type type;
+  private final String description;
+  private final List<String> tagKeys;
+
+  PortfwMeters(String name, Meter.Type type, String description, String... tagKeys) {
+    this.name = name;
+    this.type = type;
+    this.description = description;
+    this.tagKeys = List.of(tagKeys);
+  }
+
+  /** The Micrometer name, e.g. {@code portfw.listener.connections}. */
+  public String meterName() {
+    return name;
+  }
+
+  public Meter.Type type() {
+    return type;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  /** The tags every meter of this name carries, in order. */
+  public List<String> tagKeys() {
+    return tagKeys;
+  }
+
+  /** As Prometheus shows it, e.g. {@code portfw_listener_connections_total}. */
+  public String prometheusName() {
+    String base = name.replace('.', '_');
+    return switch (type) {
+      case COUNTER -> base + "_total";
+      case TIMER -> base + "_seconds";
+      default -> base;
+    };
+  }
+
+  Counter.Builder counter() {
+    return Counter.builder(name).description(description);
+  }
+
+  <T> FunctionCounter.Builder<T> functionCounter(T source, ToDoubleFunction<T> count) {
+    return FunctionCounter.builder(name, source, count).description(description);
+  }
+
+  <T> Gauge.Builder<T> gauge(T source, ToDoubleFunction<T> value) {
+    return Gauge.builder(name, source, value).description(description);
+  }
+
+  Timer.Builder timer() {
+    return Timer.builder(name).description(description);
+  }
+}
