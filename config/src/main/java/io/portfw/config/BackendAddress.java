@@ -39,7 +39,7 @@ public record BackendAddress(String host, int port) {
 
   @Override
   public String toString() {
-    String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+    String h = Hosts.bracketed(host);
     return keepsClientPort() ? h : h + ":" + port;
   }
 }

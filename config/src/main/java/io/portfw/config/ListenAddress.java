@@ -54,7 +54,7 @@ public record ListenAddress(String host, int firstPort, int lastPort) {
 
   @Override
   public String toString() {
-    String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+    String h = Hosts.bracketed(host);
     return h + ":" + firstPort + (isRange() ? "-" + lastPort : "");
   }
 }

@@ -1,6 +1,5 @@
 package io.portfw.config;
 
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +29,7 @@ final class TopLevelSections {
     if (token.isPresent() && token.get().length() < 16) {
       problems.add(r.pathOf("token"), "is too short: use at least 16 characters");
     }
-    if (token.isEmpty() && !isLoopback(listen.host())) {
+    if (token.isEmpty() && !Hosts.isLoopback(listen.host())) {
       problems.add(r.pathOf("listen"), listen + " is not a loopback address, so admin.token must be set");
     }
     r.rejectUnknownKeys();
@@ -76,7 +75,4 @@ final class TopLevelSections {
     return new DnsConfig(servers, minTtl, maxTtl, timeout);
   }
 
-  private static boolean isLoopback(String host) {
-    return host.equals("localhost") || AddressParser.literal(host).map(InetAddress::isLoopbackAddress).orElse(false);
-  }
 }

@@ -20,7 +20,7 @@ final class Attempt {
   Attempt(Vertx vertx, long timeoutMillis, Supplier<String> waitingFor) {
     this.vertx = vertx;
     this.timer = vertx.setTimer(timeoutMillis,
-        id -> fail("timeout after " + Durations.words(timeoutMillis) + waitingFor.get()));
+        id -> fail("timeout after " + DurationWords.words(timeoutMillis) + waitingFor.get()));
   }
 
   /** What closes the connection when the attempt ends. */

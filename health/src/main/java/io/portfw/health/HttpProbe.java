@@ -1,5 +1,6 @@
 package io.portfw.health;
 
+import io.portfw.config.Hosts;
 import io.portfw.config.ProbeConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -51,7 +52,7 @@ final class HttpProbe implements Probe {
         .setConnectTimeout(timeoutMillis)
         .putHeader("User-Agent", "portfw-health-check")
         .putHeader("Connection", "close")
-        .putHeader("Host", config.host().orElse((host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port));
+        .putHeader("Host", config.host().orElse(Hosts.hostPort(host, port)));
     client.request(request).onComplete(opened -> {
       if (opened.failed()) {
         attempt.fail(opened.cause());

@@ -128,7 +128,7 @@ public final class OutlierDetector implements ConnectionOutcomes {
     }
     long millis = Math.min(c.ejectionTime().toMillis() * history.steps, c.maxEjectionTime().toMillis());
     StateChange change = backend.ejected(true);
-    StateLog.changed(pool, backend, change, "ejected for " + Durations.words(millis),
+    StateLog.changed(pool, backend, change, "ejected for " + DurationWords.words(millis),
         streak + " failures in a row, last: " + reason);
     history.timer = vertx.setTimer(millis, id -> letBack(backend, history, millis));
   }
@@ -138,7 +138,7 @@ public final class OutlierDetector implements ConnectionOutcomes {
     history.backAtNanos = System.nanoTime();
     backend.clearFailures(); // a fresh start: the failures before the ejection are paid for
     StateChange change = backend.ejected(false);
-    StateLog.changed(pool, backend, change, "let back", "after a cool-down of " + Durations.words(millis));
+    StateLog.changed(pool, backend, change, "let back", "after a cool-down of " + DurationWords.words(millis));
   }
 
   private void cancel(History history) {

@@ -1,16 +1,16 @@
 package io.portfw.core.admin;
 
+import io.portfw.balancing.AdminState;
+import io.portfw.balancing.Backend;
+import io.portfw.balancing.Pool;
+import io.portfw.balancing.StateChange;
+import io.portfw.config.ListenerConfig;
 import io.portfw.core.observe.Connection;
 import io.portfw.core.observe.ListenerCounters;
 import io.portfw.core.observe.Refusal;
 import io.portfw.core.observe.ReloadResult;
 import io.portfw.core.observe.UdpDrop;
 import io.portfw.core.runtime.RuntimeView;
-import io.portfw.balancing.AdminState;
-import io.portfw.balancing.Backend;
-import io.portfw.balancing.Pool;
-import io.portfw.balancing.StateChange;
-import io.portfw.config.ListenerConfig;
 import io.portfw.health.CheckStats;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

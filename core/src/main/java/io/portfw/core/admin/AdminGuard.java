@@ -1,10 +1,10 @@
 package io.portfw.core.admin;
 
 import io.portfw.config.AdminConfig;
+import io.portfw.config.Hosts;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
-import java.net.InetAddress;
 import java.net.URI;
 import java.util.Locale;
 
@@ -28,7 +28,7 @@ final class AdminGuard implements Handler<RoutingContext> {
     // Vert.x takes the Host header apart into the request's authority.
     var authority = request.authority();
     String host = authority == null ? null
-        : (authority.host().indexOf(':') >= 0 ? "[" + authority.host() + "]" : authority.host())
+        : Hosts.bracketed(authority.host())
             + (authority.port() > 0 ? ":" + authority.port() : "");
     if (!tokenSet && (authority == null || !isAddressOrLocalhost(authority.host()))) {
       ApiErrors.send(ctx, 403, "Host " + host + " is not this admin endpoint's address (use its IP address)");
@@ -64,17 +64,5 @@ final class AdminGuard implements Handler<RoutingContext> {
     }
     return host.equalsIgnoreCase("localhost") || io.netty.util.NetUtil.isValidIpV4Address(host)
         || io.netty.util.NetUtil.isValidIpV6Address(host);
-  }
-
-  static boolean isLoopback(String host) {
-    if (host.equals("localhost")) {
-      return true;
-    }
-    try {
-      return (io.netty.util.NetUtil.isValidIpV4Address(host) || io.netty.util.NetUtil.isValidIpV6Address(host))
-          && InetAddress.getByName(host).isLoopbackAddress();
-    } catch (java.net.UnknownHostException e) {
-      return false;
-    }
   }
 }

@@ -1,7 +1,8 @@
 package io.portfw.core.admin;
 
-import io.portfw.core.runtime.RuntimeView;
 import io.portfw.config.AdminConfig;
+import io.portfw.config.Hosts;
+import io.portfw.core.runtime.RuntimeView;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -30,7 +31,7 @@ public final class AdminServer {
   }
 
   public static Future<AdminServer> start(Vertx vertx, AdminConfig config, RuntimeView runtime) {
-    if (config.token().isEmpty() && !AdminGuard.isLoopback(config.listen().host())) {
+    if (config.token().isEmpty() && !Hosts.isLoopback(config.listen().host())) {
       // The config loader refuses this too; checked here as well for configs made in code (demo --admin).
       return Future.failedFuture(new IllegalStateException("admin: " + config.listen()
           + " is not a loopback address, so the admin endpoint needs a token (admin.token)"));
@@ -43,7 +44,7 @@ public final class AdminServer {
         .listen(port, host)
         .map(server -> {
           LoggerFactory.getLogger(AdminServer.class).info("admin: http://{}:{}/ (API /api/v1, /metrics, dashboard)",
-              host.indexOf(':') >= 0 ? "[" + host + "]" : host, server.actualPort());
+              Hosts.bracketed(host), server.actualPort());
           return new AdminServer(server, host);
         })
         .recover(cause -> Future.failedFuture(new IllegalStateException(

@@ -2,6 +2,7 @@ package io.portfw.core.cli;
 
 import io.portfw.config.ConfigException;
 import io.portfw.config.ConfigLoader;
+import io.portfw.config.Hosts;
 import io.portfw.config.ListenAddress;
 import io.portfw.config.PortfwConfig;
 import java.net.URI;
@@ -61,7 +62,7 @@ final class AdminEndpointOptions {
     String host = switch (listen.host()) {
       case "0.0.0.0", "" -> "127.0.0.1";
       case "::" -> "[::1]";
-      default -> listen.host().indexOf(':') >= 0 ? "[" + listen.host() + "]" : listen.host();
+      default -> Hosts.bracketed(listen.host());
     };
     return "http://" + host + ":" + listen.firstPort();
   }

@@ -1,13 +1,13 @@
 package io.portfw.core.cli;
 
-import io.portfw.core.observe.AccessLog;
-import io.portfw.core.observe.ReloadResult;
-import io.portfw.core.runtime.PortfwRuntime;
 import io.portfw.config.ConfigError;
 import io.portfw.config.ConfigException;
 import io.portfw.config.ConfigLoader;
 import io.portfw.config.ConfigWatcher;
 import io.portfw.config.PortfwConfig;
+import io.portfw.core.observe.AccessLog;
+import io.portfw.core.observe.ReloadResult;
+import io.portfw.core.runtime.PortfwRuntime;
 import io.vertx.core.Future;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package io.portfw.core.cli;
 
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** The {@code portfw} command line. */
 @Command(name = "portfw", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,

@@ -1,8 +1,8 @@
 package io.portfw.core.cli;
 
+import io.portfw.config.PortfwConfig;
 import io.portfw.core.observe.AccessLog;
 import io.portfw.core.runtime.PortfwRuntime;
-import io.portfw.config.PortfwConfig;
 import java.io.PrintWriter;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;

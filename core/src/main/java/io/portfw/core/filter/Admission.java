@@ -1,10 +1,10 @@
 package io.portfw.core.filter;
 
-import io.portfw.core.observe.Refusal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.portfw.config.AclConfig;
 import io.portfw.config.LimitsConfig;
+import io.portfw.core.observe.Refusal;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Map;

@@ -1,12 +1,12 @@
 package io.portfw.core.filter;
 
-import io.portfw.core.observe.Refusal;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.AbstractSniHandler;
 import io.netty.util.concurrent.Future;
 import io.portfw.config.SniConfig;
+import io.portfw.core.observe.Refusal;
 import java.util.function.Consumer;
 
 /**

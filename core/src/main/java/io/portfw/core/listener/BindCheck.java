@@ -3,8 +3,8 @@ package io.portfw.core.listener;
 import io.portfw.config.ConfigDiff;
 import io.portfw.config.ListenerConfig;
 import io.portfw.config.PortfwConfig;
-import java.io.IOException;
 import io.portfw.config.Protocol;
+import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -47,11 +47,18 @@ public final class BindCheck {
       }
       return;
     }
-    // A bound socket that never listens: a server socket would accept (and then reset) clients for an instant.
-    // With SO_REUSEADDR, as Vert.x binds, a port in TIME_WAIT is free and one with a listener is not.
+    tryBindTcp(address.getAddress(), port);
+  }
+
+  /**
+   * Binds a TCP socket without SO_REUSEPORT and never listens: a server socket would accept (and
+   * then reset) clients for an instant. With SO_REUSEADDR, as Netty binds, a port in TIME_WAIT is
+   * free and one with a listener is not.
+   */
+  static void tryBindTcp(InetAddress address, int port) throws IOException {
     try (Socket probe = new Socket()) {
       probe.setReuseAddress(true);
-      probe.bind(address);
+      probe.bind(new InetSocketAddress(address, port));
     }
   }
 

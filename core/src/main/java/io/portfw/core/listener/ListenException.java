@@ -1,5 +1,6 @@
 package io.portfw.core.listener;
 
+import io.portfw.config.Hosts;
 import io.portfw.config.ListenerConfig;
 import java.util.Locale;
 
@@ -9,12 +10,8 @@ public final class ListenException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   public ListenException(ListenerConfig listener, String host, int port, Throwable cause) {
-    super("listener \"" + listener.name() + "\" cannot listen on " + hostPort(host, port) + ": " + reason(port, cause),
+    super("listener \"" + listener.name() + "\" cannot listen on " + Hosts.hostPort(host, port) + ": " + reason(port, cause),
         cause);
-  }
-
-  private static String hostPort(String host, int port) {
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
   }
 
   private static String reason(int port, Throwable cause) {

@@ -14,7 +14,6 @@ import io.vertx.core.spi.transport.Transport;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -75,7 +74,7 @@ public final class ListeningSockets {
         // SO_REUSEPORT would let us share the port with another process of the same user: refuse that,
         // as a plain bind would, by trying it without the option first.
         try {
-          tryBind(address, port);
+          BindCheck.tryBindTcp(address, port);
         } catch (IOException e) {
           return Future.failedFuture(e);
         }
@@ -152,11 +151,4 @@ public final class ListeningSockets {
     });
   }
 
-  /** Binds without SO_REUSEPORT and never listens, so no client is accepted and reset meanwhile. */
-  private static void tryBind(InetAddress address, int port) throws IOException {
-    try (Socket probe = new Socket()) {
-      probe.setReuseAddress(true);
-      probe.bind(new InetSocketAddress(address, port));
-    }
-  }
 }

@@ -1,6 +1,7 @@
 package io.portfw.core.observe;
 
 import io.portfw.balancing.Backend;
+import io.portfw.config.Hosts;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
@@ -67,7 +68,7 @@ public final class Connection {
   /** The client as {@code 203.0.113.5:51234} or {@code [2001:db8::5]:51234}. */
   public String clientText() {
     String host = client.getAddress().getHostAddress();
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + client.getPort();
+    return Hosts.hostPort(host, client.getPort());
   }
 
   /** The backend it was joined to; null while connecting and when refused. */

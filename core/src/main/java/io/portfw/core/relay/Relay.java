@@ -1,8 +1,5 @@
 package io.portfw.core.relay;
 
-import io.portfw.core.observe.Connection;
-import io.portfw.core.observe.Ending;
-import io.portfw.core.observe.Refusal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -17,6 +14,9 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.portfw.config.TimeoutsConfig;
+import io.portfw.core.observe.Connection;
+import io.portfw.core.observe.Ending;
+import io.portfw.core.observe.Refusal;
 import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;

@@ -1,16 +1,5 @@
 package io.portfw.core.udp;
 
-import io.portfw.core.upstream.BackendPicks;
-import io.portfw.core.listener.ListenException;
-import io.portfw.core.listener.LiveListener;
-import io.portfw.core.listener.NettyTransport;
-import io.portfw.core.observe.ConnectObserver;
-import io.portfw.core.observe.Connection;
-import io.portfw.core.observe.Connections;
-import io.portfw.core.observe.Ending;
-import io.portfw.core.observe.ListenerCounters;
-import io.portfw.core.observe.Refusal;
-import io.portfw.core.observe.UdpDrop;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -28,6 +17,17 @@ import io.portfw.balancing.ClientContext;
 import io.portfw.balancing.Pool;
 import io.portfw.config.ListenerConfig;
 import io.portfw.config.SocketConfig;
+import io.portfw.core.listener.ListenException;
+import io.portfw.core.listener.LiveListener;
+import io.portfw.core.listener.NettyTransport;
+import io.portfw.core.observe.ConnectObserver;
+import io.portfw.core.observe.Connection;
+import io.portfw.core.observe.Connections;
+import io.portfw.core.observe.Ending;
+import io.portfw.core.observe.ListenerCounters;
+import io.portfw.core.observe.Refusal;
+import io.portfw.core.observe.UdpDrop;
+import io.portfw.core.upstream.BackendPicks;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -40,7 +40,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Function;
 
 /**

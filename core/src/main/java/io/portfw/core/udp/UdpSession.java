@@ -1,12 +1,5 @@
 package io.portfw.core.udp;
 
-import io.portfw.core.observe.ConnectError;
-import io.portfw.core.observe.ConnectObserver;
-import io.portfw.core.observe.Connection;
-import io.portfw.core.observe.Connections;
-import io.portfw.core.observe.Ending;
-import io.portfw.core.observe.ListenerCounters;
-import io.portfw.core.observe.UdpDrop;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -20,6 +13,13 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import io.portfw.balancing.Backend;
 import io.portfw.balancing.Pool;
+import io.portfw.core.observe.ConnectError;
+import io.portfw.core.observe.ConnectObserver;
+import io.portfw.core.observe.Connection;
+import io.portfw.core.observe.Connections;
+import io.portfw.core.observe.Ending;
+import io.portfw.core.observe.ListenerCounters;
+import io.portfw.core.observe.UdpDrop;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.util.ArrayDeque;

@@ -1,12 +1,12 @@
 package io.portfw.core.udp;
 
-import io.portfw.core.observe.Ending;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import io.netty.channel.Channel;
 import io.portfw.config.UdpConfig;
+import io.portfw.core.observe.Ending;
 import java.net.InetSocketAddress;
 
 /**

@@ -1,6 +1,5 @@
 package io.portfw.core.upstream;
 
-import io.portfw.core.observe.WarmCounts;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -9,6 +8,7 @@ import io.netty.channel.EventLoop;
 import io.portfw.balancing.Backend;
 import io.portfw.balancing.Pool;
 import io.portfw.config.PreconnectConfig;
+import io.portfw.core.observe.WarmCounts;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;

@@ -1,10 +1,10 @@
 package io.portfw.core.upstream;
 
-import io.portfw.core.observe.WarmCounts;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
+import io.portfw.core.observe.WarmCounts;
 import io.vertx.core.spi.transport.Transport;
 import java.util.Collection;
 import java.util.HashMap;

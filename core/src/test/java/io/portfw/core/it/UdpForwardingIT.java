@@ -1,8 +1,7 @@
 package io.portfw.core.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import static io.portfw.testing.AdminHttp.metric;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portfw.balancing.Backend;
 import io.portfw.testing.AdminHttp;

@@ -1,9 +1,9 @@
 package io.portfw.health;
 
-/** Durations as a log line writes them: "1s", "250ms", "1.5s". */
-final class Durations {
+/** DurationWords as a log line writes them: "1s", "250ms", "1.5s". */
+final class DurationWords {
 
-  private Durations() {}
+  private DurationWords() {}
 
   static String words(long millis) {
     if (millis < 1000) {
