@@ -4,8 +4,15 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** Polls a condition until it holds or a deadline passes; every wait in the tests is bounded. */
+/**
+ * Bounded waits for the tests: {@link #holds} polls a condition until it holds or a deadline
+ * passes; {@link #holdsFor} checks that a condition keeps holding for a whole window. Every wait
+ * in the tests is one of these, so none sleeps blindly and none can hang.
+ */
 public final class Eventually {
+
+  /** How often a condition is polled. */
+  private static final long POLL_MILLIS = 20;
 
   private Eventually() {}
 
@@ -19,12 +26,41 @@ public final class Eventually {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("not within " + within + ": " + what.get());
       }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted", e);
+      pause();
+    }
+  }
+
+  /**
+   * A negative wait: that something does not happen within {@code window}. The condition is
+   * polled over the whole window, the last time after it has passed, and the first poll that
+   * finds it false fails at once.
+   */
+  public static void holdsFor(Duration window, String what, BooleanSupplier condition) {
+    holdsFor(window, () -> what, condition);
+  }
+
+  public static void holdsFor(Duration window, Supplier<String> what, BooleanSupplier condition) {
+    long started = System.nanoTime();
+    long end = started + window.toNanos();
+    while (true) {
+      boolean last = System.nanoTime() - end > 0; // decided before the poll, so the final poll is after the window
+      if (!condition.getAsBoolean()) {
+        throw new AssertionError("stopped holding after " + Duration.ofNanos(System.nanoTime() - started).toMillis()
+            + " ms of " + window + ": " + what.get());
       }
+      if (last) {
+        return;
+      }
+      pause();
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(POLL_MILLIS); // the poll interval, not a wait for anything
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
     }
   }
 }

@@ -14,7 +14,7 @@ public final class HoldingBackend extends BlockingBackend {
   protected void serve(Socket socket) throws IOException {
     socket.getInputStream().transferTo(OutputStream.nullOutputStream());
     try {
-      Thread.sleep(60_000);
+      Thread.sleep(60_000); // the scenario: hold the connection open without a word, longer than any test
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -114,7 +114,9 @@ class BackendDiesIT {
         try (Socket client = resetting.connect()) {
           client.getOutputStream().write(Payloads.bytes(i, 256 << 10));
           if (i % 2 == 1) {
-            Thread.sleep(50);
+            int connection = i;
+            Eventually.holds(Duration.ofSeconds(5), "connection " + i + " reached the backend",
+                () -> reader.accepted() > connection);
           }
           client.setSoLinger(true, 0);
         } // the close sends RST, as a crashed client's kernel does

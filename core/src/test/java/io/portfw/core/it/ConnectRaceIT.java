@@ -35,8 +35,9 @@ class ConnectRaceIT {
       client.getOutputStream().write("early".getBytes());
       client.setSoLinger(true, 0);
       client.close();
-      Thread.sleep(200); // the forwarder has seen the client go while its connect still waits
-      assertThat(forwarder.activeConnections("p")).isEqualTo(1);
+      Eventually.holds(Duration.ofSeconds(5), () -> "the forwarder has seen the client go while its connect still waits: "
+          + state(forwarder), () -> seenGoingWhileConnecting(forwarder));
+      assertThat(forwarder.activeConnections("p")).as("the connect still waits, counted").isEqualTo(1);
 
       try (Socket late = clogged.acceptOne(Duration.ofSeconds(10))) { // the waiting connect now completes
         assertThat(late).as("the forwarder's connect arrived").isNotNull();
@@ -47,6 +48,22 @@ class ConnectRaceIT {
         Eventually.holds(Duration.ofSeconds(5), "the late connection is uncounted", () -> forwarder.activeConnections("p") == 0);
       }
     }
+  }
+
+  /**
+   * The client's connection was accepted and has an ending recorded (its reset), or has ended and
+   * left the live list already, while the backend connect it started is still under way.
+   */
+  private static boolean seenGoingWhileConnecting(RunningForwarder forwarder) {
+    // Active first: it counts from the connect on, which comes after the accept and the live entry.
+    return forwarder.activeConnections("p") == 1
+        && forwarder.runtime().acceptedConnections("l") == 1
+        && forwarder.runtime().connections().live().stream().allMatch(c -> c.ending() != null);
+  }
+
+  private static String state(RunningForwarder forwarder) {
+    return "accepted " + forwarder.runtime().acceptedConnections("l") + ", active " + forwarder.activeConnections("p")
+        + ", live endings " + forwarder.runtime().connections().live().stream().map(c -> String.valueOf(c.ending())).toList();
   }
 
   private static String config(int port, String connectTimeout, String backend) {

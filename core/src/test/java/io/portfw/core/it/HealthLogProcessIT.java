@@ -39,16 +39,18 @@ class HealthLogProcessIT {
             + " UP -> DOWN (checks failing: connect refused, first check failed)";
         Eventually.holds(Duration.ofSeconds(10), () -> "down logged; stderr: " + portfw.stderr(),
             () -> portfw.stderr().contains(down));
-        Thread.sleep(1000); // ten more failing checks: none may log again
-        assertThat(count(portfw.stderr(), "backend 127.0.0.1:" + deadPort + " UP -> DOWN")).isEqualTo(1);
+        // Ten more failing checks (100ms interval): none may log again.
+        Eventually.holdsFor(Duration.ofSeconds(1), () -> "logged once; stderr: " + portfw.stderr(),
+            () -> count(portfw.stderr(), "backend 127.0.0.1:" + deadPort + " UP -> DOWN") == 1);
 
         try (TaggedBackend back = new TaggedBackend("back", "127.0.0.1", deadPort)) {
           String up = "pool p: backend 127.0.0.1:" + deadPort
               + " DOWN -> UP (checks passing: connected, 2 checks passed in a row)";
           Eventually.holds(Duration.ofSeconds(10), () -> "up logged; stderr: " + portfw.stderr(),
               () -> portfw.stderr().contains(up));
-          Thread.sleep(500);
-          assertThat(count(portfw.stderr(), "DOWN -> UP")).isEqualTo(1);
+          // Five more passing checks: none may log again.
+          Eventually.holdsFor(Duration.ofMillis(500), () -> "logged once; stderr: " + portfw.stderr(),
+              () -> count(portfw.stderr(), "DOWN -> UP") == 1);
           assertThat(count(portfw.stderr(), "127.0.0.1:" + live.port() + " UP -> DOWN")).as("the live one").isZero();
         }
       }

@@ -91,7 +91,7 @@ class IdleTimeoutIT {
         out.write('a' + exchanged % 26);
         assertThat(in.read()).isEqualTo('a' + exchanged % 26);
         exchanged++;
-        Thread.sleep(150);
+        Thread.sleep(150); // pacing: one byte each way every 150 ms, well inside the 500 ms idle timeout
       }
       assertThat(exchanged).isGreaterThan(8);
       assertThat(forwarder.activeConnections("p")).isEqualTo(1);

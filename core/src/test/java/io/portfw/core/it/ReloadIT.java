@@ -96,7 +96,7 @@ class ReloadIT {
         for (int i = 1; i <= 50; i++) {
           ReloadResult result = forwarder.reload(config(i));
           assertThat(result.outcome()).as("reload %d: %s", i, result.errors()).isEqualTo(ReloadResult.Outcome.APPLIED);
-          Thread.sleep(40);
+          Thread.sleep(40); // pacing: traffic flows between reloads, not a wait for anything
         }
       } finally {
         stop.set(true);
@@ -228,7 +228,8 @@ class ReloadIT {
 
       assertThat(forwarder.reload(template.formatted("www", mainPort, echoes.get(0).address())).summary())
           .isEqualTo("renamed 1 listener");
-      Thread.sleep(1_500); // three drain timeouts
+      Eventually.holdsFor(Duration.ofMillis(1_500), "three drain timeouts: the live connection is not cut",
+          () -> forwarder.activeConnections("web") == 1);
 
       assertThat(echo(live, "after")).isEqualTo("after");
       assertThat(forwarder.runtime().acceptedConnections("www")).as("counters carried over").isEqualTo(1);
@@ -250,7 +251,8 @@ class ReloadIT {
       ReloadResult result = forwarder.reload(template.formatted(first, first + 2, echoes.get(0).address()));
 
       assertThat(result.summary()).isEqualTo("rebound 1 listener");
-      Thread.sleep(1_500); // three drain timeouts
+      Eventually.holdsFor(Duration.ofMillis(1_500), "three drain timeouts: the live connection is not cut",
+          () -> forwarder.activeConnections("web") == 1);
       assertThat(echo(live, "after")).isEqualTo("after");
       try (Socket added = connect(first + 2)) {
         assertThat(echo(added, "new port")).isEqualTo("new port");
@@ -296,7 +298,7 @@ class ReloadIT {
       try {
         for (int i = 0; i < 20; i++) {
           assertThat(forwarder.reload(clashing).outcome()).isEqualTo(ReloadResult.Outcome.FAILED);
-          Thread.sleep(30);
+          Thread.sleep(30); // pacing: clients and probes run between the failed reloads, not a wait for anything
         }
       } finally {
         stop.set(true);
@@ -332,7 +334,7 @@ class ReloadIT {
         for (int i = 1; i <= 10; i++) {
           ReloadResult result = forwarder.reload(template.formatted("web" + i, mainPort, echoes.get(0).address()));
           assertThat(result.summary()).isEqualTo("renamed 1 listener");
-          Thread.sleep(50);
+          Thread.sleep(50); // pacing: clients connect between the renames, not a wait for anything
         }
       } finally {
         stop.set(true);

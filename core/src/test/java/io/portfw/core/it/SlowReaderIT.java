@@ -55,6 +55,7 @@ class SlowReaderIT {
         read += n;
         if (read >= nextStall) {
           // Stop reading for a while: the backend keeps writing only as far as the buffers allow.
+          // This stall is the scenario (a slow reader making backpressure), not a wait for the forwarder.
           Thread.sleep(nextStall == 0 ? 1_000 : 250);
           maxInFlight = Math.max(maxInFlight, backend.written() - read);
           maxHeapGrowth = Math.max(maxHeapGrowth, usedHeapAfterGc() - heapBefore);

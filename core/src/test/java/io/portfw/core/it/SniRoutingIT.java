@@ -57,7 +57,7 @@ class SniRoutingIT {
         for (int i = 0; i < 3; i++) {
           s.getOutputStream().write(hello, i * third, i == 2 ? hello.length - 2 * third : third);
           s.getOutputStream().flush();
-          Thread.sleep(100);
+          Thread.sleep(100); // pacing: each piece leaves as a segment of its own and is read apart
         }
         Eventually.holds(Duration.ofSeconds(5), "routed to a", () -> a.accepted() == 1);
       }
