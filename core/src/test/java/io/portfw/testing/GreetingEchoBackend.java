@@ -38,6 +38,11 @@ public final class GreetingEchoBackend extends BlockingBackend {
     }
   }
 
+  /** Connections greeted whose client has sent nothing yet. */
+  public int quietCount() {
+    return quiet.size();
+  }
+
   /** Closes every connection whose client has sent nothing yet; returns how many. */
   public int closeQuiet() throws IOException {
     int closed = 0;

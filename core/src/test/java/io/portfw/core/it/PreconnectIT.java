@@ -72,6 +72,8 @@ class PreconnectIT {
 
       // The backend closes idle connections (its own idle timeout): portfw notices and makes new ones.
       int made = backend.accepted();
+      // portfw counts a connection once the kernel has completed it; the backend's thread greets it a moment later.
+      Eventually.holds(Duration.ofSeconds(5), "greeted by the backend", () -> backend.quietCount() >= wanted);
       assertThat(backend.closeQuiet()).isGreaterThanOrEqualTo(wanted);
       Eventually.holds(Duration.ofSeconds(10), "replaced", () -> backend.accepted() >= made + wanted && warm(admin) == wanted);
 
