@@ -29,6 +29,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +37,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -214,38 +216,54 @@ class NamedBackendsIT {
     }
   }
 
-  /** preconnect on a pool that only a UDP listener uses: warm connections are for TCP clients, so none are made. */
+  /**
+   * preconnect on a pool that only a UDP listener uses: warm connections are for TCP clients, so none are made.
+   * A TCP pool with the same setting in the same config does get them: the control that preconnect ran at all.
+   */
   @Test
   void preconnect_onAUdpOnlyPool_makesNoTcpConnections() throws Exception {
     // A port below the ephemeral range, so no outgoing connection of this machine holds it for TCP.
     int shared = Ports.free();
     try (ServerSocket tcpOnSamePort = new ServerSocket();
+         ServerSocket tcpPoolBackend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
          UdpEchoBackend echo = new UdpEchoBackend("u:", shared)) {
       tcpOnSamePort.bind(new InetSocketAddress("127.0.0.1", shared));
-      java.util.concurrent.atomic.AtomicInteger tcpAccepted = new java.util.concurrent.atomic.AtomicInteger();
-      Thread t = new Thread(() -> {
-        while (!tcpOnSamePort.isClosed()) {
-          try {
-            tcpOnSamePort.accept();
-            tcpAccepted.incrementAndGet();
-          } catch (IOException e) {
-            return;
-          }
-        }
-      });
-      t.setDaemon(true);
-      t.start();
+      AtomicInteger udpPoolTcpAccepted = countAccepts(tcpOnSamePort);
+      AtomicInteger tcpPoolAccepted = countAccepts(tcpPoolBackend);
       String json = """
-          { "listeners": [ { "name": "u", "protocol": "udp", "listen": "127.0.0.1:%d", "pool": "p" } ],
+          { "listeners": [ { "name": "u", "protocol": "udp", "listen": "127.0.0.1:%d", "pool": "p" },
+                           { "name": "t", "listen": "127.0.0.1:%d", "pool": "t" } ],
             "pools": [ { "name": "p", "preconnect": { "connections": 2 },
+                         "backends": [ { "address": "127.0.0.1:%d" } ] },
+                       { "name": "t", "preconnect": { "connections": 2 },
                          "backends": [ { "address": "127.0.0.1:%d" } ] } ] }
-          """.formatted(Ports.free(), echo.port());
+          """.formatted(Ports.free(), Ports.free(), echo.port(), tcpPoolBackend.getLocalPort());
       try (RunningForwarder forwarder = RunningForwarder.start(json)) {
-        // Preconnect would have connected by now: it starts with the pool.
-        Eventually.holdsFor(Duration.ofSeconds(2), () -> tcpAccepted.get() + " TCP connections made to the backend of a UDP-only pool",
-            () -> tcpAccepted.get() == 0);
+        Eventually.holds(Duration.ofSeconds(5), "warm connections to the TCP pool's backend",
+            () -> tcpPoolAccepted.get() >= 2);
+        Eventually.holdsFor(Duration.ofSeconds(1), () -> udpPoolTcpAccepted.get()
+            + " TCP connections made to the backend of a UDP-only pool", () -> udpPoolTcpAccepted.get() == 0);
       }
     }
+  }
+
+  /** Accepts on {@code server} in the background, holding each connection open, and counts them. */
+  private static AtomicInteger countAccepts(ServerSocket server) {
+    AtomicInteger accepted = new AtomicInteger();
+    List<Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Thread t = new Thread(() -> {
+      while (!server.isClosed()) {
+        try {
+          held.add(server.accept());
+          accepted.incrementAndGet();
+        } catch (IOException e) {
+          return;
+        }
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+    return accepted;
   }
 
   private static io.vertx.core.json.JsonObject backendJson(AdminHttp admin) {
