@@ -5,6 +5,7 @@ import io.portfw.balancing.Backend;
 import io.portfw.balancing.Pool;
 import io.portfw.balancing.StateChange;
 import io.portfw.config.ListenerConfig;
+import io.portfw.config.Protocol;
 import io.portfw.core.observe.Connection;
 import io.portfw.core.observe.ListenerCounters;
 import io.portfw.core.observe.Refusal;
@@ -63,7 +64,7 @@ final class AdminApi {
         .put("refused", refused)
         .put("bytesReceived", n.bytesFromClients())
         .put("bytesSent", n.bytesFromBackends());
-    if (c.protocol() == io.portfw.config.Protocol.UDP) {
+    if (c.protocol() == Protocol.UDP) {
       JsonObject dropped = new JsonObject();
       for (UdpDrop d : UdpDrop.values()) {
         dropped.put(d.word(), n.droppedCount(d));

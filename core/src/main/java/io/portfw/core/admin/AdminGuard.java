@@ -1,5 +1,6 @@
 package io.portfw.core.admin;
 
+import io.netty.util.NetUtil;
 import io.portfw.config.AdminConfig;
 import io.portfw.config.Hosts;
 import io.vertx.core.Handler;
@@ -62,7 +63,7 @@ final class AdminGuard implements Handler<RoutingContext> {
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
     }
-    return host.equalsIgnoreCase("localhost") || io.netty.util.NetUtil.isValidIpV4Address(host)
-        || io.netty.util.NetUtil.isValidIpV6Address(host);
+    return host.equalsIgnoreCase("localhost") || NetUtil.isValidIpV4Address(host)
+        || NetUtil.isValidIpV6Address(host);
   }
 }

@@ -1,6 +1,7 @@
 package io.portfw.core.cli;
 
 import io.vertx.core.json.JsonObject;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,8 +35,8 @@ abstract class BackendStateCommand implements Callable<Integer> {
       JsonObject answer = client.post("/api/v1/pools/" + AdminClient.segment(pool) + "/backends/"
           + AdminClient.segment(address) + "/" + action);
       return "pool " + answer.getString("pool") + ": backend " + answer.getString("backend") + " "
-          + answer.getString("previous").toUpperCase(java.util.Locale.ROOT) + " -> "
-          + answer.getString("state").toUpperCase(java.util.Locale.ROOT) + System.lineSeparator();
+          + answer.getString("previous").toUpperCase(Locale.ROOT) + " -> "
+          + answer.getString("state").toUpperCase(Locale.ROOT) + System.lineSeparator();
     });
   }
 

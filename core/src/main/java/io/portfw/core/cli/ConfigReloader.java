@@ -10,6 +10,7 @@ import io.portfw.core.observe.ReloadResult;
 import io.portfw.core.runtime.PortfwRuntime;
 import io.vertx.core.Future;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,7 +72,7 @@ final class ConfigReloader implements AutoCloseable {
     }
     return runtime.reload(next).onSuccess(result -> {
       if (result.outcome() == ReloadResult.Outcome.APPLIED) {
-        java.io.PrintStream tables = AccessLog.usesStdout(runtime.config()) ? System.err : System.out;
+        PrintStream tables = AccessLog.usesStdout(runtime.config()) ? System.err : System.out;
         tables.print(ForwardingTable.render(runtime.config(), runtime::pool));
         tables.flush();
       } else if (result.outcome() == ReloadResult.Outcome.FAILED && watcher != null) {

@@ -1,6 +1,7 @@
 package io.portfw.core.cli;
 
 import io.vertx.core.json.JsonObject;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -68,8 +69,8 @@ final class ConnectionsCommand implements Callable<Integer> {
       return s + "s";
     }
     if (s < 3600) {
-      return String.format(java.util.Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+      return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
     }
-    return String.format(java.util.Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60);
+    return String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60);
   }
 }

@@ -2,6 +2,7 @@ package io.portfw.core.observe;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
@@ -21,7 +22,7 @@ public final class ListenerCounters {
   private final Map<UdpDrop, LongAdder> dropped = new EnumMap<>(UdpDrop.class);
   /** The size of a UDP listener's session table, read when asked; none for TCP. */
   private volatile LongSupplier sessions = () -> 0;
-  private final java.util.concurrent.atomic.AtomicLong lastRefusalLogNanos = new java.util.concurrent.atomic.AtomicLong(
+  private final AtomicLong lastRefusalLogNanos = new AtomicLong(
       System.nanoTime() - 2_000_000_000L);
   private final LongAdder unloggedRefusals = new LongAdder();
 

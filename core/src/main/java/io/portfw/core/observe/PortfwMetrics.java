@@ -18,7 +18,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The Prometheus metrics of a running portfw, all named {@code portfw_*} and tagged with
@@ -78,7 +80,7 @@ public final class PortfwMetrics implements ConnectObserver {
   public void connected(String pool, Backend backend, long nanos) {
     Timer timer = connectTimers.get(backend);
     if (timer != null) {
-      timer.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+      timer.record(nanos, TimeUnit.NANOSECONDS);
     }
   }
 
@@ -94,7 +96,7 @@ public final class PortfwMetrics implements ConnectObserver {
   /** Brings the meters in line with what runs: meters for new listeners and backends, none for gone ones. */
   public synchronized void sync(Map<String, MeteredListener> listeners, Map<String, Pool> pools) {
     listenerMeters.keySet().removeIf(name -> {
-      if (java.util.Objects.equals(listeners.get(name), metered.get(name))) {
+      if (Objects.equals(listeners.get(name), metered.get(name))) {
         return false;
       }
       listenerMeters.get(name).forEach(registry::remove);

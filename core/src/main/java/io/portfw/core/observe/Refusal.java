@@ -1,4 +1,5 @@
 package io.portfw.core.observe;
+import java.util.Locale;
 
 /** Why a client was closed without reaching a backend; counted per listener. */
 public enum Refusal {
@@ -27,6 +28,6 @@ public enum Refusal {
 
   /** The word in logs, metrics and the API: {@code no-backend}. */
   public String word() {
-    return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 }

@@ -17,7 +17,9 @@ import io.portfw.config.TimeoutsConfig;
 import io.portfw.core.observe.Connection;
 import io.portfw.core.observe.Ending;
 import io.portfw.core.observe.Refusal;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -87,12 +89,12 @@ public final class Relay {
   }
 
   /** The client as the PROXY header sent to backends names it: its real address. */
-  public java.net.InetSocketAddress clientAddress() {
+  public InetSocketAddress clientAddress() {
     return connection.client();
   }
 
-  public java.net.InetSocketAddress localAddress() {
-    return (java.net.InetSocketAddress) client.localAddress();
+  public InetSocketAddress localAddress() {
+    return (InetSocketAddress) client.localAddress();
   }
 
   public boolean backendFailed() {
@@ -104,7 +106,7 @@ public final class Relay {
    * backend sent before (a warm connection's banner). When the client has gone
    * meanwhile (a client leaving before its backend answers is an abort), resets the backend.
    */
-  public void attach(Channel backend, java.util.List<Object> alreadySent) {
+  public void attach(Channel backend, List<Object> alreadySent) {
     if (closed) {
       alreadySent.forEach(ReferenceCountUtil::release);
       backend.config().setOption(ChannelOption.SO_LINGER, 0);

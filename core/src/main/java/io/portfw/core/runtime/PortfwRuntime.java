@@ -157,11 +157,13 @@ public final class PortfwRuntime implements RuntimeView {
     if (live.config().protocol() == Protocol.UDP) {
       UdpSessions sessions = new UdpSessions(live.config().udp());
       live.onChange(next -> sessions.apply(next.udp()));
-      live.counters().sessions(sessions::size);
       // Without SO_REUSEPORT (the NIO fallback) only one socket may bind a UDP port.
       return vertx.deployVerticle(() -> new UdpForwarder(live, sessions, reconciler.pools()::get, connections, metrics),
               new DeploymentOptions().setInstances(NettyTransport.of(vertx).reusePort() != null ? loops : 1))
-          .onSuccess(live::deploymentId);
+          .onSuccess(id -> {
+            live.deploymentId(id);
+            live.counters().sessions(sessions::size); // the table of the deployment that serves the port now
+          });
     }
     // Without SO_REUSEPORT one socket per port accepts for every loop: one instance is enough.
     return vertx.deployVerticle(() -> new TcpForwarder(live, reconciler.pools()::get, connections, metrics,

@@ -21,6 +21,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -69,7 +70,7 @@ public final class TcpForwarder extends VerticleBase {
     String host = listener.listen().host();
     try {
       address = InetAddress.getByName(host); // a literal or localhost: validated, no lookup on the network
-    } catch (java.net.UnknownHostException e) {
+    } catch (UnknownHostException e) {
       return Future.failedFuture(new ListenException(listener, host, listener.listen().firstPort(), e));
     }
     List<Future<?>> bound = new ArrayList<>();

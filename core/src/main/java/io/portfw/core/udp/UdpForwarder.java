@@ -37,6 +37,7 @@ import io.vertx.core.spi.transport.Transport;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -96,7 +97,7 @@ public final class UdpForwarder extends VerticleBase {
     InetAddress address;
     try {
       address = InetAddress.getByName(host); // a literal or localhost: validated, no lookup on the network
-    } catch (java.net.UnknownHostException e) {
+    } catch (UnknownHostException e) {
       return Future.failedFuture(e);
     }
     DatagramChannel channel = transport.datagramChannel(address instanceof Inet6Address
@@ -235,7 +236,7 @@ public final class UdpForwarder extends VerticleBase {
     InetAddress ip = backend.ip();
     if (ip == null) {
       sessions.add(key, session);
-      session.unresolved(new java.net.UnknownHostException(host + ": no address yet"));
+      session.unresolved(new UnknownHostException(host + ": no address yet"));
       return session;
     }
     if (!session.open(this::channelFor, new InetSocketAddress(ip, port), replyTimeout)) {

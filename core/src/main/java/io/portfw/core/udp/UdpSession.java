@@ -12,6 +12,8 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import io.portfw.balancing.Backend;
+import io.portfw.balancing.BackendState;
+import io.portfw.balancing.ConnectionOutcomes;
 import io.portfw.balancing.Pool;
 import io.portfw.core.observe.ConnectError;
 import io.portfw.core.observe.ConnectObserver;
@@ -23,6 +25,7 @@ import io.portfw.core.observe.UdpDrop;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -57,7 +60,7 @@ final class UdpSession {
   private DatagramChannel channel;
   private boolean ready;
   private volatile boolean closed;
-  private java.util.concurrent.ScheduledFuture<?> replyTimer;
+  private ScheduledFuture<?> replyTimer;
   private int replies;
   private int requests;
 
@@ -123,7 +126,7 @@ final class UdpSession {
         channel.flush();
       });
     });
-    if (pool.outcomes() == io.portfw.balancing.ConnectionOutcomes.IGNORED) {
+    if (pool.outcomes() == ConnectionOutcomes.IGNORED) {
       return true; // no passive health for this pool: nothing would listen to a silent backend
     }
     replyTimer = front.eventLoop().schedule(() -> {
@@ -139,7 +142,7 @@ final class UdpSession {
   /** Whether its backend may still take this client: up or draining, and still in the pool. */
   boolean backendStillServes(Pool current) {
     var state = backend.state();
-    return (state == io.portfw.balancing.BackendState.UP || state == io.portfw.balancing.BackendState.DRAINING)
+    return (state == BackendState.UP || state == BackendState.DRAINING)
         && current != null && current.backends().contains(backend);
   }
 

@@ -35,6 +35,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -58,7 +59,7 @@ public final class BackendResolver {
   private final DnsNameResolver resolver;
   private final Map<String, Name> names = new HashMap<>();
   /** The latest answer of each tracked name, readable from any thread: new backends start with it. */
-  private final Map<String, InetAddress> answers = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, InetAddress> answers = new ConcurrentHashMap<>();
 
   /** One host name: its latest answer, the backends that use it and the timer of its next lookup. */
   private final class Name {

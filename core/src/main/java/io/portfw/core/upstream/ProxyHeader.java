@@ -8,7 +8,10 @@ import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
 import io.portfw.config.ProxyProtocol;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 
 /**
  * Writes the PROXY protocol header that tells a backend who the client is, as the first bytes on
@@ -45,15 +48,15 @@ final class ProxyHeader {
     backend.pipeline().remove(ENCODER);
   }
 
-  private static java.net.InetAddress mapped(InetSocketAddress a) {
+  private static InetAddress mapped(InetSocketAddress a) {
     byte[] v4 = a.getAddress().getAddress();
     byte[] v6 = new byte[16];
     v6[10] = (byte) 0xff;
     v6[11] = (byte) 0xff;
     System.arraycopy(v4, 0, v6, 12, 4);
     try {
-      return java.net.Inet6Address.getByAddress(null, v6, -1);
-    } catch (java.net.UnknownHostException e) {
+      return Inet6Address.getByAddress(null, v6, -1);
+    } catch (UnknownHostException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.util.ReferenceCountUtil;
 import io.portfw.balancing.Backend;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,14 +25,14 @@ final class WarmConnection extends ChannelInboundHandlerAdapter {
   private final Channel channel;
   private final Backend backend;
   /** Where it goes: a backend whose host name now resolves elsewhere no longer wants it. */
-  private final java.net.InetAddress ip;
+  private final InetAddress ip;
   private final long madeNanos = System.nanoTime();
   private final Runnable onLost;
   private List<Object> held;
   private int heldBytes;
   private boolean handedOver;
 
-  WarmConnection(Channel channel, Backend backend, java.net.InetAddress ip, Runnable onLost) {
+  WarmConnection(Channel channel, Backend backend, InetAddress ip, Runnable onLost) {
     this.channel = channel;
     this.backend = backend;
     this.ip = ip;
