@@ -10,6 +10,7 @@ import io.portfw.balancing.Backend;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One backend connection made ahead of demand, waiting for a client. While it waits it reads, so
@@ -27,12 +28,13 @@ final class WarmConnection extends ChannelInboundHandlerAdapter {
   /** Where it goes: a backend whose host name now resolves elsewhere no longer wants it. */
   private final InetAddress ip;
   private final long madeNanos = System.nanoTime();
-  private final Runnable onLost;
+  /** Told when the backend closes or resets it while it waits. */
+  private final Consumer<WarmConnection> onLost;
   private List<Object> held;
   private int heldBytes;
   private boolean handedOver;
 
-  WarmConnection(Channel channel, Backend backend, InetAddress ip, Runnable onLost) {
+  WarmConnection(Channel channel, Backend backend, InetAddress ip, Consumer<WarmConnection> onLost) {
     this.channel = channel;
     this.backend = backend;
     this.ip = ip;
@@ -96,7 +98,7 @@ final class WarmConnection extends ChannelInboundHandlerAdapter {
       held = null;
     }
     if (!handedOver) {
-      onLost.run();
+      onLost.accept(this);
     }
     ctx.fireChannelInactive();
   }

@@ -145,12 +145,11 @@ public final class WarmPool {
       channel.close(); // unwanted since the connect began
       return;
     }
-    WarmConnection[] self = new WarmConnection[1];
-    self[0] = new WarmConnection(channel, backend, ip, () -> lost(self[0]));
+    WarmConnection warm = new WarmConnection(channel, backend, ip, this::lost);
     // Added before this loop's next read: nothing the backend sends can pass it by.
-    channel.pipeline().addLast(WarmConnection.HANDLER_NAME, self[0]);
+    channel.pipeline().addLast(WarmConnection.HANDLER_NAME, warm);
     channel.config().setAutoRead(true);
-    idle.computeIfAbsent(backend, b -> new ArrayDeque<>()).add(self[0]);
+    idle.computeIfAbsent(backend, b -> new ArrayDeque<>()).add(warm);
     counts.changeIdle(backend, +1);
   }
 
