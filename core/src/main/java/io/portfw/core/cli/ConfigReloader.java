@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Re-reads the config file and applies it to the running portfw, on each trigger: the file
- * changing (watched), SIGHUP, and (later) the admin API's {@code POST /api/v1/reload}, which
+ * changing (watched), SIGHUP, and the admin API's {@code POST /api/v1/reload}, which
  * calls {@link #reload()}. An invalid file is reported with every error and its path, and
  * changes nothing.
  */
