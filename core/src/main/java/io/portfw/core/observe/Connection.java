@@ -94,7 +94,7 @@ public final class Connection {
     return (long) FROM_BACKEND.getOpaque(this);
   }
 
-  /** How it ended; null while it lasts. */
+  /** How it ended, or began to end (a FIN either way, while the other direction still flows); null before that. */
   public Ending ending() {
     return ending;
   }
