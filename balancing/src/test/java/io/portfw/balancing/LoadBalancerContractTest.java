@@ -27,6 +27,15 @@ class LoadBalancerContractTest {
     return LoadBalancers.byName(name, backends, () -> seeded);
   }
 
+  /** What {@code lb} picks for {@code n} different clients, one after another; nothing is acquired. */
+  private static List<Backend> picks(LoadBalancer lb, int n) {
+    List<Backend> picked = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      picked.add(lb.pick(client(i)));
+    }
+    return picked;
+  }
+
   @ParameterizedTest
   @MethodSource("strategies")
   void emptyPool_picksNothing(String name) {
@@ -37,10 +46,7 @@ class LoadBalancerContractTest {
   @MethodSource("strategies")
   void singleBackend_isAlwaysPicked(String name) {
     List<Backend> one = weighted(1);
-    LoadBalancer lb = build(name, one);
-    for (int i = 0; i < 20; i++) {
-      assertThat(lb.pick(client(i))).isSameAs(one.get(0));
-    }
+    assertThat(picks(build(name, one), 20)).allSatisfy(picked -> assertThat(picked).isSameAs(one.get(0)));
   }
 
   @ParameterizedTest
@@ -53,10 +59,7 @@ class LoadBalancerContractTest {
   @MethodSource("strategies")
   void zeroWeight_neverGetsANewConnection(String name) {
     List<Backend> b = weighted(1, 0, 1);
-    LoadBalancer lb = build(name, b);
-    for (int i = 0; i < 300; i++) {
-      assertThat(lb.pick(client(i))).isNotSameAs(b.get(1));
-    }
+    assertThat(picks(build(name, b), 300)).allSatisfy(picked -> assertThat(picked).isNotSameAs(b.get(1)));
   }
 
   @ParameterizedTest
@@ -71,14 +74,10 @@ class LoadBalancerContractTest {
   void backups_onlyWhenNoPrimaryCanTakeIt(String name) {
     List<Backend> b = List.of(backend(0, 1, false, 0), backend(1, 1, false, 1), backend(2, 1, true, 0));
     LoadBalancer lb = build(name, b);
-    for (int i = 0; i < 100; i++) {
-      assertThat(lb.pick(client(i)).isBackup()).isFalse();
-    }
+    assertThat(picks(lb, 100)).allSatisfy(picked -> assertThat(picked.isBackup()).isFalse());
     b.get(0).checks(false);
     b.get(1).tryAcquire(); // now full
-    for (int i = 0; i < 100; i++) {
-      assertThat(lb.pick(client(i))).isSameAs(b.get(2));
-    }
+    assertThat(picks(lb, 100)).allSatisfy(picked -> assertThat(picked).isSameAs(b.get(2)));
   }
 
   @ParameterizedTest
@@ -89,9 +88,7 @@ class LoadBalancerContractTest {
     b.get(2).admin(AdminState.DRAINING);
     b.get(3).admin(AdminState.DISABLED);
     LoadBalancer lb = build(name, b);
-    for (int i = 0; i < 300; i++) {
-      assertThat(lb.pick(client(i))).isSameAs(b.get(0));
-    }
+    assertThat(picks(lb, 300)).allSatisfy(picked -> assertThat(picked).isSameAs(b.get(0)));
     b.get(0).checks(false);
     assertThat(lb.pick(CLIENT)).isNull();
   }
@@ -102,9 +99,7 @@ class LoadBalancerContractTest {
     List<Backend> b = List.of(backend(0, 1, false, 1), backend(1, 1, false, 2));
     LoadBalancer lb = build(name, b);
     assertThat(b.get(0).tryAcquire()).isTrue();
-    for (int i = 0; i < 50; i++) {
-      assertThat(lb.pick(client(i))).isSameAs(b.get(1));
-    }
+    assertThat(picks(lb, 50)).allSatisfy(picked -> assertThat(picked).isSameAs(b.get(1)));
     assertThat(b.get(1).tryAcquire()).isTrue();
     assertThat(b.get(1).tryAcquire()).isTrue();
     assertThat(lb.pick(CLIENT)).isNull();

@@ -1,7 +1,5 @@
 package io.portfw.testing;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -17,14 +15,13 @@ import java.util.concurrent.TimeUnit;
  * names it is given, never asking anyone else. Required in CI ({@code PORTFW_REQUIRE_TOOLS}); a
  * local run without dnsmasq skips the test that needs it.
  */
-public final class Dnsmasq implements AutoCloseable {
+public final class Dnsmasq extends ExternalDaemon {
 
   private static final Path BINARY = Path.of("/usr/sbin/dnsmasq");
-  private final Process process;
   private final int port;
 
   private Dnsmasq(Process process, int port) {
-    this.process = process;
+    super(process);
     this.port = port;
   }
 
@@ -56,22 +53,9 @@ public final class Dnsmasq implements AutoCloseable {
         "--port=" + port, "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
         "--no-negcache", "--pid-file=", "--cache-size=0", "--user=root", "--group=root"));
     command.addAll(extra);
-    Process process = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(Files.createTempFile("dnsmasq", ".log").toFile()).start();
-    Dnsmasq server = new Dnsmasq(process, port);
+    Dnsmasq server = new Dnsmasq(launch(command, Files.createTempFile("dnsmasq", ".log")), port);
     server.awaitAnswering();
     return server;
-  }
-
-  /** Fails (in CI) or skips (elsewhere) when a tool is missing. */
-  public static void requireInstalled(Path binary, String debianPackage) {
-    if (System.getenv("PORTFW_REQUIRE_TOOLS") != null) {
-      if (!Files.isExecutable(binary)) {
-        throw new AssertionError(binary + " is missing: apt-get install " + debianPackage);
-      }
-    } else {
-      assumeTrue(Files.isExecutable(binary), binary + " is missing (apt-get install " + debianPackage + ")");
-    }
   }
 
   public int port() {
@@ -109,13 +93,5 @@ public final class Dnsmasq implements AutoCloseable {
       }
     }
     throw new IllegalStateException("dnsmasq did not answer on port " + port + " within 10 s");
-  }
-
-  @Override
-  public void close() throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(5, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-    }
   }
 }

@@ -3,28 +3,27 @@ package io.portfw.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 
 /**
  * Debian's nginx, started by a test with a {@code stream} configuration of its own, in the
  * foreground, on loopback ports. Required in CI ({@code PORTFW_REQUIRE_TOOLS}); skipped elsewhere
  * when missing.
  */
-public final class Nginx implements AutoCloseable {
+public final class Nginx extends ExternalDaemon {
 
   private static final Path BINARY = Path.of("/usr/sbin/nginx");
   private static final Path STREAM_MODULE = Path.of("/usr/lib/nginx/modules/ngx_stream_module.so");
-  private final Process process;
   private final Path dir;
 
   private Nginx(Process process, Path dir) {
-    this.process = process;
+    super(process);
     this.dir = dir;
   }
 
   /** Runs nginx with {@code servers} inside its {@code stream} block; returns once every port in {@code ports} accepts. */
   public static Nginx stream(String servers, int... ports) throws IOException {
-    Dnsmasq.requireInstalled(BINARY, "nginx libnginx-mod-stream");
+    requireInstalled(BINARY, "nginx libnginx-mod-stream");
     Path dir = Files.createTempDirectory("portfw-nginx");
     String module = Files.exists(STREAM_MODULE) ? "load_module " + STREAM_MODULE + ";\n" : "";
     Path conf = Files.writeString(dir.resolve("nginx.conf"), module + """
@@ -37,8 +36,8 @@ public final class Nginx implements AutoCloseable {
         %s
         }
         """.formatted(dir, dir, servers));
-    Process process = new ProcessBuilder(BINARY.toString(), "-c", conf.toString(), "-p", dir.toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
+    Process process = launch(List.of(BINARY.toString(), "-c", conf.toString(), "-p", dir.toString()),
+        dir.resolve("out.log"));
     Nginx nginx = new Nginx(process, dir);
     for (int port : ports) {
       Eventually.holds(java.time.Duration.ofSeconds(10), () -> "nginx on " + port + ": " + nginx.log(),
@@ -52,14 +51,6 @@ public final class Nginx implements AutoCloseable {
       return Files.readString(dir.resolve("out.log")) + Files.readString(dir.resolve("error.log"));
     } catch (IOException e) {
       return "(no log)";
-    }
-  }
-
-  @Override
-  public void close() throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(5, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
     }
   }
 }

@@ -50,10 +50,31 @@ class OutlierDetectorTest {
         context);
   }
 
+  /** Ejections that last minutes: nothing comes back while the test looks. */
+  private OutlierDetector longEjections(List<Backend> backends, int percent) {
+    return new OutlierDetector("web", new OutlierConfig(3, Duration.ofMinutes(1), Duration.ofMinutes(5), percent), backends,
+        vertx, context);
+  }
+
+  /** How many of a pool of {@code n} are ejected once each has failed five times in a row. */
+  private long ejectedWhenAllFail(int n, int percent) throws Exception {
+    List<Backend> pool = backends(n);
+    OutlierDetector d = longEjections(pool, percent);
+    pool.forEach(b -> fail(d, b, 5));
+    settle();
+    return pool.stream().filter(Backend::isEjected).count();
+  }
+
   private static void fail(OutlierDetector d, Backend b, int times) {
     for (int i = 0; i < times; i++) {
       d.connectFailed(b, REFUSED);
     }
+  }
+
+  /** Three refusals in a row (the configured threshold), then waits for the ejection they cause. */
+  private static void ejectByRefusals(OutlierDetector d, Backend b, String what) throws InterruptedException {
+    fail(d, b, 3);
+    await(b::isEjected, what);
   }
 
   private static void await(BooleanSupplier condition, String what) throws InterruptedException {
@@ -103,11 +124,9 @@ class OutlierDetectorTest {
   void repeatedEjection_lastsLonger() throws Exception {
     List<Backend> b = backends(2);
     OutlierDetector d = detector(b, 50);
-    fail(d, b.get(0), 3);
-    await(() -> b.get(0).isEjected(), "first ejection");
+    ejectByRefusals(d, b.get(0), "first ejection");
     await(() -> !b.get(0).isEjected(), "first let back");
-    fail(d, b.get(0), 3);
-    await(() -> b.get(0).isEjected(), "second ejection");
+    ejectByRefusals(d, b.get(0), "second ejection");
     long second = System.nanoTime();
     await(() -> !b.get(0).isEjected(), "second let back");
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - second))
@@ -116,19 +135,8 @@ class OutlierDetectorTest {
 
   @Test
   void ceiling_keepsTheRestOfThePoolIn_andNeverEjectsAll() throws Exception {
-    List<Backend> four = backends(4);
-    OutlierDetector half = new OutlierDetector("web", new OutlierConfig(3, Duration.ofMinutes(1), Duration.ofMinutes(5), 50),
-        four, vertx, context);
-    four.forEach(x -> fail(half, x, 5));
-    settle();
-    assertThat(four.stream().filter(Backend::isEjected).count()).as("50% of four").isEqualTo(2);
-
-    List<Backend> two = backends(2);
-    OutlierDetector all = new OutlierDetector("web", new OutlierConfig(3, Duration.ofMinutes(1), Duration.ofMinutes(5), 100),
-        two, vertx, context);
-    two.forEach(x -> fail(all, x, 5));
-    settle();
-    assertThat(two.stream().filter(Backend::isEjected).count()).as("never the whole pool").isEqualTo(1);
+    assertThat(ejectedWhenAllFail(4, 50)).as("50% of four").isEqualTo(2);
+    assertThat(ejectedWhenAllFail(2, 100)).as("never the whole pool").isEqualTo(1);
 
     List<Backend> one = backends(1);
     OutlierDetector single = detector(one, 100);
@@ -165,10 +173,8 @@ class OutlierDetectorTest {
   @Test
   void close_letsEveryEjectedBackendBack() throws Exception {
     List<Backend> b = backends(3);
-    OutlierDetector d = new OutlierDetector("web", new OutlierConfig(3, Duration.ofMinutes(1), Duration.ofMinutes(5), 50),
-        b, vertx, context);
-    fail(d, b.get(1), 3);
-    await(() -> b.get(1).isEjected(), "ejected");
+    OutlierDetector d = longEjections(b, 50);
+    ejectByRefusals(d, b.get(1), "ejected");
     d.close();
     await(() -> !b.get(1).isEjected(), "let back when passive checking is switched off");
     assertThat(b.get(1).state()).isEqualTo(BackendState.UP);

@@ -54,6 +54,10 @@ class ProbesTest {
         Optional.ofNullable(expectBody)), timeoutMillis);
   }
 
+  private static SendExpectProbe sendExpectProbe(String send, String expect, int timeoutMillis) {
+    return new SendExpectProbe(vertx, net, new ProbeConfig.SendExpect(send, expect), timeoutMillis);
+  }
+
   @Test
   void tcp_passesWhileSomethingListens_failsWhenRefused() throws Exception {
     try (TestServers.Banner server = new TestServers.Banner(null, 0)) {
@@ -118,21 +122,19 @@ class ProbesTest {
 
   @Test
   void sendExpect_matchesTheBannerAndSaysWhatItGotOtherwise() throws Exception {
-    ProbeConfig.SendExpect smtp = new ProbeConfig.SendExpect("", "^220 ");
     try (TestServers.Banner server = new TestServers.Banner("220 mail.example ESMTP\r\n", 0)) {
-      assertThat(outcome(() -> new SendExpectProbe(vertx, net, smtp, 1000).check(HOST, server.port())))
+      assertThat(outcome(() -> sendExpectProbe("", "^220 ", 1000).check(HOST, server.port())))
           .isEqualTo("ok: matched \"220 \"");
       server.banner.set("421 too busy\r\n");
-      assertThat(outcome(() -> new SendExpectProbe(vertx, net, smtp, 300).check(HOST, server.port())))
+      assertThat(outcome(() -> sendExpectProbe("", "^220 ", 300).check(HOST, server.port())))
           .isEqualTo("failed: timeout after 300ms waiting for a reply matching /^220 /, got \"421 too busy\\r\\n\"");
     }
   }
 
   @Test
   void sendExpect_sendsFirstAndWaitsForTheAnswer() throws Exception {
-    ProbeConfig.SendExpect ping = new ProbeConfig.SendExpect("PING\r\n", "PONG");
     try (TestServers.Banner server = new TestServers.Banner("+PONG\r\n", 6)) {
-      assertThat(outcome(() -> new SendExpectProbe(vertx, net, ping, 1000).check(HOST, server.port())))
+      assertThat(outcome(() -> sendExpectProbe("PING\r\n", "PONG", 1000).check(HOST, server.port())))
           .isEqualTo("ok: matched \"PONG\"");
       assertThat(server.received).containsExactly("PING\r\n");
     }
@@ -140,7 +142,6 @@ class ProbesTest {
 
   @Test
   void sendExpect_aServerThatClosesWithoutAnswering_failsAtOnce() throws Exception {
-    ProbeConfig.SendExpect ssh = new ProbeConfig.SendExpect("", "^SSH-");
     try (java.net.ServerSocket closer = new java.net.ServerSocket(0, 5, TestServers.LOOPBACK)) {
       Thread t = new Thread(() -> {
         try (java.net.Socket s = closer.accept()) {
@@ -150,7 +151,7 @@ class ProbesTest {
         }
       });
       t.start();
-      assertThat(outcome(() -> new SendExpectProbe(vertx, net, ssh, 5000).check(HOST, closer.getLocalPort())))
+      assertThat(outcome(() -> sendExpectProbe("", "^SSH-", 5000).check(HOST, closer.getLocalPort())))
           .isEqualTo("failed: closed after \"Go away\\r\\n\", no match for /^SSH-/");
       t.join(5000);
     }

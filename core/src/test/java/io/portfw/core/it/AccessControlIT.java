@@ -57,11 +57,7 @@ class AccessControlIT {
   @Test
   void maxConnections_andPerSource_refuseAtOnce_andFreeUpWhenConnectionsEnd() throws Exception {
     try (EchoBackend echo = new EchoBackend();
-         RunningForwarder forwarder = RunningForwarder.start("""
-             { "listeners": [ { "name": "l", "listen": "127.0.0.1:%d", "pool": "p",
-                                "limits": { "maxConnections": 3, "maxConnectionsPerSource": 2 } } ],
-               "pools": [ { "name": "p", "backends": [ { "address": "%s" } ] } ] }
-             """.formatted(Ports.free(), echo.address()))) {
+         RunningForwarder forwarder = limited("127.0.0.1", "\"maxConnections\": 3, \"maxConnectionsPerSource\": 2", echo)) {
       int port = forwarder.port();
       Socket a1 = from("127.0.0.1", port);
       Socket a2 = from("127.0.0.1", port);
@@ -84,17 +80,14 @@ class AccessControlIT {
   @Test
   void perSourceLimit_overIpv6() throws Exception {
     try (EchoBackend echo = new EchoBackend();
-         RunningForwarder forwarder = RunningForwarder.start("""
-             { "listeners": [ { "name": "v6", "listen": "[::1]:%d", "pool": "p", "limits": { "maxConnectionsPerSource": 1 } } ],
-               "pools": [ { "name": "p", "backends": [ { "address": "%s" } ] } ] }
-             """.formatted(Ports.free(), echo.address()))) {
+         RunningForwarder forwarder = limited("[::1]", "\"maxConnectionsPerSource\": 1", echo)) {
       int port = forwarder.port();
       try (Socket first = new Socket()) {
         first.connect(new InetSocketAddress("::1", port), 5000);
         first.setSoTimeout(10_000);
         assertThat(echo(first, "one")).isEqualTo("one");
         assertThat(answers("::1", port)).isFalse();
-        assertThat(forwarder.refusedConnections("v6", Refusal.SOURCE_LIMIT)).isEqualTo(1);
+        assertThat(forwarder.refusedConnections("l", Refusal.SOURCE_LIMIT)).isEqualTo(1);
       }
       Eventually.holds(Duration.ofSeconds(5), "free again", () -> answersQuietly("::1", port));
     }
@@ -103,10 +96,7 @@ class AccessControlIT {
   @Test
   void connectionRate_perSource_isATokenBucket() throws Exception {
     try (EchoBackend echo = new EchoBackend();
-         RunningForwarder forwarder = RunningForwarder.start("""
-             { "listeners": [ { "name": "l", "listen": "127.0.0.1:%d", "pool": "p", "limits": { "connectionRate": 5 } } ],
-               "pools": [ { "name": "p", "backends": [ { "address": "%s" } ] } ] }
-             """.formatted(Ports.free(), echo.address()))) {
+         RunningForwarder forwarder = limited("127.0.0.1", "\"connectionRate\": 5", echo)) {
       int port = forwarder.port();
       int served = 0;
       for (int i = 0; i < 12; i++) {
@@ -143,6 +133,13 @@ class AccessControlIT {
     }
   }
 
+  /** One listener "l" on {@code host} with these {@code limits}, in front of the echo backend. */
+  private static RunningForwarder limited(String host, String limits, EchoBackend echo) throws Exception {
+    return RunningForwarder.start("""
+        { "listeners": [ { "name": "l", "listen": "%s:%d", "pool": "p", "limits": { %s } } ],
+          "pools": [ { "name": "p", "backends": [ { "address": "%s" } ] } ] }
+        """.formatted(host, Ports.free(), limits, echo.address()));
+  }
 
   /** Whether a connection from {@code local} gets its echo; false when portfw resets or closes it. */
   private static boolean answers(String local, int port) throws IOException {

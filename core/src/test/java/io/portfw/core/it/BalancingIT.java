@@ -50,37 +50,29 @@ class BalancingIT {
 
   @Test
   void roundRobin_exactShareByWeight() throws Exception {
-    try (RunningForwarder forwarder = start("\"balance\": \"round-robin\"", 2, 1, 1)) {
-      Map<String, Integer> count = count(forwarder, 40, "127.0.0.1", false);
-      assertThat(count).containsExactlyInAnyOrderEntriesOf(Map.of("s1", 20, "s2", 10, "s3", 10));
-    }
+    assertThat(shares("round-robin", 40, false, 2, 1, 1))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("s1", 20, "s2", 10, "s3", 10));
   }
 
   @Test
   void random_shareByWeightWithinTolerance() throws Exception {
-    try (RunningForwarder forwarder = start("\"balance\": \"random\"", 2, 1, 1)) {
-      Map<String, Integer> count = count(forwarder, 200, "127.0.0.1", false);
-      // Expected 100/50/50; the bounds are about four standard deviations.
-      assertThat(count.get("s1")).isBetween(72, 128);
-      assertThat(count.get("s2")).isBetween(26, 74);
-      assertThat(count.get("s3")).isBetween(26, 74);
-    }
+    Map<String, Integer> count = shares("random", 200, false, 2, 1, 1);
+    // Expected 100/50/50; the bounds are about four standard deviations.
+    assertThat(count.get("s1")).isBetween(72, 128);
+    assertThat(count.get("s2")).isBetween(26, 74);
+    assertThat(count.get("s3")).isBetween(26, 74);
   }
 
   @Test
   void leastConnections_heldConnectionsFollowWeights() throws Exception {
-    try (RunningForwarder forwarder = start("\"balance\": \"least-connections\"", 2, 1, 1)) {
-      Map<String, Integer> count = count(forwarder, 8, "127.0.0.1", true);
-      assertThat(count).containsExactlyInAnyOrderEntriesOf(Map.of("s1", 4, "s2", 2, "s3", 2));
-    }
+    assertThat(shares("least-connections", 8, true, 2, 1, 1))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("s1", 4, "s2", 2, "s3", 2));
   }
 
   @Test
   void powerOfTwo_heldConnectionsStayEven() throws Exception {
-    try (RunningForwarder forwarder = start("\"balance\": \"power-of-two\"", 1, 1, 1)) {
-      Map<String, Integer> count = count(forwarder, 30, "127.0.0.1", true);
-      assertThat(count.values()).hasSize(3).allSatisfy(n -> assertThat(n).isBetween(5, 15));
-    }
+    assertThat(shares("power-of-two", 30, true, 1, 1, 1).values())
+        .hasSize(3).allSatisfy(n -> assertThat(n).isBetween(5, 15));
   }
 
   @Test
@@ -133,6 +125,16 @@ class BalancingIT {
       held.remove(0).close(); // frees a slot on s1 (the first held connection went to s1)
       Eventually.holds(Duration.ofSeconds(5), "slot freed", () -> forwarder.activeConnections("p") == 2);
       assertThat(answerOf(forwarder, "127.0.0.1", true)).isEqualTo("s1");
+    }
+  }
+
+  /**
+   * How {@code n} connections from 127.0.0.1 spread over the backends, weighted as given, under
+   * one strategy; held ones stay open until the test ends.
+   */
+  private Map<String, Integer> shares(String balance, int n, boolean hold, int... weights) throws Exception {
+    try (RunningForwarder forwarder = start("\"balance\": \"" + balance + "\"", weights)) {
+      return count(forwarder, n, "127.0.0.1", hold);
     }
   }
 

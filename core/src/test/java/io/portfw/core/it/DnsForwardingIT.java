@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portfw.testing.DnsQueries;
 import io.portfw.testing.Dnsmasq;
+import io.portfw.testing.ExternalDaemon;
 import io.portfw.testing.Eventually;
 import io.portfw.testing.Ports;
 import io.portfw.testing.RunningForwarder;
@@ -108,7 +109,7 @@ class DnsForwardingIT {
   }
 
   private static String dig(int port, String name) throws Exception {
-    Dnsmasq.requireInstalled(Path.of("/usr/bin/dig"), "bind9-dnsutils");
+    ExternalDaemon.requireInstalled(Path.of("/usr/bin/dig"), "bind9-dnsutils");
     Process p = new ProcessBuilder("dig", "@127.0.0.1", "-p", String.valueOf(port), name, "A", "+short", "+tries=2",
         "+time=3").redirectErrorStream(true).start();
     assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();

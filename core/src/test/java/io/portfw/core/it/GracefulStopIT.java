@@ -27,8 +27,7 @@ class GracefulStopIT {
   void sigterm_stopsAcceptingButLetsLiveConnectionsFinish() throws Exception {
     int port = Ports.free();
     try (EchoBackend echo = new EchoBackend();
-         PortfwProcess portfw = PortfwProcess.start("run", "--config", config(port, echo, "30s").toString())
-             .awaitListening(port);
+         PortfwProcess portfw = listening(port, echo, "30s");
          Socket live = connect(port)) {
       assertThat(echo(live, "before")).isEqualTo("before");
 
@@ -50,8 +49,7 @@ class GracefulStopIT {
   void sigterm_closesWhatIsLeftAfterTheDrainTimeout() throws Exception {
     int port = Ports.free();
     try (EchoBackend echo = new EchoBackend();
-         PortfwProcess portfw = PortfwProcess.start("run", "--config", config(port, echo, "1s").toString())
-             .awaitListening(port);
+         PortfwProcess portfw = listening(port, echo, "1s");
          Socket idle = connect(port)) {
       assertThat(echo(idle, "hello")).isEqualTo("hello");
       long signalled = System.nanoTime();
@@ -76,6 +74,11 @@ class GracefulStopIT {
                 + ": the address is already in use");
       }
     }
+  }
+
+  /** portfw run with this drain timeout, once it listens on {@code port}. */
+  private PortfwProcess listening(int port, EchoBackend echo, String drain) throws IOException {
+    return PortfwProcess.start("run", "--config", config(port, echo, drain).toString()).awaitListening(port);
   }
 
   private Path config(int port, EchoBackend echo, String drain) throws IOException {

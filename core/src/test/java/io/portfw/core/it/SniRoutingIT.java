@@ -23,17 +23,34 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** TLS passthrough routed by server name, between the JDK's real TLS clients and servers with certificates of their own. */
 class SniRoutingIT {
 
+  private TlsBackend a;
+  private TlsBackend b;
+  private TlsBackend c;
+
+  @BeforeEach
+  void startBackends() throws Exception {
+    a = new TlsBackend("a.example.com");
+    b = new TlsBackend("b-wildcard");
+    c = new TlsBackend("default");
+  }
+
+  @AfterEach
+  void stopBackends() throws IOException {
+    a.close();
+    b.close();
+    c.close();
+  }
+
   @Test
   void serverNames_reachTheirBackends_exactly_byWildcard_andByDefault() throws Exception {
-    try (TlsBackend a = new TlsBackend("a.example.com");
-         TlsBackend b = new TlsBackend("b-wildcard");
-         TlsBackend c = new TlsBackend("default");
-         RunningForwarder forwarder = RunningForwarder.start(config(Ports.free(), "", a, b, c))) {
+    try (RunningForwarder forwarder = start("")) {
       int port = forwarder.port();
       assertThat(handshake(port, "a.example.com")).isEqualTo("CN=a.example.com|I am a.example.com");
       assertThat(handshake(port, "x.b.example.com")).isEqualTo("CN=b-wildcard|I am b-wildcard");
@@ -45,10 +62,7 @@ class SniRoutingIT {
 
   @Test
   void aClientHelloInSeveralSegments_isStillRead() throws Exception {
-    try (TlsBackend a = new TlsBackend("a.example.com");
-         TlsBackend b = new TlsBackend("b-wildcard");
-         TlsBackend c = new TlsBackend("default");
-         RunningForwarder forwarder = RunningForwarder.start(config(Ports.free(), "", a, b, c))) {
+    try (RunningForwarder forwarder = start("")) {
       byte[] hello = clientHello("a.example.com");
       try (Socket s = new Socket()) {
         s.setTcpNoDelay(true);
@@ -67,11 +81,7 @@ class SniRoutingIT {
 
   @Test
   void behindAProxyHeader_theClientHelloInTheSameSegmentIsStillRouted() throws Exception {
-    try (TlsBackend a = new TlsBackend("a.example.com");
-         TlsBackend b = new TlsBackend("b-wildcard");
-         TlsBackend c = new TlsBackend("default");
-         RunningForwarder forwarder = RunningForwarder.start(config(Ports.free(),
-             "\"acceptProxyProtocol\": { \"trusted\": [\"127.0.0.1\"] },", a, b, c))) {
+    try (RunningForwarder forwarder = start("\"acceptProxyProtocol\": { \"trusted\": [\"127.0.0.1\"] },")) {
       byte[] header = "PROXY TCP4 192.0.2.7 198.51.100.1 4242 443\r\n".getBytes(StandardCharsets.US_ASCII);
       byte[] hello = clientHello("x.b.example.com");
       byte[] both = new byte[header.length + hello.length];
@@ -88,10 +98,7 @@ class SniRoutingIT {
 
   @Test
   void aClaimedHugeClientHello_isRefusedAtOnce() throws Exception {
-    try (TlsBackend a = new TlsBackend("a.example.com");
-         TlsBackend b = new TlsBackend("b-wildcard");
-         TlsBackend c = new TlsBackend("default");
-         RunningForwarder forwarder = RunningForwarder.start(config(Ports.free(), "\"sniTimeout\": \"10s\",", a, b, c))) {
+    try (RunningForwarder forwarder = start("\"sniTimeout\": \"10s\",")) {
       long started = System.nanoTime();
       assertThat(send(forwarder.port(), new byte[] {0x16, 0x03, 0x01, 0x00, 0x04, 0x01, (byte) 0xff, (byte) 0xff, (byte) 0xff}))
           .isEmpty();
@@ -102,11 +109,7 @@ class SniRoutingIT {
 
   @Test
   void notTls_truncated_andGarbage_areClosedAndCounted() throws Exception {
-    try (TlsBackend a = new TlsBackend("a.example.com");
-         TlsBackend b = new TlsBackend("b-wildcard");
-         TlsBackend c = new TlsBackend("default");
-         RunningForwarder forwarder = RunningForwarder.start(config(Ports.free(),
-             "\"notTls\": \"close\", \"sniTimeout\": \"400ms\",", a, b, c))) {
+    try (RunningForwarder forwarder = start("\"notTls\": \"close\", \"sniTimeout\": \"400ms\",")) {
       int port = forwarder.port();
       assertThat(send(port, "GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII))).isEmpty();
       byte[] hello = clientHello("a.example.com");
@@ -127,17 +130,15 @@ class SniRoutingIT {
 
   @Test
   void notTls_goesToTheListenersPool_byDefault() throws Exception {
-    try (TlsBackend a = new TlsBackend("a.example.com");
-         TlsBackend b = new TlsBackend("b-wildcard");
-         TlsBackend c = new TlsBackend("default");
-         RunningForwarder forwarder = RunningForwarder.start(config(Ports.free(), "", a, b, c))) {
+    try (RunningForwarder forwarder = start("")) {
       send(forwarder.port(), "GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       Eventually.holds(Duration.ofSeconds(5), "the default pool took it", () -> c.accepted() == 1);
     }
   }
 
-  private static String config(int port, String keys, TlsBackend a, TlsBackend b, TlsBackend c) {
-    return """
+  /** A forwarder routing to a, b and c by server name, with {@code keys} added to its listener. */
+  private RunningForwarder start(String keys) throws Exception {
+    return RunningForwarder.start("""
         { "listeners": [ { "name": "tls", "listen": "127.0.0.1:%d", "pool": "c", %s
                            "routes": [ { "serverName": "a.example.com", "pool": "a" },
                                        { "serverName": "*.b.example.com", "pool": "b" },
@@ -145,7 +146,7 @@ class SniRoutingIT {
           "pools": [ { "name": "a", "backends": [ { "address": "%s" } ] },
                      { "name": "b", "backends": [ { "address": "%s" } ] },
                      { "name": "c", "backends": [ { "address": "%s" } ] } ] }
-        """.formatted(port, keys, a.address(), b.address(), c.address());
+        """.formatted(Ports.free(), keys, a.address(), b.address(), c.address()));
   }
 
   /** A full TLS handshake through portfw: the certificate's subject, and what the server said. */
