@@ -2,25 +2,15 @@ package io.portfw.core.cli;
 
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code portfw drain|enable|disable POOL ADDRESS}: the operator takes a backend out of
  * rotation (drain keeps its live connections, disable too but says it is off for good) or puts it
  * back. One class, three commands: the action is the command's name.
  */
-abstract class BackendStateCommand implements Callable<Integer> {
-
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  AdminEndpointOptions target;
+abstract class BackendStateCommand extends AdminCommand {
 
   @Parameters(index = "0", paramLabel = "POOL", description = "the pool's name")
   String pool;
@@ -29,15 +19,13 @@ abstract class BackendStateCommand implements Callable<Integer> {
   String address;
 
   @Override
-  public Integer call() {
+  String exchange(AdminClient client) throws AdminClient.AdminException {
     String action = spec.name();
-    return AdminExchange.run(spec, target, client -> {
-      JsonObject answer = client.post("/api/v1/pools/" + AdminClient.segment(pool) + "/backends/"
-          + AdminClient.segment(address) + "/" + action);
-      return "pool " + answer.getString("pool") + ": backend " + answer.getString("backend") + " "
-          + answer.getString("previous").toUpperCase(Locale.ROOT) + " -> "
-          + answer.getString("state").toUpperCase(Locale.ROOT) + System.lineSeparator();
-    });
+    JsonObject answer = client.post("/api/v1/pools/" + AdminClient.segment(pool) + "/backends/"
+        + AdminClient.segment(address) + "/" + action);
+    return "pool " + answer.getString("pool") + ": backend " + answer.getString("backend") + " "
+        + answer.getString("previous").toUpperCase(Locale.ROOT) + " -> "
+        + answer.getString("state").toUpperCase(Locale.ROOT) + System.lineSeparator();
   }
 
   @Command(name = "drain", mixinStandardHelpOptions = true,

@@ -3,24 +3,14 @@ package io.portfw.core.cli;
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code portfw connections}: the live connections of a running portfw, like the old masquerading table. */
 @Command(name = "connections", mixinStandardHelpOptions = true,
     description = {"Prints the live connections of a running portfw: client, listener, backend, age and bytes.",
         "Exits 1 when the admin API cannot be reached or refuses the request."})
-final class ConnectionsCommand implements Callable<Integer> {
-
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  AdminEndpointOptions target;
+final class ConnectionsCommand extends AdminCommand {
 
   @Option(names = "--limit", defaultValue = "100", description = "show at most this many (default: ${DEFAULT-VALUE})")
   int limit;
@@ -35,25 +25,23 @@ final class ConnectionsCommand implements Callable<Integer> {
   String backend;
 
   @Override
-  public Integer call() {
-    return AdminExchange.run(spec, target, client -> {
-      StringBuilder query = new StringBuilder("/api/v1/connections?limit=" + limit);
-      param(query, "listener", listener);
-      param(query, "pool", pool);
-      param(query, "backend", backend);
-      JsonObject answer = client.get(query.toString());
-      TextTable table = new TextTable(Set.of(4, 5, 6), "client", "listener", "backend", "pool", "age", "from client",
-          "from backend");
-      answer.getJsonArray("connections").forEach(c -> {
-        JsonObject conn = (JsonObject) c;
-        table.row(conn.getString("client"), conn.getString("listener"),
-            conn.getString("backend") == null ? "(connecting)" : conn.getString("backend"), conn.getString("pool"),
-            age(conn.getLong("ageMs")), String.valueOf(conn.getLong("bytesFromClient")),
-            String.valueOf(conn.getLong("bytesFromBackend")));
-      });
-      return table.toString() + answer.getInteger("shown") + " of " + answer.getInteger("total") + " connections"
-          + System.lineSeparator();
+  String exchange(AdminClient client) throws AdminClient.AdminException {
+    StringBuilder query = new StringBuilder("/api/v1/connections?limit=" + limit);
+    param(query, "listener", listener);
+    param(query, "pool", pool);
+    param(query, "backend", backend);
+    JsonObject answer = client.get(query.toString());
+    TextTable table = new TextTable(Set.of(4, 5, 6), "client", "listener", "backend", "pool", "age", "from client",
+        "from backend");
+    answer.getJsonArray("connections").forEach(c -> {
+      JsonObject conn = (JsonObject) c;
+      table.row(conn.getString("client"), conn.getString("listener"),
+          conn.getString("backend") == null ? "(connecting)" : conn.getString("backend"), conn.getString("pool"),
+          age(conn.getLong("ageMs")), String.valueOf(conn.getLong("bytesFromClient")),
+          String.valueOf(conn.getLong("bytesFromBackend")));
     });
+    return table.toString() + answer.getInteger("shown") + " of " + answer.getInteger("total") + " connections"
+        + System.lineSeparator();
   }
 
   private static void param(StringBuilder query, String name, String value) {

@@ -6,47 +6,35 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code portfw status}: the listeners, pools and backends of a running portfw, as {@code portfw -ln} showed them. */
 @Command(name = "status", mixinStandardHelpOptions = true,
     description = {"Prints the listeners, pools and backends of a running portfw, read from its admin API.",
         "Exits 1 when the admin API cannot be reached or refuses the request."})
-final class StatusCommand implements Callable<Integer> {
-
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  AdminEndpointOptions target;
+final class StatusCommand extends AdminCommand {
 
   @Override
-  public Integer call() {
-    return AdminExchange.run(spec, target, client -> {
-      JsonArray listeners = client.get("/api/v1/listeners").getJsonArray("listeners");
-      JsonArray pools = client.get("/api/v1/pools").getJsonArray("pools");
-      Map<String, JsonObject> poolByName = new HashMap<>();
-      pools.forEach(p -> poolByName.put(((JsonObject) p).getString("name"), (JsonObject) p));
-      TextTable table = new TextTable(Set.of(3, 5, 6), "prot", "local", "remote", "weight", "state", "active", "total",
-          "listener", "pool");
-      for (Object l : listeners) {
-        JsonObject listener = (JsonObject) l;
-        JsonObject pool = poolByName.get(listener.getString("pool"));
-        for (Object b : pool == null ? new JsonArray() : pool.getJsonArray("backends")) {
-          JsonObject backend = (JsonObject) b;
-          table.row(listener.getString("protocol").toUpperCase(Locale.ROOT), listener.getString("listen"),
-              backend.getString("address") + (backend.getBoolean("backup") ? " (backup)" : ""),
-              String.valueOf(backend.getInteger("weight")),
-              backend.getString("state") + (backend.getBoolean("ejected") ? " (ejected)" : ""),
-              String.valueOf(backend.getLong("active")), String.valueOf(backend.getLong("total")),
-              listener.getString("name"), pool.getString("name"));
-        }
+  String exchange(AdminClient client) throws AdminClient.AdminException {
+    JsonArray listeners = client.get("/api/v1/listeners").getJsonArray("listeners");
+    JsonArray pools = client.get("/api/v1/pools").getJsonArray("pools");
+    Map<String, JsonObject> poolByName = new HashMap<>();
+    pools.forEach(p -> poolByName.put(((JsonObject) p).getString("name"), (JsonObject) p));
+    TextTable table = new TextTable(Set.of(3, 5, 6), "prot", "local", "remote", "weight", "state", "active", "total",
+        "listener", "pool");
+    for (Object l : listeners) {
+      JsonObject listener = (JsonObject) l;
+      JsonObject pool = poolByName.get(listener.getString("pool"));
+      for (Object b : pool == null ? new JsonArray() : pool.getJsonArray("backends")) {
+        JsonObject backend = (JsonObject) b;
+        table.row(listener.getString("protocol").toUpperCase(Locale.ROOT), listener.getString("listen"),
+            backend.getString("address") + (backend.getBoolean("backup") ? " (backup)" : ""),
+            String.valueOf(backend.getInteger("weight")),
+            backend.getString("state") + (backend.getBoolean("ejected") ? " (ejected)" : ""),
+            String.valueOf(backend.getLong("active")), String.valueOf(backend.getLong("total")),
+            listener.getString("name"), pool.getString("name"));
       }
-      return table.toString();
-    });
+    }
+    return table.toString();
   }
 }

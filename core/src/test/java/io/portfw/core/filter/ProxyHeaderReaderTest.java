@@ -9,11 +9,9 @@ import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,12 +47,11 @@ class ProxyHeaderReaderTest {
   }
 
   private static ByteBuf text(String s) {
-    return Unpooled.copiedBuffer(s, StandardCharsets.ISO_8859_1);
+    return FirstBytes.text(s);
   }
 
   private void expire(long millis) {
-    channel.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
-    channel.runScheduledPendingTasks();
+    FirstBytes.expire(channel, millis);
   }
 
   @Test

@@ -5,21 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.portfw.config.SniConfig;
 import io.portfw.config.SniConfig.Route;
+import io.portfw.config.SniConfig;
 import io.portfw.core.observe.Refusal;
+import io.portfw.testing.ClientHellos;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.api.Test;
 
 /** The pool chosen by the TLS server name in a real ClientHello (the JDK's), fed as TCP would: in pieces. */
@@ -51,17 +47,7 @@ class ServerNameReaderTest {
 
   /** The bytes of the first flight of a JDK TLS client that asks for {@code serverName}. */
   private static byte[] clientHello(String serverName) throws Exception {
-    SSLEngine engine = SSLContext.getDefault().createSSLEngine(serverName, 443);
-    engine.setUseClientMode(true);
-    SSLParameters params = engine.getSSLParameters();
-    params.setServerNames(List.of(new SNIHostName(serverName)));
-    engine.setSSLParameters(params);
-    ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
-    engine.wrap(ByteBuffer.allocate(0), out);
-    out.flip();
-    byte[] bytes = new byte[out.remaining()];
-    out.get(bytes);
-    return bytes;
+    return ClientHellos.of(SSLContext.getDefault(), serverName);
   }
 
   private void feedInTwoHalves(byte[] bytes) {
@@ -77,12 +63,11 @@ class ServerNameReaderTest {
   }
 
   private static ByteBuf text(String s) {
-    return Unpooled.copiedBuffer(s, StandardCharsets.ISO_8859_1);
+    return FirstBytes.text(s);
   }
 
   private void expire(long millis) {
-    channel.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
-    channel.runScheduledPendingTasks();
+    FirstBytes.expire(channel, millis);
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.portfw.core.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portfw.core.observe.Refusal;
+import io.portfw.testing.ClientHellos;
 import io.portfw.testing.Eventually;
 import io.portfw.testing.Ports;
 import io.portfw.testing.RunningForwarder;
@@ -11,14 +12,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -168,14 +167,7 @@ class SniRoutingIT {
 
   /** The bytes of a real ClientHello, as the JDK's TLS engine writes it. */
   private static byte[] clientHello(String serverName) throws Exception {
-    SSLEngine engine = trustingEverything().createSSLEngine(serverName, 443);
-    engine.setUseClientMode(true);
-    ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
-    engine.wrap(ByteBuffer.allocate(0), out);
-    out.flip();
-    byte[] bytes = new byte[out.remaining()];
-    out.get(bytes);
-    return bytes;
+    return ClientHellos.of(trustingEverything(), serverName);
   }
 
   /** Sends the bytes and reads until the other side closes; "" when it closed or reset without a word. */
