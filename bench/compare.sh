@@ -14,9 +14,13 @@
 #
 #   bench/compare.sh                         # DURATION=10 REPS=3: about 16 minutes
 #   DURATION=2 REPS=1 bench/compare.sh       # a quick try, about 4 minutes
+#   TESTS=newconn TARGETS="portfw haproxy" bench/compare.sh   # one test, two proxies, about 2 minutes
 #
 # Environment: DURATION (seconds per run, 10), REPS (3), WARMUP (seconds of load each proxy gets
-# before measuring, 10: the JIT compiles portfw's connection path over the first seconds), IDLE (idle connections, 5000), PORTFW_JAVA_OPTS (as for bin/portfw).
+# before measuring, 10: the JIT compiles portfw's connection path over the first seconds), IDLE (idle connections, 5000), PORTFW_JAVA_OPTS (as for bin/portfw),
+# TESTS (which of bulk1 bulk4 keepalive newconn large idle to run; all by default), TARGETS (which
+# of portfw haproxy nginx direct to measure; all by default), PORTFW_JAR (the jar to run,
+# core/target/portfw.jar by default: point it at another build to compare two versions).
 # Needs Java, haproxy, nginx with the stream module, wrk, iperf3, python3, ss and pgrep; installs
 # all but Java from Debian when missing (as root), and builds core/target/portfw.jar when it is
 # missing. Uses TCP ports 26000-26032 on 127.0.0.1. The load generator, the proxies and the
@@ -71,7 +75,7 @@ NGINX_MODULE=$(ls /usr/lib/nginx/modules/ngx_stream_module.so 2>/dev/null || tru
 [ -n "$NGINX_MODULE" ] || nginx -V 2>&1 | grep -q -- --with-stream || NEEDED="$NEEDED libnginx-mod-stream"
 if [ -n "$NEEDED" ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $NEEDED >&2; fi
 NGINX_MODULE=$(ls /usr/lib/nginx/modules/ngx_stream_module.so 2>/dev/null || true)
-[ -f core/target/portfw.jar ] || mvn -B -ntp -q -pl core -am package -DskipTests >&2
+[ -f "$PORTFW_JAR" ] || mvn -B -ntp -q -pl core -am package -DskipTests >&2
 
 # Every proxied connection takes two descriptors; size the proxies to the limit we can get.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -150,9 +154,9 @@ cat > "$WORK/portfw.json" <<JSON
   "pools": [ { "name": "http", "backends": [ { "address": "127.0.0.1:$HTTP" } ] },
              { "name": "bulk", "backends": [ { "address": "127.0.0.1:$BULK" } ] } ] }
 JSON
-java -jar core/target/portfw.jar check --config "$WORK/portfw.json" >/dev/null
+java -jar "$PORTFW_JAR" check --config "$WORK/portfw.json" >/dev/null
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
-java $JAVA_OPTS -jar core/target/portfw.jar run --no-watch --config "$WORK/portfw.json" >"$WORK/logs/portfw.log" 2>&1 &
+java $JAVA_OPTS -jar "$PORTFW_JAR" run --no-watch --config "$WORK/portfw.json" >"$WORK/logs/portfw.log" 2>&1 &
 PORTFW_PID=$!
 PIDS+=($!)
 
@@ -183,7 +187,7 @@ note() { echo "- $*" >> "$WORK/notes"; log "$*"; }
 declare -A HTTP_PORT=([direct]=$HTTP [haproxy]=$HAPROXY_HTTP [nginx]=$NGINX_HTTP [portfw]=$PORTFW_HTTP)
 declare -A BULK_PORT=([direct]=$BULK [haproxy]=$HAPROXY_BULK [nginx]=$NGINX_BULK [portfw]=$PORTFW_BULK)
 declare -A PID_OF=([direct]="" [haproxy]=$HAPROXY_PID [nginx]=$NGINX_PID [portfw]=$PORTFW_PID)
-TARGETS="direct haproxy nginx portfw"
+TARGETS=${TARGETS:-direct haproxy nginx portfw}
 
 # bulk TARGET STREAMS: one iperf3 run, client to server
 bulk() {
@@ -273,24 +277,31 @@ idle() {
   for _ in $(seq 1 100); do [ "$(established $HTTP)" -le "$base" ] && break; sleep 0.1; done
 }
 
-run_all() {   # run_all TARGETS...: every load test once per target, grouped by test
+wanted() { [[ " $TESTS " == *" $1 "* ]]; }   # wanted TEST: whether TESTS names it
+proxies() {   # the proxies among TARGETS (direct is no proxy)
   local t
-  for t in "$@"; do log "bulk, 1 stream: $t"; bulk "$t" 1; done
-  for t in "$@"; do log "bulk, 4 streams: $t"; bulk "$t" 4; done
-  for t in "$@"; do log "keep-alive: $t"; http "$t" keepalive keepalive.lua /small; done
-  for t in "$@"; do log "new connection per request: $t"; http "$t" newconn new-connection.lua /small; done
-  for t in "$@"; do log "1 MiB responses: $t"; http "$t" large large-response.lua /large; done
+  for t in $TARGETS; do [ "$t" = direct ] || echo "$t"; done
+}
+run_all() {   # run_all TARGETS...: every wanted load test once per target, grouped by test
+  local t
+  if wanted bulk1; then for t in "$@"; do log "bulk, 1 stream: $t"; bulk "$t" 1; done; fi
+  if wanted bulk4; then for t in "$@"; do log "bulk, 4 streams: $t"; bulk "$t" 4; done; fi
+  if wanted keepalive; then for t in "$@"; do log "keep-alive: $t"; http "$t" keepalive keepalive.lua /small; done; fi
+  if wanted newconn; then
+    for t in "$@"; do log "new connection per request: $t"; http "$t" newconn new-connection.lua /small; done
+  fi
+  if wanted large; then for t in "$@"; do log "1 MiB responses: $t"; http "$t" large large-response.lua /large; done; fi
 }
 
 if [ "$WARMUP" -gt 0 ]; then
   log "warming up each proxy for ${WARMUP}s per test"
-  (DURATION=$WARMUP; WORK=$WORK/warmup; mkdir -p "$WORK"; run_all haproxy nginx portfw)
+  (DURATION=$WARMUP; WORK=$WORK/warmup; mkdir -p "$WORK"; run_all $(proxies))
 fi
 for rep in $(seq 1 "$REPS"); do
   log "repetition $rep of $REPS, ${DURATION}s per run"
   run_all $TARGETS
 done
-for t in haproxy nginx portfw; do log "$IDLE idle connections: $t"; idle "$t"; done
+if wanted idle; then for t in $(proxies); do log "$IDLE idle connections: $t"; idle "$t"; done; fi
 
 # --- the table ------------------------------------------------------------------------------------
 # median TARGET METRIC: the median of the recorded values, or nothing

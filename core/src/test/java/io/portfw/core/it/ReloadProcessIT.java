@@ -62,7 +62,9 @@ class ReloadProcessIT {
         assertThat(echo(added, "three")).isEqualTo("three");
       }
       assertThat(echo(live, "four")).as("the connection from before every reload").isEqualTo("four");
-      assertThat(portfw.stderr()).contains("reload applied: +1 listener");
+      // The new port accepts once it is bound; the reload commits and logs a moment later.
+      Eventually.holds(Duration.ofSeconds(5), () -> "the reload logged; stderr: " + portfw.stderr(),
+          () -> portfw.stderr().contains("reload applied: +1 listener"));
     }
   }
 
