@@ -20,7 +20,9 @@
 # before measuring, 10: the JIT compiles portfw's connection path over the first seconds), IDLE (idle connections, 5000), PORTFW_JAVA_OPTS (as for bin/portfw),
 # TESTS (which of bulk1 bulk4 keepalive newconn large idle to run; all by default), TARGETS (which
 # of portfw haproxy nginx direct to measure; all by default), PORTFW_JAR (the jar to run,
-# core/target/portfw.jar by default: point it at another build to compare two versions).
+# core/target/portfw.jar by default: point it at another build to compare two versions),
+# PROFILE (a file: portfw's CPU over the measured runs, after the warm-up, as async-profiler's
+# collapsed stacks; bench/profile_summary.py FILE says where the time went).
 # Needs Java, haproxy, nginx with the stream module, wrk, iperf3, python3, ss and pgrep; installs
 # all but Java from Debian when missing (as root), and builds core/target/portfw.jar when it is
 # missing. Uses TCP ports 26000-26032 on 127.0.0.1. The load generator, the proxies and the
@@ -29,11 +31,13 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 DURATION=${DURATION:-10} REPS=${REPS:-3} WARMUP=${WARMUP:-10} IDLE=${IDLE:-5000}
+TESTS=${TESTS:-bulk1 bulk4 keepalive newconn large idle}
+PORTFW_JAR=${PORTFW_JAR:-core/target/portfw.jar}
 JAVA_OPTS=${PORTFW_JAVA_OPTS:--Xms128m -Xmx256m -XX:+UseParallelGC -XX:MaxDirectMemorySize=512m -XX:+PerfDisableSharedMem}
 HTTP=26000 BULK=26001                               # the backends: nginx HTTP, iperf3
 HAPROXY_HTTP=26010 HAPROXY_BULK=26011 NGINX_HTTP=26020 NGINX_BULK=26021
 PORTFW_HTTP=26030 PORTFW_BULK=26031 PORTFW_ADMIN=26032
-COMMAND="DURATION=$DURATION REPS=$REPS WARMUP=$WARMUP IDLE=$IDLE $0${*:+ $*}"
+COMMAND="DURATION=$DURATION REPS=$REPS WARMUP=$WARMUP IDLE=$IDLE${TARGETS:+ TARGETS=\"$TARGETS\"} TESTS=\"$TESTS\" $0${*:+ $*}"
 LOAD_BEFORE=$(cut -d ' ' -f 1-3 /proc/loadavg)      # anything else busy on the machine skews every figure
 
 WORK=$(mktemp -d)
@@ -297,10 +301,19 @@ if [ "$WARMUP" -gt 0 ]; then
   log "warming up each proxy for ${WARMUP}s per test"
   (DURATION=$WARMUP; WORK=$WORK/warmup; mkdir -p "$WORK"; run_all $(proxies))
 fi
+PROFILER=""
+if [ -n "${PROFILE:-}" ]; then   # async-profiler from Maven Central, attached to the running portfw
+  mvn -B -ntp -q dependency:get -Dartifact=tools.profiler:async-profiler:4.1 -Dtransitive=false >&2
+  unzip -o -q "$HOME/.m2/repository/tools/profiler/async-profiler/4.1/async-profiler-4.1.jar" 'linux-x64/*' -d "$WORK/ap"
+  PROFILER=$WORK/ap/linux-x64/libasyncProfiler.so
+  # The options go in quotes: jcmd would read the first '=' as its own.
+  jcmd "$PORTFW_PID" JVMTI.agent_load "$PROFILER" '"start,event=itimer,interval=1ms"' >/dev/null
+fi
 for rep in $(seq 1 "$REPS"); do
   log "repetition $rep of $REPS, ${DURATION}s per run"
   run_all $TARGETS
 done
+[ -z "$PROFILER" ] || jcmd "$PORTFW_PID" JVMTI.agent_load "$PROFILER" "\"stop,collapsed,file=$(realpath -m "$PROFILE")\"" >/dev/null
 if wanted idle; then for t in $(proxies); do log "$IDLE idle connections: $t"; idle "$t"; done; fi
 
 # --- the table ------------------------------------------------------------------------------------
