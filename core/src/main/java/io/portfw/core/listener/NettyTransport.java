@@ -1,9 +1,15 @@
 package io.portfw.core.listener;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.spi.transport.Transport;
 
 /**
  * Which of Netty's transports carries the sockets: epoll, with SO_REUSEPORT so every event loop
@@ -28,6 +34,18 @@ public enum NettyTransport {
   /** SO_REUSEPORT for this transport's sockets; null on NIO, which has none. */
   public ChannelOption<Boolean> reusePort() {
     return reusePort;
+  }
+
+  /**
+   * Makes the sockets that connect to backends of one address family. On epoll a socket of that
+   * family: Netty's default is an IPv6 socket made dual-stack, one more system call
+   * (IPV6_V6ONLY) for every IPv4 backend connection. Elsewhere the transport's own sockets.
+   */
+  public static ChannelFactory<? extends Channel> connectingSockets(Transport transport, SocketProtocolFamily family) {
+    if (transport.getClass().getSimpleName().startsWith("Epoll") && Epoll.isAvailable()) {
+      return () -> new EpollSocketChannel(family);
+    }
+    return transport.channelFactory(false);
   }
 
   /** The transport {@code vertx} runs on. */

@@ -9,7 +9,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -192,7 +191,11 @@ public final class Relay {
       return;
     }
     survivor.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> close());
-    // A survivor that never reads would hold the flush, and both channels, for ever.
+    closeWithinFinTimeout(survivor);
+  }
+
+  /** A survivor that never reads would hold a flush, and both channels, for ever: the fin timeout ends it. */
+  private void closeWithinFinTimeout(Channel survivor) {
     closeTimer = survivor.eventLoop().schedule(() -> {
       connection.ending(Ending.FIN_TIMEOUT);
       close();
@@ -234,9 +237,9 @@ public final class Relay {
         close();
         return;
       }
-      ((DuplexChannel) channel).shutdownOutput().addListener((ChannelFutureListener) shut -> {
+      HalfClose.shutdownOutput(channel, shut -> {
         target.outputShut = true;
-        if (!shut.isSuccess() || (clientSide.outputShut && backendSide.outputShut)) {
+        if (!shut || (clientSide.outputShut && backendSide.outputShut)) {
           close();
         }
       });
@@ -399,12 +402,22 @@ public final class Relay {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      if (!closed) {
-        // Not our own close. A peer that goes away shows a FIN or a reset first, which set the ending;
-        // a close with neither is a local one: the listener stopping (drain timeout, removed by a reload).
-        connection.ending(Ending.STOPPED);
+      if (!closed && outputShut && peerChannel() != null) {
+        // Its output was shut (HalfClose), so Netty closed it at the end of its input: that end was its FIN,
+        // and the peer still gets everything queued for it, as after any second FIN.
+        fin = true;
+        finishOutput(peer());
+        if (isClient) {
+          closeWithinFinTimeout(peerChannel()); // the idle timer lived on this channel
+        }
+      } else {
+        if (!closed) {
+          // Not our own close. A peer that goes away shows a FIN or a reset first, which set the ending;
+          // a close with neither is a local one: the listener stopping (drain timeout, removed by a reload).
+          connection.ending(Ending.STOPPED);
+        }
+        closeAfterFlush(peerChannel());
       }
-      closeAfterFlush(peerChannel());
       ctx.fireChannelInactive();
     }
   }

@@ -7,16 +7,19 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.portfw.balancing.Backend;
 import io.portfw.balancing.ClientContext;
 import io.portfw.balancing.Pool;
 import io.portfw.config.ListenerConfig;
 import io.portfw.config.SocketConfig;
+import io.portfw.core.listener.NettyTransport;
 import io.portfw.core.listener.SocketOptions;
 import io.portfw.core.observe.ConnectError;
 import io.portfw.core.observe.ConnectObserver;
 import io.portfw.core.observe.Refusal;
 import io.vertx.core.spi.transport.Transport;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -46,7 +49,18 @@ public final class BackendConnector {
   /** Rebuilt when a reload changes the listener's socket options or connect timeout. */
   private volatile Template template;
 
-  private record Template(SocketConfig socket, Duration connectTimeout, Bootstrap bootstrap) {}
+  private record Template(SocketConfig socket, Duration connectTimeout, Bootstraps bootstraps) {}
+
+  /** One Bootstrap per address family: an IPv4 backend gets an IPv4 socket, with no dual-stack set-up. */
+  private record Bootstraps(Bootstrap v4, Bootstrap v6) {
+    Bootstrap to(InetAddress ip) {
+      return ip instanceof Inet6Address ? v6 : v4;
+    }
+
+    Bootstraps on(EventLoop loop) {
+      return new Bootstraps(v4.clone(loop), v6.clone(loop));
+    }
+  }
 
   public BackendConnector(Transport transport, EventLoop loop, ConnectObserver observer, WarmPools warm) {
     this.transport = transport;
@@ -57,38 +71,39 @@ public final class BackendConnector {
 
   /** Finds this client a backend of {@code pool}, each attempt allowed the listener's connect timeout. */
   public void connect(WaitingClient waiting, ClientContext client, Pool pool, ListenerConfig listener) {
-    Bootstrap bootstrap = bootstrap(listener);
+    Bootstraps bootstraps = bootstraps(listener);
     EventLoop clientLoop = waiting.loop();
     if (clientLoop != loop) {
-      bootstrap = bootstrap.clone(clientLoop); // the NIO fallback: one acceptor hands clients to every loop
+      bootstraps = bootstraps.on(clientLoop); // the NIO fallback: one acceptor hands clients to every loop
     }
-    attempt(new Attempt(waiting, client, pool, listener.socket(), bootstrap), 0);
+    attempt(new Attempt(waiting, client, pool, listener.socket(), bootstraps), 0);
   }
 
-  private Bootstrap bootstrap(ListenerConfig listener) {
+  private Bootstraps bootstraps(ListenerConfig listener) {
     Template t = template;
     if (t == null || !t.socket().equals(listener.socket()) || !t.connectTimeout().equals(listener.timeouts().connect())) {
       int timeout = (int) Math.min(Integer.MAX_VALUE, listener.timeouts().connect().toMillis());
       SocketConfig socket = listener.socket();
-      Bootstrap b = SocketOptions.apply(new Bootstrap()
+      Bootstrap base = SocketOptions.apply(new Bootstrap()
           .group(loop)
-          .channelFactory(transport.channelFactory(false))
           .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeout)
           // Reading starts when the relay joins the socket to its client.
           .option(ChannelOption.AUTO_READ, false)
           .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
           .handler(NoHandler.INSTANCE), socket);
-      t = new Template(socket, listener.timeouts().connect(), b);
+      t = new Template(socket, listener.timeouts().connect(), new Bootstraps(
+          base.clone().channelFactory(NettyTransport.connectingSockets(transport, SocketProtocolFamily.INET)),
+          base.clone().channelFactory(NettyTransport.connectingSockets(transport, SocketProtocolFamily.INET6))));
       template = t;
     }
-    return t.bootstrap();
+    return t.bootstraps();
   }
 
   /** One client's search for a backend: what stays the same from one try to the next. */
   private record Attempt(WaitingClient waiting, ClientContext client, Pool pool, SocketConfig socket,
-      Bootstrap bootstrap, Set<Backend> tried) {
-    Attempt(WaitingClient waiting, ClientContext client, Pool pool, SocketConfig socket, Bootstrap bootstrap) {
-      this(waiting, client, pool, socket, bootstrap, new HashSet<>());
+      Bootstraps bootstraps, Set<Backend> tried) {
+    Attempt(WaitingClient waiting, ClientContext client, Pool pool, SocketConfig socket, Bootstraps bootstraps) {
+      this(waiting, client, pool, socket, bootstraps, new HashSet<>());
     }
   }
 
@@ -115,7 +130,7 @@ public final class BackendConnector {
       return;
     }
     long started = System.nanoTime();
-    a.bootstrap().connect(new InetSocketAddress(ip, backend.address().portFor(a.client().localPort())))
+    a.bootstraps().to(ip).connect(new InetSocketAddress(ip, backend.address().portFor(a.client().localPort())))
         .addListener((ChannelFutureListener) connected -> {
           if (connected.isSuccess()) {
             observer.connected(a.pool().name(), backend, System.nanoTime() - started);

@@ -87,4 +87,22 @@ class RelayHalfCloseTest {
     assertThat(h.connection.bytesFromClient()).isEqualTo(10);
     assertThat(h.client.isOpen()).isTrue();
   }
+
+  @Test
+  void endOfInputAfterItsOutputWasShut_closesLikeASecondFin_andThePeerStillGetsWhatCameBefore() {
+    h.attach();
+    h.backendChannel.writeInbound(bytes("bye"));
+    h.backendChannel.receiveFin();
+    // The client's output is shut; with half-closure off (as the relay now sets it), Netty closes the client
+    // at the end of its input instead of reporting it: the relay sees a close after data, with no FIN event.
+    h.client.pipeline().fireChannelRead(bytes("last"));
+    h.client.close();
+    h.runPendingTasks();
+
+    assertThat(h.backendChannel.wire()).containsExactly("last");
+    assertThat(h.backendChannel.isOpen()).isFalse();
+    assertThat(h.relay.isOpen()).isFalse();
+    assertThat(h.connection.ending()).as("the first FIN names the ending, not a stop").isEqualTo(Ending.BACKEND_CLOSE);
+    assertThat(h.ends()).isEqualTo(1);
+  }
 }
