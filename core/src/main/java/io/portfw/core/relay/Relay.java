@@ -196,6 +196,9 @@ public final class Relay {
 
   /** A survivor that never reads would hold a flush, and both channels, for ever: the fin timeout ends it. */
   private void closeWithinFinTimeout(Channel survivor) {
+    if (closed) {
+      return; // the flush completed at once and closed both: a timer now would only hold the connection
+    }
     closeTimer = survivor.eventLoop().schedule(() -> {
       connection.ending(Ending.FIN_TIMEOUT);
       close();
@@ -406,10 +409,10 @@ public final class Relay {
         // Its output was shut (HalfClose), so Netty closed it at the end of its input: that end was its FIN,
         // and the peer still gets everything queued for it, as after any second FIN.
         fin = true;
-        finishOutput(peer());
         if (isClient) {
           closeWithinFinTimeout(peerChannel()); // the idle timer lived on this channel
         }
+        finishOutput(peer());
       } else {
         if (!closed) {
           // Not our own close. A peer that goes away shows a FIN or a reset first, which set the ending;

@@ -105,4 +105,17 @@ class RelayHalfCloseTest {
     assertThat(h.connection.ending()).as("the first FIN names the ending, not a stop").isEqualTo(Ending.BACKEND_CLOSE);
     assertThat(h.ends()).isEqualTo(1);
   }
+
+  @Test
+  void sideClosedWithoutAFin_thePeerIsFlushedAndClosed() {
+    h.attach();
+    h.backendChannel.writeInbound(bytes("partial"));
+    h.backendChannel.close(); // gone with neither FIN nor reset: a local close
+    h.runPendingTasks();
+
+    assertThat(h.client.wire()).containsExactly("partial");
+    assertThat(h.client.isOpen()).isFalse();
+    assertThat(h.ends()).isEqualTo(1);
+    assertThat(h.connection.ending()).isEqualTo(Ending.STOPPED);
+  }
 }
