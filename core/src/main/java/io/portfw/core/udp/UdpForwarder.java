@@ -1,9 +1,7 @@
 package io.portfw.core.udp;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -58,6 +56,8 @@ public final class UdpForwarder extends VerticleBase {
   private final Connections connections;
   private final ConnectObserver observer;
   private final List<Channel> fronts = new ArrayList<>();
+  /** The session table of each of its sockets, all on this instance's event loop. */
+  private final List<UdpSessions.Table> tables = new ArrayList<>();
   /** Why the last session was not opened: the door (acl, limits) or no backend. Per instance, so per event loop. */
   private boolean refusedByAdmission;
   private Transport transport;
@@ -102,7 +102,8 @@ public final class UdpForwarder extends VerticleBase {
     }
     DatagramChannel channel = transport.datagramChannel(address instanceof Inet6Address
         ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4);
-    channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(UdpSession.MAX_DATAGRAM));
+    // Up to 16 datagrams per wake-up: the sessions they go to are flushed once, at the end of the batch.
+    channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(UdpSession.MAX_DATAGRAM).maxMessagesPerRead(16));
     // Bursts of datagrams wait in these while the loop is busy: larger than the kernel's default, unless configured.
     SocketConfig socket = live.config().socket();
     channel.config().setOption(ChannelOption.SO_RCVBUF, socket.receiveBuffer() > 0 ? socket.receiveBuffer() : 4 << 20);
@@ -111,12 +112,15 @@ public final class UdpForwarder extends VerticleBase {
     if (reusePort != null) {
       channel.config().setOption(reusePort, true);
     }
-    channel.pipeline().addLast(new Datagrams(port));
+    Datagrams datagrams = new Datagrams(port);
+    channel.pipeline().addLast(datagrams);
     loop.register(channel).addListener((ChannelFutureListener) registered -> {
       if (!registered.isSuccess()) {
         done.fail(registered.cause());
         return;
       }
+      datagrams.table = sessions.tableOf(channel); // before the bind: no datagram comes earlier
+      tables.add(datagrams.table);
       channel.bind(new InetSocketAddress(address, port)).addListener((ChannelFutureListener) b -> {
         if (b.isSuccess()) {
           fronts.add(channel);
@@ -134,8 +138,8 @@ public final class UdpForwarder extends VerticleBase {
   @Override
   public Future<?> stop() {
     List<Future<?>> closed = new ArrayList<>();
+    tables.forEach(UdpSessions.Table::endAll);
     for (Channel front : fronts) {
-      sessions.endAllOf(front);
       Promise<Void> p = Promise.promise();
       front.close().addListener(f -> p.complete());
       closed.add(p.future());
@@ -144,10 +148,13 @@ public final class UdpForwarder extends VerticleBase {
   }
 
   /** The handler of one listening socket: each datagram goes to its client's session, made on the first. */
-  @ChannelHandler.Sharable
   private final class Datagrams extends SimpleChannelInboundHandler<DatagramPacket> {
 
     private final int port;
+    /** The sessions of this socket; set once it is registered, before it is bound. */
+    private UdpSessions.Table table;
+    /** Sessions written to in this read batch, flushed at its end. */
+    private final List<UdpSession> unflushed = new ArrayList<>();
 
     Datagrams(int port) {
       super(false); // each payload is handed on, released by whoever sends it
@@ -163,15 +170,15 @@ public final class UdpForwarder extends VerticleBase {
         packet.release();
         return;
       }
-      UdpSessions.Key key = new UdpSessions.Key(packet.sender(), port);
-      UdpSession session = sessions.touch(key);
+      InetSocketAddress sender = packet.sender();
+      UdpSession session = table.touch(sender);
       if (session != null && !session.isClosed() && !session.backendStillServes(pools.apply(live.config().pool()))) {
         session.endBecause(Ending.BACKEND_DOWN); // down, disabled or gone by a reload: the client moves on now
         session = null;
       }
       if (session == null || session.isClosed()) {
         try {
-          session = open(ctx.channel(), key, counters);
+          session = open(table, sender, port, counters);
         } catch (RuntimeException e) {
           session = null; // the session ended itself (no descriptor for its socket, say); counted as failed
         }
@@ -181,68 +188,73 @@ public final class UdpForwarder extends VerticleBase {
           return;
         }
       }
-      UdpSession target = session;
-      if (target.front().eventLoop().inEventLoop()) {
-        target.send(packet.content());
-      } else {
-        // Another event loop's socket made this session (the kernel's SO_REUSEPORT spread changed): hand it over.
-        ByteBuf payload = packet.content();
-        target.front().eventLoop().execute(() -> target.send(payload));
+      if (session.send(packet.content())) {
+        unflushed.add(session);
       }
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      for (int i = 0; i < unflushed.size(); i++) {
+        unflushed.get(i).flush();
+      }
+      unflushed.clear();
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      // A listening UDP socket sees errors for datagrams it sent back (e.g. a client gone): nothing to end.
+      // A reply that could not be sent back (its write had a void promise), e.g. to a client gone: counted, and
+      // nothing to end.
+      live.counters().dropped(UdpDrop.REPLY_FAILED);
     }
   }
 
   /** A new session: a backend picked by the pool's strategy and a socket of its own toward it; null when none can take it. */
-  private UdpSession open(Channel front, UdpSessions.Key key, ListenerCounters counters) {
+  private UdpSession open(UdpSessions.Table table, InetSocketAddress sender, int localPort, ListenerCounters counters) {
     ListenerConfig listener = live.config();
-    InetAddress source = key.client().getAddress();
+    InetAddress source = sender.getAddress();
     Refusal turnedAway = live.admission().admit(source, listener.acl(), listener.limits());
     refusedByAdmission = turnedAway != null;
     if (turnedAway != null) {
       counters.refused(turnedAway);
       return null;
     }
-    UdpSession session = pickAndOpen(front, key, counters, listener);
+    UdpSession session = pickAndOpen(table, sender, localPort, counters, listener);
     if (session == null) {
       live.admission().left(source);
     }
     return session;
   }
 
-  private UdpSession pickAndOpen(Channel front, UdpSessions.Key key, ListenerCounters counters,
-      ListenerConfig listener) {
+  private UdpSession pickAndOpen(UdpSessions.Table table, InetSocketAddress sender, int localPort,
+      ListenerCounters counters, ListenerConfig listener) {
     Pool pool = pools.apply(listener.pool());
-    ClientContext client = new ClientContext(key.client(), listener.name(), key.localPort());
+    ClientContext client = new ClientContext(sender, listener.name(), localPort);
     Backend backend = BackendPicks.acquire(pool, client, new HashSet<>());
     if (backend == null) {
       counters.refused(BackendPicks.noBackend(pool));
       return null;
     }
     counters.accepted();
-    Connection connection = new Connection(listener.name(), pool.name(), key.client(), counters);
+    Connection connection = new Connection(listener.name(), pool.name(), sender, counters);
     connection.joined(backend);
     connections.opened(connection);
-    UdpSession session = new UdpSession(key, front, backend, pool, connection, counters, observer, sessions,
-        connections, listener.udp().responses(), () -> live.admission().left(key.client().getAddress()));
+    UdpSession session = new UdpSession(sender, table, backend, pool, connection, counters, observer, connections,
+        listener.udp().responses(), () -> live.admission().left(sender.getAddress()));
     String host = backend.address().host();
-    int port = backend.address().portFor(key.localPort());
+    int port = backend.address().portFor(localPort);
     long replyTimeout = listener.timeouts().connect().toMillis();
     // The literal, or the host name's latest answer from the backend resolver (as TCP and the health checks use).
     InetAddress ip = backend.ip();
     if (ip == null) {
-      sessions.add(key, session);
+      table.add(sender, session);
       session.unresolved(new UnknownHostException(host + ": no address yet"));
       return session;
     }
     if (!session.open(this::channelFor, new InetSocketAddress(ip, port), replyTimeout)) {
       return session; // it ended itself; the datagram sent to it is dropped and counted
     }
-    sessions.add(key, session);
+    table.add(sender, session);
     return session;
   }
 

@@ -43,14 +43,14 @@ final class UdpSession {
   /** The largest UDP payload over IPv4 is 65,507 bytes; a read buffer of 64 KiB takes every one whole. */
   static final int MAX_DATAGRAM = 65_536;
 
-  private final UdpSessions.Key key;
+  private final InetSocketAddress client;
   private final Channel front;
   private final Backend backend;
   private final Pool pool;
   private final Connection connection;
   private final ListenerCounters counters;
   private final ConnectObserver observer;
-  private final UdpSessions table;
+  private final UdpSessions.Table table;
   private final Connections connections;
   private final int responses;
   private final Runnable admitted;
@@ -63,12 +63,15 @@ final class UdpSession {
   private ScheduledFuture<?> replyTimer;
   private int replies;
   private int requests;
+  /** When a datagram last went either way: the table's sweep ends the session once it is idle long enough. */
+  private long lastActiveNanos = System.nanoTime();
+  /** Written to since the last flush: the listening socket's read batch flushes it once, at its end. */
+  private boolean unflushed;
 
-  UdpSession(UdpSessions.Key key, Channel front, Backend backend, Pool pool, Connection connection,
-      ListenerCounters counters, ConnectObserver observer, UdpSessions table, Connections connections, int responses,
-      Runnable leaving) {
-    this.key = key;
-    this.front = front;
+  UdpSession(InetSocketAddress client, UdpSessions.Table table, Backend backend, Pool pool, Connection connection,
+      ListenerCounters counters, ConnectObserver observer, Connections connections, int responses, Runnable leaving) {
+    this.client = client;
+    this.front = table.front();
     this.backend = backend;
     this.pool = pool;
     this.connection = connection;
@@ -80,8 +83,8 @@ final class UdpSession {
     this.admitted = leaving;
   }
 
-  Channel front() {
-    return front;
+  long lastActiveNanos() {
+    return lastActiveNanos;
   }
 
   boolean isClosed() {
@@ -121,7 +124,7 @@ final class UdpSession {
         }
         ready = true;
         while (!pending.isEmpty()) {
-          write(pending.poll());
+          channel.write(pending.poll(), channel.voidPromise());
         }
         channel.flush();
       });
@@ -142,38 +145,54 @@ final class UdpSession {
   /** Whether its backend may still take this client: up or draining, and still in the pool. */
   boolean backendStillServes(Pool current) {
     var state = backend.state();
+    // The snapshot it was opened from is still the pool's (no reload since): it holds the backend, no search needed.
     return (state == BackendState.UP || state == BackendState.DRAINING)
-        && current != null && current.backends().contains(backend);
+        && (current == pool || current != null && current.backends().contains(backend));
   }
 
-  /** Sends one client datagram's payload; takes ownership of it. */
-  void send(ByteBuf payload) {
+  /**
+   * Queues one client datagram's payload toward the backend (taking ownership of it); it leaves
+   * with the next {@link #flush}. Returns whether it was queued on a connected socket that now
+   * wants that flush.
+   */
+  boolean send(ByteBuf payload) {
     if (closed) {
       payload.release();
       counters.dropped(UdpDrop.SEND_FAILED);
-      return;
+      return false;
     }
     connection.countFromClient(payload.readableBytes());
     requests++;
+    lastActiveNanos = System.nanoTime();
     if (!ready) {
       if (pending.size() >= MAX_PENDING) {
         payload.release();
         counters.dropped(UdpDrop.QUEUE_FULL);
-        return;
+        return false;
       }
       pending.add(payload);
-      return;
+      return false;
     }
-    write(payload);
-    channel.flush();
+    if (!channel.isWritable()) {
+      payload.release(); // the socket's queue is over its high-water mark: UDP drops rather than buffer without end
+      counters.dropped(UdpDrop.QUEUE_FULL);
+      return false;
+    }
+    // A connected socket takes the bare payload; a failed send reaches Replies.exceptionCaught.
+    channel.write(payload, channel.voidPromise());
+    boolean first = !unflushed;
+    unflushed = true;
+    return first;
   }
 
-  private void write(ByteBuf payload) {
-    channel.write(new DatagramPacket(payload, target)).addListener((ChannelFutureListener) sent -> {
-      if (!sent.isSuccess()) {
-        counters.dropped(UdpDrop.SEND_FAILED);
+  /** Sends what {@link #send} queued since the last flush, several datagrams in one system call (sendmmsg). */
+  void flush() {
+    if (unflushed) {
+      unflushed = false;
+      if (!closed) {
+        channel.flush();
       }
-    });
+    }
   }
 
   /** The backend's host name did not resolve. */
@@ -188,23 +207,15 @@ final class UdpSession {
     endBecause(Ending.BACKEND_UNREACHABLE);
   }
 
-  /** Records why it ends and takes it out of the table, which closes it. */
+  /** Records why it ends, takes it out of its table and closes it. */
   void endBecause(Ending how) {
     connection.ending(how);
-    table.end(key, this);
-    closeFromAnyThread(how);
+    table.remove(client, this);
+    close(how);
   }
 
-  /** Closes it on its event loop, whichever thread asks (Caffeine removes from its own). */
-  void closeFromAnyThread(Ending how) {
-    if (front.eventLoop().inEventLoop()) {
-      close(how);
-    } else {
-      front.eventLoop().execute(() -> close(how));
-    }
-  }
-
-  private void close(Ending how) {
+  /** Closes it; its table has let it go. On its event loop, as everything of a session. */
+  void close(Ending how) {
     if (closed) {
       return;
     }
@@ -239,12 +250,16 @@ final class UdpSession {
       if (replies++ == 0) {
         pool.outcomes().ended(backend, false, startNanos); // it answers: passive health counts a success
       }
-      front.writeAndFlush(new DatagramPacket(payload, key.client())).addListener((ChannelFutureListener) sent -> {
-        if (!sent.isSuccess()) {
-          counters.dropped(UdpDrop.REPLY_FAILED);
-        }
-      });
-      table.touch(key);
+      lastActiveNanos = System.nanoTime();
+      if (front.isWritable()) {
+        // Flushed once the loop has handled this batch of events: the replies of many sessions leave in one sendmmsg.
+        front.write(new DatagramPacket(payload, client), front.voidPromise());
+        table.flushSoon();
+      } else {
+        payload.release();
+        counters.dropped(UdpDrop.REPLY_FAILED);
+      }
+      table.touch(client);
       // As nginx's proxy_responses: that many replies per client datagram; a resolver that sent several
       // queries from one port gets all its answers before the session ends.
       if (responses > 0 && replies >= (long) responses * requests) {
@@ -256,8 +271,11 @@ final class UdpSession {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       if (cause instanceof PortUnreachableException) {
         failed(cause); // ICMP port unreachable: nothing listens there
+        return;
       }
-      // Anything else (a transient send error) ends nothing: UDP promises no delivery.
+      // A datagram toward the backend failed to leave (its write had a void promise): counted; it ends nothing,
+      // UDP promises no delivery.
+      counters.dropped(UdpDrop.SEND_FAILED);
     }
   }
 }
