@@ -33,7 +33,6 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 DURATION=${DURATION:-10} REPS=${REPS:-3} WARMUP=${WARMUP:-10} IDLE=${IDLE:-5000}
 TESTS=${TESTS:-bulk1 bulk4 keepalive newconn large idle}
 PORTFW_JAR=${PORTFW_JAR:-core/target/portfw.jar}
-JAVA_OPTS=${PORTFW_JAVA_OPTS:--Xms128m -Xmx256m -XX:+UseParallelGC -XX:MaxDirectMemorySize=512m -XX:+PerfDisableSharedMem}
 HTTP=26000 BULK=26001                               # the backends: nginx HTTP, iperf3
 HAPROXY_HTTP=26010 HAPROXY_BULK=26011 NGINX_HTTP=26020 NGINX_BULK=26021
 PORTFW_HTTP=26030 PORTFW_BULK=26031 PORTFW_ADMIN=26032
@@ -159,8 +158,8 @@ cat > "$WORK/portfw.json" <<JSON
              { "name": "bulk", "backends": [ { "address": "127.0.0.1:$BULK" } ] } ] }
 JSON
 java -jar "$PORTFW_JAR" check --config "$WORK/portfw.json" >/dev/null
-# shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
-java $JAVA_OPTS -jar "$PORTFW_JAR" run --no-watch --config "$WORK/portfw.json" >"$WORK/logs/portfw.log" 2>&1 &
+# As an operator runs it: bin/portfw's JVM flags, or PORTFW_JAVA_OPTS.
+PORTFW_JAR=$(realpath "$PORTFW_JAR") bin/portfw run --no-watch --config "$WORK/portfw.json" >"$WORK/logs/portfw.log" 2>&1 &
 PORTFW_PID=$!
 PIDS+=($!)
 

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# DNS over UDP through portfw, side by side with the same load straight to the server and through
-# nginx `stream`: dnsperf against dnsmasq, everything on loopback. Prints queries/s, lost queries,
+# DNS over UDP through portfw, side by side with the same load straight to the server, through
+# nginx `stream` and through pen: dnsperf against dnsmasq, everything on loopback. Prints queries/s, lost queries,
 # average and p99 latency, and the forwarder's CPU time per query (from /proc).
 #
 #   bench/dns/compare.sh [SECONDS]      # default 10 s per run; installs what it needs from Debian
+#
+# Each forwarder first gets WARMUP seconds (default 5) of load that is not measured: the JIT compiles
+# portfw's datagram path over the first seconds. PORTFW_JAVA_OPTS and PORTFW_JAR as for bench/compare.sh.
 #
 # Each forwarder is measured flat out (dnsperf's 20 client ports, 2,000 queries in flight) and at an
 # offered 10,000 q/s, where the p99 is read from dnsperf's per-query report; and in two modes: a
@@ -13,13 +16,14 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 SECONDS_PER_RUN=${1:-10}
-DNS_PORT=25353 PORTFW_PORT=25354 NGINX_PORT=25355 ADMIN_PORT=25356 PORTFW_ONE=25357 NGINX_ONE=25358
+WARMUP=${WARMUP:-5}
+DNS_PORT=25353 PORTFW_PORT=25354 NGINX_PORT=25355 ADMIN_PORT=25356 PORTFW_ONE=25357 NGINX_ONE=25358 PEN_PORT=25359
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 need() { command -v "$1" >/dev/null 2>&1 || NEEDED="$NEEDED $2"; }
 NEEDED=""
-need dnsmasq dnsmasq-base; need dnsperf dnsperf; need nginx "nginx libnginx-mod-stream"
+need dnsmasq dnsmasq-base; need dnsperf dnsperf; need nginx "nginx libnginx-mod-stream"; need pen pen
 if [ -n "$NEEDED" ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $NEEDED; fi
 [ -f core/target/portfw.jar ] || mvn -B -ntp -q -pl core -am package -DskipTests
 
@@ -35,7 +39,8 @@ cat > "$WORK/portfw.json" <<JSON
                    "responses": 1, "sessionIdle": "10s" } ],
   "pools": [ { "name": "dns", "backends": [ { "address": "127.0.0.1:$DNS_PORT" } ] } ] }
 JSON
-java -Xms128m -Xmx256m -XX:+UseParallelGC -jar core/target/portfw.jar run --no-watch --config "$WORK/portfw.json" \
+# As an operator runs it: bin/portfw's JVM flags, or PORTFW_JAVA_OPTS; PORTFW_JAR picks another build.
+PORTFW_JAR=$(realpath "${PORTFW_JAR:-core/target/portfw.jar}") bin/portfw run --no-watch --config "$WORK/portfw.json" \
   > "$WORK/portfw.log" 2>&1 &
 PORTFW_PID=$!
 NGINX_MODULE=$(ls /usr/lib/nginx/modules/ngx_stream_module.so 2>/dev/null || true)
@@ -48,6 +53,9 @@ stream { server { listen 127.0.0.1:$NGINX_PORT udp; proxy_pass 127.0.0.1:$DNS_PO
                   proxy_timeout 10s; } }
 CONF
 nginx -c "$WORK/nginx.conf" &
+# pen: one process, a client table of 20 dnsperf ports; it has no mode that ends a session per reply.
+pen -U -f -c 4096 -x 4096 127.0.0.1:$PEN_PORT 127.0.0.1:$DNS_PORT &
+PEN_PID=$!
 sleep 3
 NGINX_PID=$(pgrep -f "nginx: worker process" | head -n1 || true)
 
@@ -82,12 +90,18 @@ run() {
     "$(awk -v a="${avg:-0}" 'BEGIN {print a*1000}')" "$p99" "$cpu"
 }
 
-echo "dnsperf: $SECONDS_PER_RUN s per run, 20 clients; dnsmasq backend; $(nproc) cores; $(date -u +%F)"
+for port in $PORTFW_PORT $PORTFW_ONE $NGINX_PORT $NGINX_ONE $PEN_PORT; do   # unmeasured: see WARMUP
+  [ "$WARMUP" -gt 0 ] && dnsperf -s 127.0.0.1 -p "$port" -d "$WORK/queries.txt" -l "$WARMUP" -c 20 -q 2000 >/dev/null 2>&1 || true
+done
+echo "dnsperf: $SECONDS_PER_RUN s per run after $WARMUP s of warm-up, 20 clients; dnsmasq backend; $(nproc) cores;" \
+  "JVM: ${PORTFW_JAVA_OPTS:-bin/portfw's defaults}; $(date -u +%F)"
 echo
 echo '| path     | offered   |    q/s     |   lost   | avg ms   | p99 ms  | CPU µs/q |'
 echo '|----------|-----------|------------|----------|----------|---------|----------|'
 run direct $DNS_PORT "" ; run portfw $PORTFW_PORT $PORTFW_PID ; run nginx $NGINX_PORT "$NGINX_PID"
+run pen $PEN_PORT $PEN_PID
 run direct $DNS_PORT "" 10000 ; run portfw $PORTFW_PORT $PORTFW_PID 10000 ; run nginx $NGINX_PORT "$NGINX_PID" 10000
+run pen $PEN_PORT $PEN_PID 10000
 echo
 echo 'A new session per query:'
 echo
