@@ -94,7 +94,7 @@ for port in $PORTFW_PORT $PORTFW_ONE $NGINX_PORT $NGINX_ONE $PEN_PORT; do   # un
   [ "$WARMUP" -gt 0 ] && dnsperf -s 127.0.0.1 -p "$port" -d "$WORK/queries.txt" -l "$WARMUP" -c 20 -q 2000 >/dev/null 2>&1 || true
 done
 echo "dnsperf: $SECONDS_PER_RUN s per run after $WARMUP s of warm-up, 20 clients; dnsmasq backend; $(nproc) cores;" \
-  "JVM: ${PORTFW_JAVA_OPTS:-bin/portfw's defaults}; $(date -u +%F)"
+  "JVM: ${PORTFW_JAVA_OPTS:-the defaults of bin/portfw}; $(date -u +%F)"
 echo
 echo '| path     | offered   |    q/s     |   lost   | avg ms   | p99 ms  | CPU µs/q |'
 echo '|----------|-----------|------------|----------|----------|---------|----------|'
