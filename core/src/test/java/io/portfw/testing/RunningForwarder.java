@@ -36,6 +36,22 @@ public final class RunningForwarder implements AutoCloseable {
     return new RunningForwarder(instance);
   }
 
+  /** A TCP listener named {@code name} on 127.0.0.1:{@code port}, with a pool of its own name holding one backend. */
+  public record Route(String name, int port, String backend) {}
+
+  /** Starts a forwarder of these routes, each listener to its own one-backend pool. */
+  public static RunningForwarder startEach(Route... routes) throws Exception {
+    StringBuilder listeners = new StringBuilder();
+    StringBuilder pools = new StringBuilder();
+    for (Route r : routes) {
+      listeners.append(listeners.length() == 0 ? "" : ", ").append("""
+          { "name": "%s", "listen": "127.0.0.1:%d", "pool": "%s" }""".formatted(r.name(), r.port(), r.name()));
+      pools.append(pools.length() == 0 ? "" : ", ").append("""
+          { "name": "%s", "backends": [ { "address": "%s" } ] }""".formatted(r.name(), r.backend()));
+    }
+    return start("{ \"listeners\": [ " + listeners + " ], \"pools\": [ " + pools + " ] }");
+  }
+
   /** The admin endpoint's base URL, e.g. {@code http://127.0.0.1:23456}. */
   public String adminUrl() {
     return "http://127.0.0.1:" + instance.adminAddress().getPort();

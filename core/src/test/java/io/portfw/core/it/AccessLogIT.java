@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portfw.testing.CloggedBackend;
 import io.portfw.testing.EchoBackend;
-import io.portfw.testing.HoldingBackend;
 import io.portfw.testing.Eventually;
+import io.portfw.testing.HoldingBackend;
 import io.portfw.testing.Ports;
 import io.portfw.testing.RunningForwarder;
 import io.portfw.testing.TaggedBackend;

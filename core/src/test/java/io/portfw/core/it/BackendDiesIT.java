@@ -9,6 +9,7 @@ import io.portfw.testing.Eventually;
 import io.portfw.testing.OpenFiles;
 import io.portfw.testing.Payloads;
 import io.portfw.testing.Ports;
+import io.portfw.testing.RunningForwarder.Route;
 import io.portfw.testing.RunningForwarder;
 import io.portfw.testing.StreamingBackend;
 import java.io.IOException;
@@ -44,14 +45,8 @@ class BackendDiesIT {
     echo = new EchoBackend();
     dyingPort = Ports.free();
     echoPort = Ports.free();
-    forwarder = RunningForwarder.start("""
-        { "listeners": [
-            { "name": "dying", "listen": "127.0.0.1:%d", "pool": "dying" },
-            { "name": "echo", "listen": "127.0.0.1:%d", "pool": "echo" } ],
-          "pools": [
-            { "name": "dying", "backends": [ { "address": "%s" } ] },
-            { "name": "echo", "backends": [ { "address": "%s" } ] } ] }
-        """.formatted(dyingPort, echoPort, dying.address(), echo.address()));
+    forwarder = RunningForwarder.startEach(new Route("dying", dyingPort, dying.address()),
+        new Route("echo", echoPort, echo.address()));
   }
 
   @AfterAll
@@ -105,10 +100,7 @@ class BackendDiesIT {
             }
           }
         };
-        RunningForwarder resetting = RunningForwarder.start("""
-            { "listeners": [ { "name": "upload", "listen": "127.0.0.1:%d", "pool": "p" } ],
-              "pools": [ { "name": "p", "backends": [ { "address": "%s" } ] } ] }
-            """.formatted(Ports.free(), reader.address()))) {
+        RunningForwarder resetting = RunningForwarder.startEach(new Route("upload", Ports.free(), reader.address()))) {
       for (int i = 0; i < 20; i++) {
         // Half of them reset before the backend is even connected, half in the middle of the stream.
         try (Socket client = resetting.connect()) {

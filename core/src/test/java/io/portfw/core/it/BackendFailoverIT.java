@@ -2,8 +2,8 @@ package io.portfw.core.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portfw.testing.CloggedBackend;
 import io.portfw.testing.Clients;
+import io.portfw.testing.CloggedBackend;
 import io.portfw.testing.Eventually;
 import io.portfw.testing.Ports;
 import io.portfw.testing.RunningForwarder;

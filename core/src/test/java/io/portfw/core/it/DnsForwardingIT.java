@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portfw.testing.DnsQueries;
 import io.portfw.testing.Dnsmasq;
-import io.portfw.testing.ExternalDaemon;
 import io.portfw.testing.Eventually;
+import io.portfw.testing.ExternalDaemon;
 import io.portfw.testing.Ports;
 import io.portfw.testing.RunningForwarder;
 import io.vertx.core.Future;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portfw.testing.BlockingBackend;
 import io.portfw.testing.Ports;
+import io.portfw.testing.RunningForwarder.Route;
 import io.portfw.testing.RunningForwarder;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,10 +48,7 @@ class ManyShortConnectionsIT {
   @Test
   void everyConnectionOfAThousandsLongSeriesGetsItsAnswer() throws Exception {
     try (AnswerAndClose backend = new AnswerAndClose();
-         RunningForwarder forwarder = RunningForwarder.start("""
-             { "listeners": [ { "name": "web", "listen": "127.0.0.1:%d", "pool": "p" } ],
-               "pools": [ { "name": "p", "backends": [ { "address": "%s" } ] } ] }
-             """.formatted(Ports.free(), backend.address()))) {
+         RunningForwarder forwarder = RunningForwarder.startEach(new Route("web", Ports.free(), backend.address()))) {
       long deadline = System.nanoTime() + 30_000_000_000L;
       int done = 0;
       for (; done < 8_000 && System.nanoTime() < deadline; done++) {

@@ -6,6 +6,7 @@ import io.portfw.testing.EchoBackend;
 import io.portfw.testing.Eventually;
 import io.portfw.testing.Payloads;
 import io.portfw.testing.Ports;
+import io.portfw.testing.RunningForwarder.Route;
 import io.portfw.testing.RunningForwarder;
 import java.io.InputStream;
 import java.net.Socket;
@@ -29,10 +30,7 @@ class RelayByteExactIT {
   @BeforeAll
   static void start() throws Exception {
     echo = new EchoBackend();
-    forwarder = RunningForwarder.start("""
-        { "listeners": [ { "name": "echo", "listen": "127.0.0.1:%d", "pool": "echo" } ],
-          "pools": [ { "name": "echo", "backends": [ { "address": "%s" } ] } ] }
-        """.formatted(Ports.free(), echo.address()));
+    forwarder = RunningForwarder.startEach(new Route("echo", Ports.free(), echo.address()));
   }
 
   @AfterAll

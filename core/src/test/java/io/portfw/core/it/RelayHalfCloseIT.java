@@ -6,6 +6,7 @@ import io.portfw.testing.BannerBackend;
 import io.portfw.testing.Payloads;
 import io.portfw.testing.Ports;
 import io.portfw.testing.ReplyAfterEofBackend;
+import io.portfw.testing.RunningForwarder.Route;
 import io.portfw.testing.RunningForwarder;
 import java.io.InputStream;
 import java.net.Socket;
@@ -32,14 +33,8 @@ class RelayHalfCloseIT {
     banner = new BannerBackend();
     replierPort = Ports.free();
     bannerPort = Ports.free();
-    forwarder = RunningForwarder.start("""
-        { "listeners": [
-            { "name": "request-reply", "listen": "127.0.0.1:%d", "pool": "replier" },
-            { "name": "server-first", "listen": "127.0.0.1:%d", "pool": "banner" } ],
-          "pools": [
-            { "name": "replier", "backends": [ { "address": "%s" } ] },
-            { "name": "banner", "backends": [ { "address": "%s" } ] } ] }
-        """.formatted(replierPort, bannerPort, replier.address(), banner.address()));
+    forwarder = RunningForwarder.startEach(new Route("request-reply", replierPort, replier.address()),
+        new Route("server-first", bannerPort, banner.address()));
   }
 
   @AfterAll

@@ -3,6 +3,7 @@ package io.portfw.core.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portfw.testing.Ports;
+import io.portfw.testing.RunningForwarder.Route;
 import io.portfw.testing.RunningForwarder;
 import io.portfw.testing.TaggedBackend;
 import java.io.InputStream;
@@ -23,10 +24,7 @@ class ServerFirstIT {
   @Test
   void banner_isNotHeldByADelayedHandshakeAck() throws Exception {
     try (TaggedBackend banner = new TaggedBackend("220 ready");
-         RunningForwarder forwarder = RunningForwarder.start("""
-             { "listeners": [ { "name": "smtp", "listen": "127.0.0.1:%d", "pool": "p" } ],
-               "pools": [ { "name": "p", "backends": [ { "address": "%s" } ] } ] }
-             """.formatted(Ports.free(), banner.address()))) {
+         RunningForwarder forwarder = RunningForwarder.startEach(new Route("smtp", Ports.free(), banner.address()))) {
       List<Duration> times = new ArrayList<>();
       for (int i = 0; i < 25; i++) {
         long started = System.nanoTime();

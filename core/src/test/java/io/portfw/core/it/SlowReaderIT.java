@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.portfw.testing.Payloads;
 import io.portfw.testing.Ports;
+import io.portfw.testing.RunningForwarder.Route;
 import io.portfw.testing.RunningForwarder;
 import io.portfw.testing.StreamingBackend;
 import java.io.InputStream;
@@ -31,10 +32,7 @@ class SlowReaderIT {
   @Test
   void slowReader_backendIsHeldBackAndMemoryStaysBounded() throws Exception {
     try (StreamingBackend backend = new StreamingBackend(SIZE);
-         RunningForwarder forwarder = RunningForwarder.start("""
-             { "listeners": [ { "name": "download", "listen": "127.0.0.1:%d", "pool": "p" } ],
-               "pools": [ { "name": "p", "backends": [ { "address": "%s" } ] } ] }
-             """.formatted(Ports.free(), backend.address()));
+         RunningForwarder forwarder = RunningForwarder.startEach(new Route("download", Ports.free(), backend.address()));
          Socket client = new Socket()) {
       long heapBefore = usedHeapAfterGc();
       long directBefore = pooledDirectMemory();

@@ -3,6 +3,7 @@ package io.portfw.core.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portfw.testing.Ports;
+import io.portfw.testing.RunningForwarder.Route;
 import io.portfw.testing.RunningForwarder;
 import io.portfw.testing.UdpEchoBackend;
 import java.io.IOException;
@@ -87,10 +88,8 @@ class StressIT {
   @Test
   void hundredThousandShortConnections_eachGetsItsOwnAnswer() throws Exception {
     try (NumberBackend backend = new NumberBackend();
-         RunningForwarder forwarder = RunningForwarder.start("""
-             { "listeners": [ { "name": "web", "listen": "127.0.0.1:%d", "pool": "p" } ],
-               "pools": [ { "name": "p", "backends": [ { "address": "%s" } ] } ] }
-             """.formatted(Ports.free(), backend.address()))) {
+         RunningForwarder forwarder = RunningForwarder.startEach(
+             new Route("web", Ports.free(), backend.address()))) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
       AtomicLong next = new AtomicLong();
       ExecutorService clients = Executors.newFixedThreadPool(THREADS);

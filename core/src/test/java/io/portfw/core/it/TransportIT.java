@@ -6,6 +6,7 @@ import io.portfw.testing.Clients;
 import io.portfw.testing.EchoBackend;
 import io.portfw.testing.PortfwProcess;
 import io.portfw.testing.Ports;
+import io.portfw.testing.RunningForwarder.Route;
 import io.portfw.testing.RunningForwarder;
 import io.portfw.testing.SocketTable;
 import java.net.Socket;
@@ -92,10 +93,7 @@ class TransportIT {
   void anotherProcessCannotShareTheReusedPort() throws Exception {
     int port = Ports.free();
     try (EchoBackend echo = new EchoBackend();
-         RunningForwarder forwarder = RunningForwarder.start("""
-             { "listeners": [ { "name": "web", "listen": "127.0.0.1:%d", "pool": "p" } ],
-               "pools": [ { "name": "p", "backends": [ { "address": "%s" } ] } ] }
-             """.formatted(port, echo.address()))) {
+         RunningForwarder forwarder = RunningForwarder.startEach(new Route("web", port, echo.address()))) {
       Path config = Files.createTempFile("portfw-second", ".json");
       Files.writeString(config, """
           { "admin": { "listen": "127.0.0.1:%d" },
