@@ -8,7 +8,7 @@ import java.time.Duration;
  * How a UDP listener keeps its client sessions.
  *
  * @param sessionIdle a session with no datagram either way for this long is closed
- * @param maxSessions the most sessions at once; beyond it Caffeine evicts (and closes) some
+ * @param maxSessions the most sessions at once; beyond it the least recently active are evicted (and closed)
  * @param responses a session ends once it has had this many reply datagrams for each client datagram
  *     (1 suits DNS), as nginx's {@code proxy_responses}; 0 = no limit
  */
