@@ -64,7 +64,7 @@ final class UdpSession {
   private int replies;
   private int requests;
   /** When a datagram last went either way: the table's sweep ends the session once it is idle long enough. */
-  private long lastActiveNanos = System.nanoTime();
+  private long lastActiveNanos;
   /** Written to since the last flush: the listening socket's read batch flushes it once, at its end. */
   private boolean unflushed;
 
@@ -72,6 +72,7 @@ final class UdpSession {
       ListenerCounters counters, ConnectObserver observer, Connections connections, int responses, Runnable leaving) {
     this.client = client;
     this.front = table.front();
+    this.lastActiveNanos = table.now();
     this.backend = backend;
     this.pool = pool;
     this.connection = connection;
@@ -163,7 +164,7 @@ final class UdpSession {
     }
     connection.countFromClient(payload.readableBytes());
     requests++;
-    lastActiveNanos = System.nanoTime();
+    lastActiveNanos = table.now();
     if (!ready) {
       if (pending.size() >= MAX_PENDING) {
         payload.release();
@@ -250,7 +251,7 @@ final class UdpSession {
       if (replies++ == 0) {
         pool.outcomes().ended(backend, false, startNanos); // it answers: passive health counts a success
       }
-      lastActiveNanos = System.nanoTime();
+      lastActiveNanos = table.now();
       if (front.isWritable()) {
         // Flushed once the loop has handled this batch of events: the replies of many sessions leave in one sendmmsg.
         front.write(new DatagramPacket(payload, client), front.voidPromise());

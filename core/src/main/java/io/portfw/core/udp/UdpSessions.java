@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * The client sessions of one UDP listener: a table per listening socket, confined to that socket's
@@ -22,11 +23,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class UdpSessions {
 
   private final AtomicInteger open = new AtomicInteger();
+  /** Nanoseconds, as {@link System#nanoTime()}; tests move their own. */
+  private final LongSupplier clock;
   private volatile long idleNanos;
   private volatile int maxSessions;
 
   public UdpSessions(UdpConfig config) {
+    this(config, System::nanoTime);
+  }
+
+  /** Sessions whose idle time is measured by {@code nanoClock}. */
+  public UdpSessions(UdpConfig config, LongSupplier nanoClock) {
+    this.clock = nanoClock;
     apply(config);
+  }
+
+  /** The time sessions measure their activity by. */
+  long now() {
+    return clock.getAsLong();
   }
 
   /** Takes a reloaded listener's settings; sessions open now keep going under them. */
@@ -97,7 +111,7 @@ public final class UdpSessions {
     }
 
     private void sweep() {
-      long now = System.nanoTime();
+      long now = clock.getAsLong();
       long idle = idleNanos;
       Iterator<UdpSession> sessions = byClient.values().iterator();
       while (sessions.hasNext()) {
@@ -122,6 +136,10 @@ public final class UdpSessions {
 
     Channel front() {
       return front;
+    }
+
+    long now() {
+      return clock.getAsLong();
     }
 
     /**
