@@ -5,7 +5,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
@@ -56,6 +55,8 @@ public final class UdpForwarder extends VerticleBase {
   private final Connections connections;
   private final ConnectObserver observer;
   private final List<Channel> fronts = new ArrayList<>();
+  /** The read buffer of this instance's sockets, listening and toward backends, all on its event loop. */
+  private final DatagramBuffers buffers = new DatagramBuffers(16);
   /** The session table of each of its sockets, all on this instance's event loop. */
   private final List<UdpSessions.Table> tables = new ArrayList<>();
   /** Why the last session was not opened: the door (acl, limits) or no backend. Per instance, so per event loop. */
@@ -103,7 +104,7 @@ public final class UdpForwarder extends VerticleBase {
     DatagramChannel channel = transport.datagramChannel(address instanceof Inet6Address
         ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4);
     // Up to 16 datagrams per wake-up: the sessions they go to are flushed once, at the end of the batch.
-    channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(UdpSession.MAX_DATAGRAM).maxMessagesPerRead(16));
+    channel.config().setRecvByteBufAllocator(buffers);
     // Bursts of datagrams wait in these while the loop is busy: larger than the kernel's default, unless configured.
     SocketConfig socket = live.config().socket();
     channel.config().setOption(ChannelOption.SO_RCVBUF, socket.receiveBuffer() > 0 ? socket.receiveBuffer() : 4 << 20);
@@ -188,7 +189,7 @@ public final class UdpForwarder extends VerticleBase {
           return;
         }
       }
-      if (session.send(packet.content())) {
+      if (session.send(DatagramBuffers.ownCopy(ctx.alloc(), packet.content()))) {
         unflushed.add(session);
       }
     }
@@ -251,7 +252,7 @@ public final class UdpForwarder extends VerticleBase {
       session.unresolved(new UnknownHostException(host + ": no address yet"));
       return session;
     }
-    if (!session.open(this::channelFor, new InetSocketAddress(ip, port), replyTimeout)) {
+    if (!session.open(this::channelFor, buffers, new InetSocketAddress(ip, port), replyTimeout)) {
       return session; // it ended itself; the datagram sent to it is dropped and counted
     }
     table.add(sender, session);

@@ -7,7 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
@@ -40,8 +40,6 @@ final class UdpSession {
 
   /** Datagrams held while the backend socket is being set up; a client that sends more waits for none. */
   static final int MAX_PENDING = 64;
-  /** The largest UDP payload over IPv4 is 65,507 bytes; a read buffer of 64 KiB takes every one whole. */
-  static final int MAX_DATAGRAM = 65_536;
 
   private final InetSocketAddress client;
   private final Channel front;
@@ -96,14 +94,15 @@ final class UdpSession {
    * Opens the backend socket on the front socket's event loop and connects it to {@code target};
    * no reply within {@code replyTimeoutMillis} counts against the backend's passive health.
    */
-  boolean open(Function<InetSocketAddress, DatagramChannel> channels, InetSocketAddress to, long replyTimeoutMillis) {
+  boolean open(Function<InetSocketAddress, DatagramChannel> channels, RecvByteBufAllocator reads, InetSocketAddress to,
+      long replyTimeoutMillis) {
     if (closed) {
       return false;
     }
     target = to;
     try {
       channel = channels.apply(to);
-      channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(MAX_DATAGRAM));
+      channel.config().setRecvByteBufAllocator(reads);
       channel.config().setOption(ChannelOption.SO_RCVBUF, 1 << 20);
       channel.pipeline().addLast(new Replies());
     } catch (RuntimeException e) { // e.g. no descriptor left for the socket
@@ -254,7 +253,7 @@ final class UdpSession {
       lastActiveNanos = table.now();
       if (front.isWritable()) {
         // Flushed once the loop has handled this batch of events: the replies of many sessions leave in one sendmmsg.
-        front.write(new DatagramPacket(payload, client), front.voidPromise());
+        front.write(new DatagramPacket(DatagramBuffers.ownCopy(front.alloc(), payload), client), front.voidPromise());
         table.flushSoon();
       } else {
         payload.release();
@@ -270,6 +269,9 @@ final class UdpSession {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (closed) {
+        return; // the read that followed its close (it ended on a reply, say) found the socket gone
+      }
       if (cause instanceof PortUnreachableException) {
         failed(cause); // ICMP port unreachable: nothing listens there
         return;
