@@ -20,7 +20,9 @@ import io.portfw.core.observe.ListenerCounters;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,6 +39,8 @@ class UdpSessionsTest {
   private final Pool pool = Pools.fromConfig(PoolConfig.of("p", PoolConfig.DEFAULT_BALANCE,
       List.of(BackendConfig.of(new BackendAddress("127.0.0.1", 9)))));
   private final Connections connections;
+  /** The connection record of each session made here. */
+  private final Map<UdpSession, Connection> records = new HashMap<>();
 
   UdpSessionsTest() throws IOException {
     connections = new Connections(AccessLog.open(Optional.empty()));
@@ -59,6 +63,7 @@ class UdpSessionsTest {
     UdpSession session = new UdpSession(client, table, backend, pool, connection, counters, ConnectObserver.NONE,
         connections, 0, () -> { });
     table.add(client, session);
+    records.put(session, connection);
     return session;
   }
 
@@ -81,6 +86,7 @@ class UdpSessionsTest {
     advance(600);
 
     assertThat(quiet.isClosed()).isTrue();
+    assertThat(records.get(quiet).ending()).isEqualTo(Ending.IDLE_TIMEOUT);
     assertThat(busy.isClosed()).isFalse();
     assertThat(sessions.size()).isEqualTo(1);
     assertThat(table.touch(new InetSocketAddress("127.0.0.1", 1001))).isNull();
@@ -103,6 +109,7 @@ class UdpSessionsTest {
     UdpSession third = session(table, 2003);
 
     assertThat(second.isClosed()).as("the least recently active").isTrue();
+    assertThat(records.get(second).ending()).isEqualTo(Ending.EVICTED);
     assertThat(first.isClosed()).isFalse();
     assertThat(third.isClosed()).isFalse();
     assertThat(sessions.size()).isEqualTo(2);
@@ -119,20 +126,10 @@ class UdpSessionsTest {
 
     assertThat(a.isClosed()).isTrue();
     assertThat(b.isClosed()).isTrue();
+    assertThat(records.get(a).ending()).isEqualTo(Ending.STOPPED);
+    assertThat(records.get(b).ending()).isEqualTo(Ending.STOPPED);
     assertThat(sessions.size()).isZero();
     assertThat(connections.count()).isZero();
     assertThat(counters.openCount()).isZero();
-  }
-
-  @Test
-  void endedSessionsNameWhy() {
-    UdpSessions sessions = sessions(1);
-    UdpSessions.Table table = sessions.tableOf(front);
-    UdpSession first = session(table, 4001);
-    Connection record = connections.live().get(0);
-    session(table, 4002);
-
-    assertThat(first.isClosed()).isTrue();
-    assertThat(record.ending()).isEqualTo(Ending.EVICTED);
   }
 }
