@@ -54,7 +54,6 @@ final class UdpSession {
   private final Runnable admitted;
   private final long startNanos = System.nanoTime();
   private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
-  private InetSocketAddress target;
   private DatagramChannel channel;
   private boolean ready;
   private volatile boolean closed;
@@ -91,7 +90,7 @@ final class UdpSession {
   }
 
   /**
-   * Opens the backend socket on the front socket's event loop and connects it to {@code target};
+   * Opens the backend socket on the front socket's event loop and connects it to {@code to};
    * no reply within {@code replyTimeoutMillis} counts against the backend's passive health.
    */
   boolean open(Function<InetSocketAddress, DatagramChannel> channels, RecvByteBufAllocator reads, InetSocketAddress to,
@@ -99,7 +98,6 @@ final class UdpSession {
     if (closed) {
       return false;
     }
-    target = to;
     try {
       channel = channels.apply(to);
       channel.config().setRecvByteBufAllocator(reads);
@@ -117,7 +115,7 @@ final class UdpSession {
         failed(registered.cause());
         return;
       }
-      channel.connect(target).addListener((ChannelFutureListener) connected -> {
+      channel.connect(to).addListener((ChannelFutureListener) connected -> {
         if (!connected.isSuccess()) {
           failed(connected.cause());
           return;

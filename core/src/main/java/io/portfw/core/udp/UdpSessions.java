@@ -38,11 +38,6 @@ public final class UdpSessions {
     apply(config);
   }
 
-  /** The time sessions measure their activity by. */
-  long now() {
-    return clock.getAsLong();
-  }
-
   /** Takes a reloaded listener's settings; sessions open now keep going under them. */
   public void apply(UdpConfig config) {
     idleNanos = config.sessionIdle().toNanos();
@@ -138,6 +133,7 @@ public final class UdpSessions {
       return front;
     }
 
+    /** The time its sessions measure their activity by. */
     long now() {
       return clock.getAsLong();
     }
