@@ -15,9 +15,9 @@ import io.vertx.core.spi.transport.Transport;
  * Which of Netty's transports carries the sockets: epoll, with SO_REUSEPORT so every event loop
  * accepts on its own socket, or Java NIO where epoll cannot load.
  *
- * <p>io_uring was tried (Netty 4.2.9): about 30% less CPU per new connection than epoll here, but
- * it lost connections in the reload-under-load test and hung another, so it is not offered; see
- * docs/benchmarks.md.
+ * <p>io_uring is not offered: on Netty 4.2.12 it cost about a tenth less per new connection, but it
+ * does not report a client's hang-up while portfw is not reading it (during the backend connect),
+ * so such a client stays open; see docs/benchmarks.md.
  */
 public enum NettyTransport {
   EPOLL("epoll", EpollChannelOption.SO_REUSEPORT),
