@@ -57,9 +57,11 @@ public final class HealthChecks {
     this.vertx = requireNonNull(vertx, "vertx");
     this.context = vertx.getOrCreateContext();
     // Checks must see what a new client would see: a fresh connection each time, no pooling.
-    this.netClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
+    // TCP_QUICKACK on: Vert.x turns it off on epoll, and a socket without it holds the handshake's last ACK back
+    // until it has data to send (up to 200 ms); a server-first daemon accepts, and sends its banner, only then.
+    this.netClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setTcpQuickAck(true));
     this.httpClient = vertx.httpClientBuilder()
-        .with(new HttpClientOptions().setKeepAlive(false).setTcpNoDelay(true))
+        .with(new HttpClientOptions().setKeepAlive(false).setTcpNoDelay(true).setTcpQuickAck(true))
         // One connection per check, never a wait for a pooled one: many backends may share one health port.
         .with(new PoolOptions().setHttp1MaxSize(MAX_HTTP_CHECKS_AT_ONCE))
         // A reset after a failed check is the check's business, already judged: not an error for the log.

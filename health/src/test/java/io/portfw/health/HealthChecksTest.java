@@ -14,6 +14,7 @@ import io.portfw.config.PoolConfig;
 import io.portfw.config.ProbeConfig;
 import io.portfw.config.StatusCodes;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -36,7 +37,8 @@ class HealthChecksTest {
 
   @BeforeEach
   void start() {
-    vertx = Vertx.vertx();
+    vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)); // as portfw runs them
+    assertThat(vertx.isNativeTransportEnabled()).as("epoll").isTrue();
     health = new HealthChecks(vertx);
   }
 
@@ -194,6 +196,29 @@ class HealthChecksTest {
       health.watch(Pools.update(after, unchecked), unchecked);
       await(() -> dead.state() == BackendState.UP, 5000, "checks off: nothing holds it down");
       await(() -> health.stats("web", dead.address()).isEmpty(), 5000, "no checks left");
+    }
+  }
+
+  /**
+   * A server-first daemon (SSH, FTP, SMTP) sends its banner once it has accepted, and it accepts
+   * once the handshake's last ACK arrives: a probe socket that holds that ACK back (TCP_QUICKACK
+   * off, Vert.x's default on epoll) waited up to 200 ms for every banner and failed a 150 ms timeout.
+   */
+  @Test
+  void bannerCheck_takesTheServersTime_notADelayedAck() throws Exception {
+    try (TestServers.Banner sshd = new TestServers.Banner("SSH-2.0-OpenSSH_9.2\r\n", 0)) {
+      HealthConfig checks = new HealthConfig(new ProbeConfig.SendExpect("", "^SSH-2\\.0"), INTERVAL,
+          Duration.ofMillis(150), 1, 1, 0, false);
+      PoolConfig config = new PoolConfig("web", "round-robin",
+          List.of(BackendConfig.of(new BackendAddress("127.0.0.1", sshd.port()))), 2, Optional.empty(), Duration.ZERO,
+          Optional.of(checks), Optional.empty());
+      Backend b = health.watch(Pools.fromConfig(config), config).backends().get(0);
+      await(() -> runs(b) >= 6, 10_000, "six checks");
+      CheckStats stats = stats(b);
+      assertThat(stats.failed()).as("checks failed, last: %s", stats.last()).isZero();
+      assertThat(b.state()).isEqualTo(BackendState.UP);
+      // Each check is a connect and a banner on loopback: a few ms, far below the 200 ms of a held ACK.
+      assertThat(stats.last().orElseThrow().took()).isLessThan(Duration.ofMillis(100));
     }
   }
 }
