@@ -40,7 +40,7 @@ public final class AdminServer {
     String host = config.listen().host();
     int port = config.listen().firstPort();
     return vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(60))
-        .requestHandler(router)
+        .requestHandler(new AdminGuard(config, router))
         .listen(port, host)
         .map(server -> {
           LoggerFactory.getLogger(AdminServer.class).info("admin: http://{}:{}/ (API /api/v1, /metrics, dashboard)",
@@ -55,15 +55,9 @@ public final class AdminServer {
     AdminApi api = new AdminApi(runtime);
     Dashboard dashboard = Dashboard.load();
     Router router = Router.router(vertx);
-    router.route().handler(new AdminGuard(config));
     router.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("status", "ok").encode()));
     router.get("/").handler(dashboard::serve);
-    config.token().ifPresent(token -> {
-      BearerAuth auth = new BearerAuth(token);
-      router.route("/api/*").handler(auth);
-      router.route("/metrics").handler(auth);
-    });
     BodyHandler body = BodyHandler.create(false).setBodyLimit(64 * 1024); // no file uploads, ever
     router.get("/metrics").handler(api::metrics);
     router.get("/api/v1/listeners").handler(api::listeners);

@@ -1,5 +1,6 @@
 package io.portfw.core.admin;
 
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -9,10 +10,14 @@ final class ApiErrors {
   private ApiErrors() {}
 
   static void send(RoutingContext ctx, int status, String message) {
-    if (ctx.response().ended()) {
+    send(ctx.response(), status, message);
+  }
+
+  static void send(HttpServerResponse response, int status, String message) {
+    if (response.ended()) {
       return;
     }
-    ctx.response().setStatusCode(status)
+    response.setStatusCode(status)
         .putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("status", status).put("error", message).encode());
   }

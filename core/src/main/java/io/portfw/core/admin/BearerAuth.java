@@ -1,7 +1,6 @@
 package io.portfw.core.admin;
 
-import io.vertx.core.Handler;
-import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,7 +10,7 @@ import java.security.NoSuchAlgorithmException;
  * before the constant-time comparison, so neither the content nor the length of the token
  * leaks through timing.
  */
-final class BearerAuth implements Handler<RoutingContext> {
+final class BearerAuth {
 
   private static final String PREFIX = "Bearer ";
   private final byte[] expected;
@@ -20,20 +19,20 @@ final class BearerAuth implements Handler<RoutingContext> {
     this.expected = sha256(token);
   }
 
-  @Override
-  public void handle(RoutingContext ctx) {
-    String header = ctx.request().getHeader("Authorization");
+  /** Whether the request carries the token; when not, it has been answered with 401 and why. */
+  boolean allows(HttpServerRequest request) {
+    String header = request.getHeader("Authorization");
     if (header == null || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
-      ctx.response().putHeader("WWW-Authenticate", "Bearer");
-      ApiErrors.send(ctx, 401, "missing Authorization: Bearer <token> header");
-      return;
+      request.response().putHeader("WWW-Authenticate", "Bearer");
+      ApiErrors.send(request.response(), 401, "missing Authorization: Bearer <token> header");
+      return false;
     }
     if (!MessageDigest.isEqual(expected, sha256(header.substring(PREFIX.length()).strip()))) {
-      ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-      ApiErrors.send(ctx, 401, "wrong token");
-      return;
+      request.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+      ApiErrors.send(request.response(), 401, "wrong token");
+      return false;
     }
-    ctx.next();
+    return true;
   }
 
   private static byte[] sha256(String text) {
