@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -39,15 +39,19 @@ public final class ConfigLoader {
   /** As {@link #load(Path)}, with {@code ${NAME}} references resolved by {@code env}. */
   public static PortfwConfig load(Path file, Function<String, String> env) throws ConfigException {
     requireNonNull(file, "file");
-    String text;
+    byte[] bytes;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new ConfigException(file.toString(), List.of(new ConfigError("(file)", "no such file")));
+    } catch (AccessDeniedException e) {
+      throw new ConfigException(file.toString(), List.of(new ConfigError("(file)",
+          "cannot read: permission denied (portfw runs as " + System.getProperty("user.name") + ")")));
     } catch (IOException e) {
-      throw new ConfigException(file.toString(), List.of(new ConfigError("(file)", "cannot read: " + e.getMessage())));
+      String why = Files.isDirectory(file) ? "it is a directory, not a file" : ConfigText.describe(e);
+      throw new ConfigException(file.toString(), List.of(new ConfigError("(file)", "cannot read: " + why)));
     }
-    return parse(text, file.toString(), env);
+    return parse(ConfigText.decode(bytes, file.toString()), file.toString(), env);
   }
 
   /** Parses config text; {@code source} names it in the error message. */
@@ -61,12 +65,17 @@ public final class ConfigLoader {
     requireNonNull(source, "source");
     requireNonNull(env, "env");
     JsonNode root;
-    try {
-      root = JSON.readTree(json);
-    } catch (JsonProcessingException e) {
-      JsonLocation at = e.getLocation();
-      String where = at == null ? "(json)" : "line " + at.getLineNr() + ", column " + at.getColumnNr();
-      throw new ConfigException(source, List.of(new ConfigError(where, "invalid JSON: " + e.getOriginalMessage())));
+    try (JsonParser parser = JSON.createParser(json)) {
+      try {
+        root = JSON.readTree(parser);
+      } catch (JsonProcessingException e) {
+        // A limit (depth, length) is reported without a place: the parser's own position is where it stopped.
+        JsonLocation at = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
+        String where = at == null ? "(json)" : "line " + at.getLineNr() + ", column " + at.getColumnNr();
+        throw new ConfigException(source, List.of(new ConfigError(where, "invalid JSON: " + JsonSyntax.describe(e))));
+      }
+    } catch (IOException e) { // a String source has no I/O to fail: only the parser's own errors above
+      throw new ConfigException(source, List.of(new ConfigError("(json)", "cannot read: " + ConfigText.describe(e))));
     }
     if (root == null || root.isMissingNode()) {
       throw new ConfigException(source, List.of(new ConfigError("(json)", "the file is empty")));

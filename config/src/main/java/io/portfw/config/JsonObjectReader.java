@@ -23,6 +23,7 @@ final class JsonObjectReader {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
   private final JsonNode node;
+  private static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
   private final String path;
   private final Problems problems;
   private final Set<String> known = new LinkedHashSet<>();
@@ -45,7 +46,11 @@ final class JsonObjectReader {
     return path;
   }
 
+  /** {@code pools[0].name}; a key that is not a plain word (a typo with a dot or a space) is quoted: {@code pools[0]["na me"]}. */
   String pathOf(String key) {
+    if (!PLAIN_KEY.matcher(key).matches()) {
+      return path + "[\"" + key.replace("\\", "\\\\").replace("\"", "\\\"") + "\"]";
+    }
     return path.isEmpty() ? key : path + "." + key;
   }
 
