@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,6 +34,12 @@ public final class PortfwProcess implements AutoCloseable {
 
   /** As {@link #start}, with flags for the JVM, e.g. {@code -Dio.netty.transport.noNative=true}. */
   public static PortfwProcess startWithJvmFlags(List<String> jvmFlags, String... args) throws IOException {
+    return startWith(Map.of(), jvmFlags, args);
+  }
+
+  /** As {@link #startWithJvmFlags}, with variables added to its environment. */
+  public static PortfwProcess startWith(Map<String, String> env, List<String> jvmFlags, String... args)
+      throws IOException {
     String jar = System.getProperty("portfw.jar");
     if (jar == null || !Files.exists(Path.of(jar))) {
       throw new IllegalStateException("the packaged jar is missing (system property portfw.jar=" + jar + ")");
@@ -44,7 +51,9 @@ public final class PortfwProcess implements AutoCloseable {
     command.addAll(List.of(args));
     Path out = Files.createTempFile("portfw-out", ".txt");
     Path err = Files.createTempFile("portfw-err", ".txt");
-    Process process = new ProcessBuilder(command)
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(env);
+    Process process = builder
         .redirectOutput(out.toFile())
         .redirectError(err.toFile())
         .redirectInput(ProcessBuilder.Redirect.PIPE)

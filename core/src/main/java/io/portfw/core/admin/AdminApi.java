@@ -59,6 +59,7 @@ final class AdminApi {
         .put("protocol", c.protocol().name().toLowerCase(Locale.ROOT))
         .put("listen", c.listen().toString())
         .put("pool", c.pool())
+        .put("routes", routes(c))
         .put("active", n.openCount())
         .put("accepted", n.acceptedCount())
         .put("refused", refused)
@@ -73,6 +74,14 @@ final class AdminApi {
           .put("dropped", dropped).put("sessions", n.sessionCount());
     }
     return json;
+  }
+
+  /** The pools a listener reaches by TLS server name, beside its own: {@code [{"serverName": ..., "pool": ...}]}. */
+  private static JsonArray routes(ListenerConfig c) {
+    JsonArray routes = new JsonArray();
+    c.sni().ifPresent(sni -> sni.routes().forEach(r -> routes.add(new JsonObject()
+        .put("serverName", r.serverName()).put("pool", r.pool()))));
+    return routes;
   }
 
   void pools(RoutingContext ctx) {
@@ -145,21 +154,34 @@ final class AdminApi {
     List<Connection> matching = runtime.connections().live().stream()
         .filter(c -> listener == null || c.listener().equals(listener))
         .filter(c -> pool == null || c.pool().equals(pool))
-        .filter(c -> backend == null || (c.backend() != null && c.backend().address().toString().equals(backend)))
+        .filter(c -> backend == null || (c.backend() != null
+            && (c.backend().address().toString().equals(backend) || backend.equals(c.backendText()))))
         .filter(c -> client == null || c.clientText().startsWith(client))
         .toList();
     JsonArray out = new JsonArray();
-    matching.stream().limit(limit).forEach(c -> out.add(new JsonObject()
+    matching.stream().limit(limit).forEach(c -> out.add(connectionJson(c)));
+    return new JsonObject().put("total", matching.size()).put("shown", out.size()).put("connections", out);
+  }
+
+  private static JsonObject connectionJson(Connection c) {
+    long idle = c.idleMillis();
+    long timeout = c.idleTimeoutMillis();
+    return new JsonObject()
         .put("id", c.id())
+        .put("protocol", c.protocol().name().toLowerCase(Locale.ROOT))
         .put("listener", c.listener())
+        .put("localPort", c.localPort())
         .put("pool", c.pool())
         .put("client", c.clientText())
-        .put("backend", c.backend() == null ? null : c.backend().address().toString())
+        .put("backend", c.backendText())
         .put("since", Instant.ofEpochMilli(c.startMillis()).toString())
         .put("ageMs", c.ageMillis())
+        .put("idleMs", idle)
+        // As netstat -M showed a masqueraded entry's expiry: what is left before the quiet time ends it.
+        .put("idleTimeoutMs", timeout == 0 ? null : timeout)
+        .put("expiresInMs", timeout == 0 ? null : Math.max(0, timeout - idle))
         .put("bytesFromClient", c.bytesFromClient())
-        .put("bytesFromBackend", c.bytesFromBackend())));
-    return new JsonObject().put("total", matching.size()).put("shown", out.size()).put("connections", out);
+        .put("bytesFromBackend", c.bytesFromBackend());
   }
 
   private static Optional<Integer> limit(RoutingContext ctx) {

@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 
 /** {@code portfw connections}: the live connections of a running portfw, like the old masquerading table. */
 @Command(name = "connections", mixinStandardHelpOptions = true,
-    description = {"Prints the live connections of a running portfw: client, listener, backend, age and bytes.",
+    description = {"Prints the live TCP connections and UDP sessions of a running portfw: protocol, client, the local port it",
+        "reached, listener, backend with its port, age, idle time, time left before the idle timeout, and bytes.",
         "Exits 1 when the admin API cannot be reached or refuses the request."})
 final class ConnectionsCommand extends AdminCommand {
 
@@ -31,14 +32,16 @@ final class ConnectionsCommand extends AdminCommand {
     param(query, "pool", pool);
     param(query, "backend", backend);
     JsonObject answer = client.get(query.toString());
-    TextTable table = new TextTable(Set.of(4, 5, 6), "client", "listener", "backend", "pool", "age", "from client",
-        "from backend");
+    TextTable table = new TextTable(Set.of(2, 6, 7, 8, 9, 10), "prot", "client", "port", "listener", "backend", "pool",
+        "age", "idle", "expires", "from client", "from backend");
     answer.getJsonArray("connections").forEach(c -> {
       JsonObject conn = (JsonObject) c;
-      table.row(conn.getString("client"), conn.getString("listener"),
+      Long expires = conn.getLong("expiresInMs");
+      table.row(conn.getString("protocol", "tcp").toUpperCase(Locale.ROOT), conn.getString("client"),
+          String.valueOf(conn.getInteger("localPort")), conn.getString("listener"),
           conn.getString("backend") == null ? "(connecting)" : conn.getString("backend"), conn.getString("pool"),
-          age(conn.getLong("ageMs")), String.valueOf(conn.getLong("bytesFromClient")),
-          String.valueOf(conn.getLong("bytesFromBackend")));
+          age(conn.getLong("ageMs")), age(conn.getLong("idleMs")), expires == null ? "-" : age(expires),
+          String.valueOf(conn.getLong("bytesFromClient")), String.valueOf(conn.getLong("bytesFromBackend")));
     });
     return table.toString() + answer.getInteger("shown") + " of " + answer.getInteger("total") + " connections"
         + System.lineSeparator();

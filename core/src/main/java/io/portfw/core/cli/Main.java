@@ -24,6 +24,11 @@ public final class Main implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    var wrongLevel = LogLevel.apply(System.getenv(LogLevel.VARIABLE));
+    if (wrongLevel.isPresent()) {
+      System.err.println("portfw: " + wrongLevel.get());
+      System.exit(ExitCodes.INVALID);
+    }
     System.exit(commandLine().execute(args));
   }
 

@@ -24,16 +24,22 @@ final class StatusCommand extends AdminCommand {
         "listener", "pool");
     for (Object l : listeners) {
       JsonObject listener = (JsonObject) l;
-      JsonObject pool = poolByName.get(listener.getString("pool"));
-      for (Object b : pool == null ? new JsonArray() : pool.getJsonArray("backends")) {
-        JsonObject backend = (JsonObject) b;
-        table.row(listener.getString("protocol").toUpperCase(Locale.ROOT), listener.getString("listen"),
-            backend.getString("address") + (backend.getBoolean("backup") ? " (backup)" : ""),
-            String.valueOf(backend.getInteger("weight")),
-            backend.getString("state") + (backend.getBoolean("ejected") ? " (ejected)" : ""),
-            String.valueOf(backend.getLong("active")), String.valueOf(backend.getLong("total")),
-            listener.getString("name"), pool.getString("name"));
+      ReachedPools reached = new ReachedPools(listener.getString("pool"));
+      for (Object r : listener.getJsonArray("routes", new JsonArray())) {
+        reached.route(((JsonObject) r).getString("serverName"), ((JsonObject) r).getString("pool"));
       }
+      reached.labels().forEach((name, label) -> {
+        JsonObject pool = poolByName.get(name);
+        for (Object b : pool == null ? new JsonArray() : pool.getJsonArray("backends")) {
+          JsonObject backend = (JsonObject) b;
+          table.row(listener.getString("protocol").toUpperCase(Locale.ROOT), listener.getString("listen"),
+              backend.getString("address") + (backend.getBoolean("backup") ? " (backup)" : ""),
+              String.valueOf(backend.getInteger("weight")),
+              backend.getString("state") + (backend.getBoolean("ejected") ? " (ejected)" : ""),
+              String.valueOf(backend.getLong("active")), String.valueOf(backend.getLong("total")),
+              listener.getString("name"), label);
+        }
+      });
     }
     return table.toString();
   }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -136,18 +137,19 @@ public final class AccessLog implements AutoCloseable {
     Backend b = c.backend();
     String ending = c.ending().word() + (c.refusal() == null ? "" : ":" + c.refusal().word());
     return Instant.ofEpochMilli(c.startMillis()) + " " + c.listener() + " " + c.clientText() + " -> "
-        + (b == null ? "-" : b.address().toString()) + " " + c.pool() + " " + c.ageMillis() + "ms "
+        + (b == null ? "-" : c.backendText()) + " " + c.pool() + " " + c.ageMillis() + "ms "
         + c.bytesFromClient() + " " + c.bytesFromBackend() + " " + ending;
   }
 
   static String json(Connection c) {
-    Backend b = c.backend();
     JsonObject line = new JsonObject()
         .put("time", Instant.ofEpochMilli(c.startMillis()).toString())
+        .put("protocol", c.protocol().name().toLowerCase(Locale.ROOT))
         .put("listener", c.listener())
+        .put("localPort", c.localPort())
         .put("client", c.clientText())
         .put("pool", c.pool())
-        .put("backend", b == null ? null : b.address().toString())
+        .put("backend", c.backendText())
         .put("durationMs", c.ageMillis())
         .put("bytesFromClient", c.bytesFromClient())
         .put("bytesFromBackend", c.bytesFromBackend())

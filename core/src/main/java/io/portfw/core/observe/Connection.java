@@ -2,6 +2,7 @@ package io.portfw.core.observe;
 
 import io.portfw.balancing.Backend;
 import io.portfw.config.Hosts;
+import io.portfw.config.Protocol;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
@@ -18,11 +19,13 @@ public final class Connection {
   private static final AtomicLong IDS = new AtomicLong();
   private static final VarHandle FROM_CLIENT;
   private static final VarHandle FROM_BACKEND;
+  private static final VarHandle LAST_ACTIVE;
 
   static {
     try {
       FROM_CLIENT = MethodHandles.lookup().findVarHandle(Connection.class, "fromClient", long.class);
       FROM_BACKEND = MethodHandles.lookup().findVarHandle(Connection.class, "fromBackend", long.class);
+      LAST_ACTIVE = MethodHandles.lookup().findVarHandle(Connection.class, "lastActiveNanos", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -30,6 +33,8 @@ public final class Connection {
 
   private final long id = IDS.incrementAndGet();
   private final String listener;
+  private final Protocol protocol;
+  private final int localPort;
   private volatile String pool;
   private volatile InetSocketAddress client;
   private final ListenerCounters counters;
@@ -38,12 +43,19 @@ public final class Connection {
   private volatile Backend backend;
   private long fromClient;
   private long fromBackend;
+  /** When a byte last went either way (System.nanoTime). */
+  private long lastActiveNanos = startNanos;
+  /** The quiet time that ends it now: the idle timeout, or the fin timeout once a FIN was seen; 0 when none applies yet. */
+  private volatile long idleTimeoutMillis;
   private volatile Ending ending;
   private volatile Refusal refusal;
   private volatile long endNanos;
 
-  public Connection(String listener, String pool, InetSocketAddress client, ListenerCounters counters) {
+  public Connection(String listener, Protocol protocol, int localPort, String pool, InetSocketAddress client,
+      ListenerCounters counters) {
     this.listener = listener;
+    this.protocol = protocol;
+    this.localPort = localPort;
     this.pool = pool;
     this.client = client;
     this.counters = counters;
@@ -61,6 +73,16 @@ public final class Connection {
     return pool;
   }
 
+  /** TCP for a connection, UDP for a session. */
+  public Protocol protocol() {
+    return protocol;
+  }
+
+  /** The port of the listener the client reached (one of a range's). */
+  public int localPort() {
+    return localPort;
+  }
+
   public InetSocketAddress client() {
     return client;
   }
@@ -74,6 +96,31 @@ public final class Connection {
   /** The backend it was joined to; null while connecting and when refused. */
   public Backend backend() {
     return backend;
+  }
+
+  /**
+   * The backend's address as the config names it, with the port this connection went to (a
+   * backend that keeps the client's port shows the real one); null while connecting.
+   */
+  public String backendText() {
+    Backend b = backend;
+    return b == null ? null : Hosts.hostPort(b.address().host(), b.address().portFor(localPort));
+  }
+
+  /** How long nothing has gone either way. */
+  public long idleMillis() {
+    long end = endNanos;
+    return ((end == 0 ? System.nanoTime() : end) - (long) LAST_ACTIVE.getOpaque(this)) / 1_000_000;
+  }
+
+  /** The quiet time that ends it now; 0 while none applies (connecting: the connect timeout rules). */
+  public long idleTimeoutMillis() {
+    return idleTimeoutMillis;
+  }
+
+  /** Sets the quiet time that ends it: the idle timeout once joined, the fin timeout after a FIN. */
+  public void idleTimeout(long millis) {
+    this.idleTimeoutMillis = millis;
   }
 
   public long startMillis() {
@@ -120,12 +167,14 @@ public final class Connection {
 
   public void countFromClient(int bytes) {
     FROM_CLIENT.setOpaque(this, fromClient + bytes);
+    LAST_ACTIVE.setOpaque(this, System.nanoTime());
     counters.fromClients(bytes);
     backend.sent(bytes);
   }
 
   public void countFromBackend(int bytes) {
     FROM_BACKEND.setOpaque(this, fromBackend + bytes);
+    LAST_ACTIVE.setOpaque(this, System.nanoTime());
     counters.fromBackends(bytes);
     backend.received(bytes);
   }

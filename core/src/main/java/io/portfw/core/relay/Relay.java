@@ -121,6 +121,7 @@ public final class Relay {
     // Counts reads and completed writes on the client channel, so traffic either way keeps it alive.
     // Started here, not at accept: until now the connect timeout is the limit.
     client.pipeline().addBefore(HANDLER_NAME, IDLE_HANDLER_NAME, idleHandler(timeouts.idle().toMillis()));
+    connection.idleTimeout(timeouts.idle().toMillis());
     clientSide.handEarlyTo(backend);
     if (!alreadySent.isEmpty()) {
       // What a warm connection's backend said before this client came (a banner): the client gets it first.
@@ -214,6 +215,7 @@ public final class Relay {
     long fin = timeouts.fin().toMillis();
     if (fin < timeouts.idle().toMillis() && client.pipeline().get(IDLE_HANDLER_NAME) != null) {
       client.pipeline().replace(IDLE_HANDLER_NAME, IDLE_HANDLER_NAME, idleHandler(fin));
+      connection.idleTimeout(fin);
     }
   }
 

@@ -6,6 +6,7 @@ import io.portfw.balancing.Backend;
 import io.portfw.balancing.ClientContext;
 import io.portfw.config.AcceptProxyConfig;
 import io.portfw.config.ListenerConfig;
+import io.portfw.config.Protocol;
 import io.portfw.core.filter.ProxyHeaderReader;
 import io.portfw.core.filter.ServerNameReader;
 import io.portfw.core.listener.LiveListener;
@@ -44,8 +45,8 @@ final class TcpConnection implements WaitingClient {
     this.live = live;
     this.listener = live.config();
     InetSocketAddress peer = (InetSocketAddress) channel.remoteAddress();
-    this.connection = new Connection(listener.name(), listener.pool(), peer, live.counters());
     this.localPort = ((InetSocketAddress) channel.localAddress()).getPort();
+    this.connection = new Connection(listener.name(), Protocol.TCP, localPort, listener.pool(), peer, live.counters());
     this.relay = new Relay(channel, listener.timeouts(), connection, () -> {
       if (admitted != null) {
         live.admission().left(admitted);

@@ -13,6 +13,7 @@ import io.portfw.balancing.Backend;
 import io.portfw.balancing.ClientContext;
 import io.portfw.balancing.Pool;
 import io.portfw.config.ListenerConfig;
+import io.portfw.config.Protocol;
 import io.portfw.config.SocketConfig;
 import io.portfw.core.listener.ListenException;
 import io.portfw.core.listener.LiveListener;
@@ -237,8 +238,9 @@ public final class UdpForwarder extends VerticleBase {
       return null;
     }
     counters.accepted();
-    Connection connection = new Connection(listener.name(), pool.name(), sender, counters);
+    Connection connection = new Connection(listener.name(), Protocol.UDP, localPort, pool.name(), sender, counters);
     connection.joined(backend);
+    connection.idleTimeout(listener.udp().sessionIdle().toMillis());
     connections.opened(connection);
     UdpSession session = new UdpSession(sender, table, backend, pool, connection, counters, observer, connections,
         listener.udp().responses(), () -> live.admission().left(sender.getAddress()));

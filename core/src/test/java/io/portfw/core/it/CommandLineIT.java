@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portfw.testing.PortfwProcess;
 import io.portfw.testing.Ports;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +51,51 @@ class CommandLineIT {
     try (PortfwProcess run = PortfwProcess.start("run", "--config", file.toString())) {
       assertThat(run.exitCode()).isEqualTo(2);
       assertThat(run.stderr()).contains("pools: is required");
+    }
+  }
+
+  @Test
+  void check_fileThatIsNotUtf8_namesTheByte_andNestingTooDeep_namesThePlace() throws Exception {
+    Path latin1 = Files.write(dir.resolve("latin1.json"),
+        "{ \"listeners\": [], \"pools\": [ { \"name\": \"caf\u00e9\" } ] }".getBytes(StandardCharsets.ISO_8859_1));
+    try (PortfwProcess check = PortfwProcess.start("check", "--config", latin1.toString())) {
+      assertThat(check.exitCode()).isEqualTo(2);
+      assertThat(check.stderr()).contains("line 1, byte 44: the file is not UTF-8 text: byte 0xE9 at offset 44")
+          .doesNotContain("Input length");
+    }
+    Path deep = Files.writeString(dir.resolve("deep.json"), "{ \"listeners\": " + "[".repeat(1001) + "]".repeat(1001)
+        + ", \"pools\": [] }");
+    try (PortfwProcess check = PortfwProcess.start("check", "--config", deep.toString())) {
+      assertThat(check.exitCode()).isEqualTo(2);
+      assertThat(check.stderr()).containsPattern("line 1, column \\d+: invalid JSON: objects and arrays are nested too deep")
+          .doesNotContain("StreamReadConstraints");
+    }
+  }
+
+  @Test
+  void logLevel_fromTheEnvironment_quietsInfo_andAWrongOneStopsWithExitTwo() throws Exception {
+    Path file = Files.writeString(dir.resolve("ok.json"), """
+        { "listeners": [ { "name": "web", "listen": "127.0.0.1:%d", "pool": "web" } ],
+          "pools": [ { "name": "web", "backends": [ { "address": "127.0.0.1:9" } ] } ] }
+        """.formatted(Ports.free()));
+    try (PortfwProcess wrong = PortfwProcess.startWith(Map.of("PORTFW_LOG_LEVEL", "verbose"), List.of(),
+        "check", "--config", file.toString())) {
+      assertThat(wrong.exitCode()).isEqualTo(2);
+      assertThat(wrong.stderr()).contains("PORTFW_LOG_LEVEL: \"verbose\" is not a log level (use one of trace, debug");
+    }
+    for (String level : List.of("", "warn")) {
+      int port = Ports.free();
+      Files.writeString(file, Files.readString(file).replaceAll("127\\.0\\.0\\.1:\\d+\"", "127.0.0.1:" + port + "\""));
+      try (PortfwProcess run = PortfwProcess.startWith(Map.of("PORTFW_LOG_LEVEL", level), List.of(),
+          "run", "--no-watch", "--config", file.toString()).awaitListening(port)) {
+        run.terminate();
+        assertThat(run.exitCode()).isZero();
+        if (level.isEmpty()) {
+          assertThat(run.stderr()).as("info by default").contains("INFO").contains("transport: native");
+        } else {
+          assertThat(run.stderr()).as("at warn").doesNotContain("INFO");
+        }
+      }
     }
   }
 

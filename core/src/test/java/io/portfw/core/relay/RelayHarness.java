@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.portfw.balancing.Backend;
 import io.portfw.config.BackendAddress;
+import io.portfw.config.Protocol;
 import io.portfw.config.TimeoutsConfig;
 import io.portfw.core.observe.Connection;
 import io.portfw.core.observe.ListenerCounters;
@@ -24,7 +25,7 @@ final class RelayHarness {
   final DuplexEmbeddedChannel backendChannel = new DuplexEmbeddedChannel();
   final ListenerCounters counters = new ListenerCounters();
   final Backend backend = new Backend(new BackendAddress("192.0.2.10", 8080), 1, false);
-  final Connection connection = new Connection("web", "pool", CLIENT_ADDRESS, counters);
+  final Connection connection = new Connection("web", Protocol.TCP, 80, "pool", CLIENT_ADDRESS, counters);
   final Relay relay;
   private int ends;
 

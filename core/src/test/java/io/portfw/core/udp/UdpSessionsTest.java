@@ -10,6 +10,7 @@ import io.portfw.balancing.Pools;
 import io.portfw.config.BackendAddress;
 import io.portfw.config.BackendConfig;
 import io.portfw.config.PoolConfig;
+import io.portfw.config.Protocol;
 import io.portfw.config.UdpConfig;
 import io.portfw.core.observe.AccessLog;
 import io.portfw.core.observe.ConnectObserver;
@@ -56,7 +57,7 @@ class UdpSessionsTest {
     InetSocketAddress client = new InetSocketAddress("127.0.0.1", port);
     Backend backend = pool.backends().get(0);
     assertThat(backend.tryAcquire()).isTrue();
-    Connection connection = new Connection("dns", "p", client, counters);
+    Connection connection = new Connection("dns", Protocol.UDP, 53, "p", client, counters);
     connection.joined(backend);
     connections.opened(connection);
     counters.accepted();
