@@ -61,6 +61,11 @@ public final class LiveListener {
     return d != null ? d : config.timeouts().drain();
   }
 
+  /** Whether a new deployment goes on serving its ports (see {@link #portsStayServed}). */
+  public boolean portsStayServedElsewhere() {
+    return drainOnStop != null;
+  }
+
   /**
    * Its ports go on being served by a new deployment (a rebind that keeps some of them), so its
    * connections are not being removed: they may last as long as they stay active.

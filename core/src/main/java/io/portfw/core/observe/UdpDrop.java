@@ -15,7 +15,9 @@ public enum UdpDrop {
   /** The backend socket could not send it. */
   SEND_FAILED,
   /** A reply the client socket could not send back. */
-  REPLY_FAILED;
+  REPLY_FAILED,
+  /** A new client's datagram while the listener stops: its live sessions finish, no new one starts. */
+  STOPPING;
 
   public String word() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');

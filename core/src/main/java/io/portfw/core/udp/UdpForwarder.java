@@ -57,12 +57,16 @@ public final class UdpForwarder extends VerticleBase {
   private final ConnectObserver observer;
   private final List<Channel> fronts = new ArrayList<>();
   /** The read buffer of this instance's sockets, listening and toward backends, all on its event loop. */
+  /** How often a stopping listener looks whether its last session has ended. */
+  private static final long DRAIN_CHECK_MILLIS = 50;
   private final DatagramBuffers buffers = new DatagramBuffers(16);
   /** The session table of each of its sockets, all on this instance's event loop. */
   private final List<UdpSessions.Table> tables = new ArrayList<>();
   /** Why the last session was not opened: the door (acl, limits) or no backend. Per instance, so per event loop. */
   private boolean refusedByAdmission;
   private Transport transport;
+  /** Set by stop: live sessions finish, a new client gets none. */
+  private volatile boolean stopping;
 
   public UdpForwarder(LiveListener live, UdpSessions sessions, Function<String, Pool> pools, Connections connections,
       ConnectObserver observer) {
@@ -136,9 +140,34 @@ public final class UdpForwarder extends VerticleBase {
     return done.future();
   }
 
-  /** Stops at once: UDP has no connection to drain, its sessions end with their socket. */
+  /**
+   * Stops taking new sessions at once; live ones go on (their replies still reach their clients,
+   * through the listening socket, which stays open meanwhile) until they end or the drain timeout
+   * passes, as TCP connections do. When a new deployment serves the same ports (a rebind kept
+   * them), it stops at once instead: a socket kept open on a shared port would take some new
+   * clients' datagrams from the new one and drop them.
+   */
   @Override
   public Future<?> stop() {
+    stopping = true;
+    if (live.portsStayServedElsewhere() || tables.stream().allMatch(UdpSessions.Table::isEmpty)) {
+      return closeNow();
+    }
+    Promise<Void> drained = Promise.promise();
+    long timer = vertx.setTimer(Math.max(1, live.drainOnStop().toMillis()), t -> drained.tryComplete());
+    long check = vertx.setPeriodic(DRAIN_CHECK_MILLIS, t -> {
+      if (tables.stream().allMatch(UdpSessions.Table::isEmpty)) {
+        drained.tryComplete();
+      }
+    });
+    return drained.future().compose(done -> {
+      vertx.cancelTimer(timer);
+      vertx.cancelTimer(check);
+      return closeNow();
+    });
+  }
+
+  private Future<?> closeNow() {
     List<Future<?>> closed = new ArrayList<>();
     tables.forEach(UdpSessions.Table::endAll);
     for (Channel front : fronts) {
@@ -179,6 +208,11 @@ public final class UdpForwarder extends VerticleBase {
         session = null;
       }
       if (session == null || session.isClosed()) {
+        if (stopping) {
+          counters.dropped(UdpDrop.STOPPING);
+          packet.release();
+          return;
+        }
         try {
           session = open(table, sender, port, counters);
         } catch (RuntimeException e) {

@@ -120,6 +120,11 @@ public final class UdpSessions {
       }
     }
 
+    /** Whether no session of this socket is open. */
+    boolean isEmpty() {
+      return byClient.isEmpty();
+    }
+
     /** Ends every session of the socket, which is closing; its sweep stops. */
     void endAll() {
       sweeper.cancel(false);
