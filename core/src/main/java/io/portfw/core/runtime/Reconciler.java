@@ -165,7 +165,11 @@ final class Reconciler {
       }
     }
     for (ListenerConfig removed : diff.removed()) {
-      retiring.add(retire.apply(listeners.remove(removed.name())));
+      LiveListener gone = listeners.remove(removed.name());
+      if (next.listeners().stream().anyMatch(l -> l.protocol() == removed.protocol() && l.listen().overlaps(removed.listen()))) {
+        gone.portsStayServed(); // another listener took its ports over: a UDP socket must not linger on them
+      }
+      retiring.add(retire.apply(gone));
     }
     // Removed pools go once the listeners that read them have stopped accepting, and only if not re-added since.
     Map<String, Pool> removedPools = snapshots(diff.poolsRemoved());

@@ -115,7 +115,7 @@ class AccessControlIT {
   void udpAcl_dropsDatagramsOfDeniedSources() throws Exception {
     try (UdpEchoBackend backend = new UdpEchoBackend("u:");
          RunningForwarder forwarder = RunningForwarder.start("""
-             { "listeners": [ { "name": "dns", "protocol": "udp", "listen": "127.0.0.1:%d", "pool": "p",
+             { "listeners": [ { "name": "dns", "protocol": "udp", "timeouts": { "drain": "1s" }, "listen": "127.0.0.1:%d", "pool": "p",
                                 "acl": { "deny": ["127.0.0.2"] } } ],
                "pools": [ { "name": "p", "backends": [ { "address": "%s" } ] } ] }
              """.formatted(Ports.free(), backend.address()));

@@ -32,7 +32,8 @@ class ListingsIT {
       String config = """
           { "listeners": [
               { "name": "keep", "listen": "127.0.0.2:%d", "pool": "keep", "timeouts": { "idle": "1m" } },
-              { "name": "dns", "protocol": "udp", "listen": "127.0.0.1:%d", "pool": "dns", "sessionIdle": "20s" } ],
+              { "name": "dns", "protocol": "udp", "listen": "127.0.0.1:%d", "pool": "dns", "sessionIdle": "20s",
+                "timeouts": { "drain": "1s" } } ],
             "pools": [ { "name": "keep", "backends": [ { "address": "127.0.0.1" } ] },
                        { "name": "dns", "backends": [ { "address": "127.0.0.1:%d" } ] } ] }
           """.formatted(tcp.port(), udpPort, udp.port());

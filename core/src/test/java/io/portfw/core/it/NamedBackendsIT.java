@@ -169,7 +169,7 @@ class NamedBackendsIT {
       int port = Ports.free();
       try (RunningForwarder forwarder = RunningForwarder.start("""
           { "dns": { "servers": ["127.0.0.1:%d"] },
-            "listeners": [ { "name": "u", "protocol": "udp", "listen": "127.0.0.1:%d", "pool": "p" } ],
+            "listeners": [ { "name": "u", "protocol": "udp", "timeouts": { "drain": "1s" }, "listen": "127.0.0.1:%d", "pool": "p" } ],
             "pools": [ { "name": "p", "backends": [ { "address": "u.review.test:%d" } ] } ] }
           """.formatted(dns.port(), port, echo.port()));
            DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
@@ -231,7 +231,7 @@ class NamedBackendsIT {
       AtomicInteger udpPoolTcpAccepted = countAccepts(tcpOnSamePort);
       AtomicInteger tcpPoolAccepted = countAccepts(tcpPoolBackend);
       String json = """
-          { "listeners": [ { "name": "u", "protocol": "udp", "listen": "127.0.0.1:%d", "pool": "p" },
+          { "listeners": [ { "name": "u", "protocol": "udp", "timeouts": { "drain": "1s" }, "listen": "127.0.0.1:%d", "pool": "p" },
                            { "name": "t", "listen": "127.0.0.1:%d", "pool": "t" } ],
             "pools": [ { "name": "p", "preconnect": { "connections": 2 },
                          "backends": [ { "address": "127.0.0.1:%d" } ] },

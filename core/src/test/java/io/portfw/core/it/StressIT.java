@@ -125,7 +125,7 @@ class StressIT {
   void millionDatagrams_eachMatchedToItsReply() throws Exception {
     try (UdpEchoBackend echo = new UdpEchoBackend("");
          RunningForwarder forwarder = RunningForwarder.start("""
-             { "listeners": [ { "name": "dns", "protocol": "udp", "listen": "127.0.0.1:%d", "pool": "p" } ],
+             { "listeners": [ { "name": "dns", "protocol": "udp", "timeouts": { "drain": "1s" }, "listen": "127.0.0.1:%d", "pool": "p" } ],
                "pools": [ { "name": "p", "backends": [ { "address": "%s" } ] } ] }
              """.formatted(Ports.free(), echo.address()))) {
       InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), forwarder.port());

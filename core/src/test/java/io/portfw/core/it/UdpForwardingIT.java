@@ -224,7 +224,7 @@ class UdpForwardingIT {
       list.append(list.isEmpty() ? "" : ", ").append("{ \"address\": \"").append(b).append("\" }");
     }
     return """
-        { "listeners": [ { "name": "dns", "protocol": "udp", %s "listen": "127.0.0.1:%d", "pool": "p" } ],
+        { "listeners": [ { "name": "dns", "protocol": "udp", %s "timeouts": { "drain": "1s" }, "listen": "127.0.0.1:%d", "pool": "p" } ],
           "pools": [ { "name": "p", "backends": [ %s ] } ] }
         """.formatted(listenerKeys, port, list);
   }
