@@ -1,20 +1,22 @@
 package io.portfw.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * One pass over one parsed config document: each top-level section in turn, then the checks
- * that span sections. Every read adds what it finds wrong to the same problems.
+ * that span sections. Every read adds what it finds wrong to the same problems. Relative file
+ * names in it (certificates) are taken from {@code base}, the config file's directory.
  */
 final class ConfigDocument {
 
   private ConfigDocument() {}
 
   /** The config the document describes, or null when anything was wrong (then it is in {@code problems}). */
-  static PortfwConfig read(JsonNode root, Problems problems) {
+  static PortfwConfig read(JsonNode root, Problems problems, Path base) {
     if (!root.isObject()) {
       problems.add("(root)", "must be an object, not " + JsonObjectReader.kind(root));
       return null;
@@ -22,7 +24,7 @@ final class ConfigDocument {
     AddressParser addresses = new AddressParser(problems);
     CrossChecks cross = new CrossChecks(problems);
     TopLevelSections sections = new TopLevelSections(problems, addresses);
-    ListenerSection listenerSection = new ListenerSection(problems, addresses, cross);
+    ListenerSection listenerSection = new ListenerSection(problems, addresses, cross, base);
     PoolSection poolSection = new PoolSection(problems, addresses, cross, InstalledBalanceNames.get());
 
     JsonObjectReader top = new JsonObjectReader(root, "", problems);

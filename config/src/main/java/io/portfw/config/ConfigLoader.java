@@ -51,7 +51,8 @@ public final class ConfigLoader {
       String why = Files.isDirectory(file) ? "it is a directory, not a file" : ConfigText.describe(e);
       throw new ConfigException(file.toString(), List.of(new ConfigError("(file)", "cannot read: " + why)));
     }
-    return parse(ConfigText.decode(bytes, file.toString()), file.toString(), env);
+    Path base = file.toAbsolutePath().getParent();
+    return parse(ConfigText.decode(bytes, file.toString()), file.toString(), env, base);
   }
 
   /** Parses config text; {@code source} names it in the error message. */
@@ -61,6 +62,12 @@ public final class ConfigLoader {
 
   /** As {@link #parse(String, String)}, with {@code ${NAME}} references resolved by {@code env}. */
   public static PortfwConfig parse(String json, String source, Function<String, String> env) throws ConfigException {
+    return parse(json, source, env, Path.of("").toAbsolutePath());
+  }
+
+  /** As {@link #parse(String, String, Function)}, with relative file names (certificates) taken from {@code base}. */
+  public static PortfwConfig parse(String json, String source, Function<String, String> env, Path base)
+      throws ConfigException {
     requireNonNull(json, "json");
     requireNonNull(source, "source");
     requireNonNull(env, "env");
@@ -85,7 +92,7 @@ public final class ConfigLoader {
     if (!problems.isEmpty()) {
       throw new ConfigException(source, problems.list()); // values with holes would only add follow-on errors
     }
-    PortfwConfig config = ConfigDocument.read(root, problems);
+    PortfwConfig config = ConfigDocument.read(root, problems, base);
     if (!problems.isEmpty()) {
       throw new ConfigException(source, problems.list());
     }

@@ -153,6 +153,22 @@ final class JsonObjectReader {
     return elements;
   }
 
+  /** An array of non-empty strings; {@code fallback} when the key is absent. */
+  List<String> strings(String key, List<String> fallback) {
+    if (!has(key)) {
+      return fallback;
+    }
+    List<String> out = new ArrayList<>();
+    for (Element e : array(key, false)) {
+      if (!e.node().isTextual() || e.node().asText().isBlank()) {
+        problems.add(e.path(), "must be a non-empty string, not " + kind(e.node()));
+      } else {
+        out.add(e.node().asText());
+      }
+    }
+    return out;
+  }
+
   /** A reader for a nested object; an absent key reads as an empty object. */
   JsonObjectReader object(String key) {
     JsonNode value = field(key, false);

@@ -13,11 +13,12 @@ import java.util.Optional;
  * @param acceptProxy when set, every connection opens with a PROXY protocol header from a trusted address
  * @param udp the session settings of a UDP listener (a TCP listener has the defaults and ignores them)
  * @param socket socket options of the listening, client and backend sockets
+ * @param tls when set, TLS is terminated here and the plaintext forwarded
  */
 public record ListenerConfig(
     String name, Protocol protocol, ListenAddress listen, String pool, TimeoutsConfig timeouts, UdpConfig udp,
     AclConfig acl, LimitsConfig limits, Optional<AcceptProxyConfig> acceptProxy, Optional<SniConfig> sni,
-    SocketConfig socket) {
+    SocketConfig socket, Optional<TlsConfig> tls) {
 
   public ListenerConfig {
     requireNonNull(name, "name");
@@ -31,6 +32,13 @@ public record ListenerConfig(
     requireNonNull(acceptProxy, "acceptProxy");
     requireNonNull(sni, "sni");
     requireNonNull(socket, "socket");
+    requireNonNull(tls, "tls");
+  }
+
+  public ListenerConfig(String name, Protocol protocol, ListenAddress listen, String pool, TimeoutsConfig timeouts,
+      UdpConfig udp, AclConfig acl, LimitsConfig limits, Optional<AcceptProxyConfig> acceptProxy, Optional<SniConfig> sni,
+      SocketConfig socket) {
+    this(name, protocol, listen, pool, timeouts, udp, acl, limits, acceptProxy, sni, socket, Optional.empty());
   }
 
   public ListenerConfig(String name, Protocol protocol, ListenAddress listen, String pool, TimeoutsConfig timeouts,

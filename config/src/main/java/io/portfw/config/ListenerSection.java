@@ -1,5 +1,6 @@
 package io.portfw.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,12 +19,14 @@ final class ListenerSection {
   private final AddressParser addresses;
   private final CrossChecks cross;
   private final SniSection sniRouting;
+  private final TlsSection tlsSection;
 
-  ListenerSection(Problems problems, AddressParser addresses, CrossChecks cross) {
+  ListenerSection(Problems problems, AddressParser addresses, CrossChecks cross, Path base) {
     this.problems = problems;
     this.addresses = addresses;
     this.cross = cross;
     this.sniRouting = new SniSection(problems, cross);
+    this.tlsSection = new TlsSection(problems, base);
   }
 
   Optional<ListenerConfig> read(JsonObjectReader r) {
@@ -45,12 +48,13 @@ final class ListenerSection {
         ? acceptProxy(r.object("acceptProxyProtocol"), protocol.orElse(Protocol.TCP)) : Optional.empty();
     Optional<SniConfig> sni = sniRouting.read(r, protocol.orElse(Protocol.TCP));
     SocketConfig socket = r.has("socket") ? socket(r.object("socket"), protocol.orElse(Protocol.TCP)) : SocketConfig.DEFAULT;
+    Optional<TlsConfig> tls = tlsSection.read(r, protocol.orElse(Protocol.TCP));
     r.rejectUnknownKeys();
     if (name.isEmpty() || protocol.isEmpty() || listen.isEmpty() || pool.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(new ListenerConfig(name.get(), protocol.get(), listen.get(), pool.get(), timeouts, udp, acl,
-        limits, acceptProxy, sni, socket));
+        limits, acceptProxy, sni, socket, tls));
   }
 
   private Optional<Protocol> protocol(JsonObjectReader r) {

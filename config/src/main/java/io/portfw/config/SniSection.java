@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  */
 final class SniSection {
 
-  private static final Pattern SERVER_NAME =
+  /** A server name as a certificate or a route names it: exact, or {@code *.} for every name under a domain. */
+  static final Pattern SERVER_NAME =
       Pattern.compile("(\\*\\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
 
   /** What to do with a client that sends no TLS hello: true to close it, false to send it to the listener's pool. */

@@ -23,17 +23,19 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CoreArchitectureTest {
 
   /** What each room of core may use besides itself; anything outside core is not limited here. */
-  private static final Map<String, List<String>> MAY_USE = Map.of(
-      "observe", List.of(),
-      "listener", List.of("filter", "observe"),
-      "filter", List.of("observe"),
-      "upstream", List.of("listener", "observe"),
-      "relay", List.of("observe"),
-      "tcp", List.of("listener", "filter", "upstream", "relay", "observe"),
-      "udp", List.of("listener", "filter", "upstream", "observe"),
-      "runtime", List.of("tcp", "udp", "listener", "upstream", "observe"),
-      "admin", List.of("runtime", "observe"),
-      "cli", List.of("admin", "runtime", "tcp", "udp", "relay", "upstream", "filter", "listener", "observe"));
+  private static final Map<String, List<String>> MAY_USE = Map.ofEntries(
+      Map.entry("observe", List.of()),
+      Map.entry("tls", List.of()),
+      Map.entry("listener", List.of("filter", "observe", "tls")),
+      Map.entry("filter", List.of("observe", "tls")),
+      Map.entry("upstream", List.of("listener", "observe", "tls")),
+      Map.entry("relay", List.of("observe")),
+      Map.entry("tcp", List.of("listener", "filter", "upstream", "relay", "observe", "tls")),
+      Map.entry("udp", List.of("listener", "filter", "upstream", "observe")),
+      Map.entry("runtime", List.of("tcp", "udp", "listener", "upstream", "observe", "tls")),
+      Map.entry("admin", List.of("runtime", "observe")),
+      Map.entry("cli", List.of("admin", "runtime", "tcp", "udp", "relay", "upstream", "filter", "listener", "observe",
+          "tls")));
 
   private static JavaClasses product;
 

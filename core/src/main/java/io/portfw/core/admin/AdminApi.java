@@ -9,6 +9,7 @@ import io.portfw.config.Protocol;
 import io.portfw.core.observe.Connection;
 import io.portfw.core.observe.ListenerCounters;
 import io.portfw.core.observe.Refusal;
+import io.portfw.core.observe.TlsFacts;
 import io.portfw.core.observe.ReloadResult;
 import io.portfw.core.observe.UdpDrop;
 import io.portfw.core.runtime.RuntimeView;
@@ -181,7 +182,14 @@ final class AdminApi {
         .put("idleTimeoutMs", timeout == 0 ? null : timeout)
         .put("expiresInMs", timeout == 0 ? null : Math.max(0, timeout - idle))
         .put("bytesFromClient", c.bytesFromClient())
-        .put("bytesFromBackend", c.bytesFromBackend());
+        .put("bytesFromBackend", c.bytesFromBackend())
+        .put("tls", c.tls() == null ? null : tlsJson(c.tls()));
+  }
+
+  /** What a terminated handshake settled: serverName, protocol, cipher, alpn, clientSubject (null when not sent). */
+  static JsonObject tlsJson(TlsFacts t) {
+    return new JsonObject().put("serverName", t.serverName()).put("protocol", t.protocol()).put("cipher", t.cipher())
+        .put("alpn", t.alpn()).put("clientSubject", t.clientSubject());
   }
 
   private static Optional<Integer> limit(RoutingContext ctx) {

@@ -29,6 +29,11 @@ final class FirstBytesWait {
     channel.config().setAutoRead(true);
   }
 
+  /** Whether nothing is decided yet (and not given up). */
+  boolean isWaiting() {
+    return !done;
+  }
+
   /**
    * True once, for the one decision: the deadline is off and reading pauses until the relay has a
    * backend to read for. False when already decided (or given up).

@@ -4,6 +4,7 @@ import io.portfw.config.ListenerConfig;
 import io.portfw.config.TimeoutsConfig;
 import io.portfw.core.filter.Admission;
 import io.portfw.core.observe.ListenerCounters;
+import io.portfw.core.tls.ServerTls;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,6 +23,8 @@ public final class LiveListener {
   private final List<Consumer<ListenerConfig>> onChange = new CopyOnWriteArrayList<>();
   private volatile ListenerConfig config;
   private volatile Duration drainOnStop;
+  /** What it presents when it terminates TLS; replaced whole when the certificates are reloaded. */
+  private volatile ServerTls tls;
   private String deploymentId;
 
   /** A listener new to the running config: fresh counts, an empty door. */
@@ -73,6 +76,16 @@ public final class LiveListener {
   public void portsStayServed() {
     TimeoutsConfig t = config.timeouts();
     drainOnStop = t.idle().compareTo(t.drain()) > 0 ? t.idle() : t.drain();
+  }
+
+  /** The TLS it terminates with, or null when it forwards as it receives. */
+  public ServerTls tls() {
+    return tls;
+  }
+
+  /** New certificates (a reload, a file changed on disk): new connections get them, live ones keep theirs. */
+  public void tls(ServerTls next) {
+    this.tls = next;
   }
 
   public ListenerCounters counters() {

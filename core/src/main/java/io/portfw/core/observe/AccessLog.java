@@ -157,6 +157,11 @@ public final class AccessLog implements AutoCloseable {
     if (c.refusal() != null) {
       line.put("refusal", c.refusal().word());
     }
+    TlsFacts tls = c.tls();
+    if (tls != null) {
+      line.put("tlsServerName", tls.serverName()).put("tlsProtocol", tls.protocol()).put("tlsCipher", tls.cipher())
+          .put("tlsAlpn", tls.alpn()).put("tlsClientSubject", tls.clientSubject());
+    }
     return line.encode();
   }
 

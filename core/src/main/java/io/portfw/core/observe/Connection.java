@@ -49,6 +49,7 @@ public final class Connection {
   private volatile long idleTimeoutMillis;
   private volatile Ending ending;
   private volatile Refusal refusal;
+  private volatile TlsFacts tls;
   private volatile long endNanos;
 
   public Connection(String listener, Protocol protocol, int localPort, String pool, InetSocketAddress client,
@@ -149,6 +150,15 @@ public final class Connection {
   /** Why it was refused, when {@link #ending()} is {@link Ending#REFUSED}. */
   public Refusal refusal() {
     return refusal;
+  }
+
+  /** What its TLS handshake settled, when the listener terminates TLS; null otherwise. */
+  public TlsFacts tls() {
+    return tls;
+  }
+
+  public void tls(TlsFacts facts) {
+    this.tls = facts;
   }
 
   /** The pool a route by TLS server name chose. */

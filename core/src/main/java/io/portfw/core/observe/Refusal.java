@@ -24,7 +24,9 @@ public enum Refusal {
   /** A listener that routes by TLS server name got a client that does not speak TLS, and closes such clients. */
   NOT_TLS,
   /** The TLS ClientHello was malformed, or did not arrive whole within {@code sniTimeout}. */
-  CLIENT_HELLO;
+  CLIENT_HELLO,
+  /** A listener that terminates TLS could not complete the handshake (no common protocol, a refused client certificate, too slow). */
+  TLS_HANDSHAKE;
 
   /** The word in logs, metrics and the API: {@code no-backend}. */
   public String word() {

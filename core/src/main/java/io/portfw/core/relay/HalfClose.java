@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.AbstractEpollStreamChannel;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.channel.unix.Socket;
 import java.io.IOException;
 import java.nio.channels.NotYetConnectedException;
@@ -25,6 +26,16 @@ final class HalfClose {
 
   /** Shuts {@code channel}'s output; {@code done} gets whether it worked, on the channel's event loop. */
   static void shutdownOutput(Channel channel, Consumer<Boolean> done) {
+    SslHandler tls = channel.pipeline().get(SslHandler.class);
+    if (tls != null && !tls.engine().isOutboundDone()) {
+      // TLS ends with a close_notify before the FIN, or the client takes the end for a truncation attack.
+      tls.closeOutbound().addListener(sent -> shutdownSocket(channel, done));
+      return;
+    }
+    shutdownSocket(channel, done);
+  }
+
+  private static void shutdownSocket(Channel channel, Consumer<Boolean> done) {
     if (channel instanceof AbstractEpollStreamChannel epoll) {
       boolean shut;
       try {

@@ -10,6 +10,7 @@ import io.portfw.config.PortfwConfig;
 import io.portfw.core.listener.BindCheck;
 import io.portfw.core.listener.LiveListener;
 import io.portfw.core.observe.ReloadResult;
+import io.portfw.core.tls.ServerTls;
 import io.portfw.core.upstream.BackendResolver;
 import io.portfw.health.HealthChecks;
 import io.vertx.core.Future;
@@ -57,6 +58,9 @@ final class Reconciler {
    * @param recorded told of every outcome, as it is known
    * @param changed told whenever the running listeners or pools have changed (metrics follow)
    */
+  /** The certificates loaded for the config being applied; read by its commit. */
+  private TlsMaterial pendingTls = new TlsMaterial(Map.of(), List.of());
+
   Reconciler(PortfwConfig empty, HealthChecks health, BackendResolver resolver,
       Function<LiveListener, Future<String>> deploy, Function<LiveListener, Future<Void>> retire,
       Consumer<ReloadResult> recorded, Runnable changed) {
@@ -77,6 +81,24 @@ final class Reconciler {
     }
   }
 
+  /**
+   * Gives every running listener the certificates just loaded for it (none: it stops terminating
+   * TLS); true when any listener's certificates changed. Live connections keep what they began with.
+   */
+  private boolean useCertificates(TlsMaterial tls) {
+    boolean renewed = false;
+    for (var e : listeners.entrySet()) {
+      ServerTls next = tls.byListener().get(e.getKey());
+      ServerTls now = e.getValue().tls();
+      if (next != null && now != null && !next.fingerprint().equals(now.fingerprint())) {
+        LOG.info("listener {}: certificates reloaded", e.getKey());
+        renewed = true;
+      }
+      e.getValue().tls(next);
+    }
+    return renewed;
+  }
+
   /** Records an outcome that never reached {@link #apply} (an invalid file), in turn with the others. */
   void recordInTurn(ReloadResult result) {
     synchronized (this) {
@@ -86,10 +108,21 @@ final class Reconciler {
 
   private Future<ReloadResult> applyNow(PortfwConfig next, boolean starting) {
     String hash = ConfigHash.of(next);
+    // Certificates first: they are read again on every reload (a renewed one under the same file name), and one
+    // that cannot serve refuses the whole config.
+    TlsMaterial tls = TlsMaterial.load(next);
+    if (!tls.errors().isEmpty()) {
+      LOG.warn("{} failed, the running config and certificates stay: {}", starting ? "start" : "reload",
+          String.join("; ", tls.errors()));
+      return Future.succeededFuture(record(ReloadResult.Outcome.FAILED, tls.errors(), hash, "not applied"));
+    }
     ConfigDiff diff = ConfigDiff.between(config, next);
     if (diff.isEmpty() && !starting) {
-      return Future.succeededFuture(record(ReloadResult.Outcome.UNCHANGED, List.of(), hash, "no change"));
+      boolean renewed = useCertificates(tls);
+      return Future.succeededFuture(record(ReloadResult.Outcome.UNCHANGED, List.of(), hash,
+          renewed ? "no change to the config; certificates reloaded" : "no change"));
     }
+    this.pendingTls = tls;
     Optional<String> unbindable = BindCheck.firstFailure(diff, config);
     if (unbindable.isPresent()) {
       LOG.warn("{} failed, the running config stays: {}", starting ? "start" : "reload", unbindable.get());
@@ -117,6 +150,7 @@ final class Reconciler {
     for (ListenerConfig l : diff.rebound()) {
       fresh.add(listeners.get(l.name()).rebound(l));
     }
+    fresh.forEach(l -> l.tls(pendingTls.byListener().get(l.config().name())));
     List<Future<String>> bound = fresh.stream().map(deploy).toList();
     return Future.join(bound).transform(all -> {
       if (all.failed()) {
@@ -154,6 +188,7 @@ final class Reconciler {
     for (ListenerConfig changed : diff.changed()) {
       listeners.get(changed.name()).config(changed);
     }
+    useCertificates(pendingTls);
     List<Future<Void>> retiring = new ArrayList<>();
     for (LiveListener l : fresh) {
       LiveListener replaced = listeners.put(l.config().name(), l);

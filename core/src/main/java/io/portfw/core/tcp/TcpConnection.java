@@ -9,11 +9,13 @@ import io.portfw.config.ListenerConfig;
 import io.portfw.config.Protocol;
 import io.portfw.core.filter.ProxyHeaderReader;
 import io.portfw.core.filter.ServerNameReader;
+import io.portfw.core.filter.TlsTerminator;
 import io.portfw.core.listener.LiveListener;
 import io.portfw.core.observe.Connection;
 import io.portfw.core.observe.ListenerCounters;
 import io.portfw.core.observe.Refusal;
 import io.portfw.core.relay.Relay;
+import io.portfw.core.tls.ServerTls;
 import io.portfw.core.upstream.WaitingClient;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -89,6 +91,11 @@ final class TcpConnection implements WaitingClient {
       return;
     }
     admitted = source.getAddress();
+    ServerTls tls = live.tls();
+    if (tls != null) {
+      terminateTls(source, tls);
+      return;
+    }
     if (listener.sni().isEmpty()) {
       forwarder.connect(this, client(source), listener.pool());
       return;
@@ -98,6 +105,21 @@ final class TcpConnection implements WaitingClient {
           connection.routedTo(chosen);
           forwarder.connect(this, client(source), chosen);
         }, why -> refuse(source, why));
+  }
+
+  /** The handshake, then a pool: by the server name the client asked for when the listener has routes, else its own. */
+  private void terminateTls(InetSocketAddress source, ServerTls tls) {
+    TlsTerminator.install(relay.clientChannel(), Relay.HANDLER_NAME, tls, facts -> {
+      connection.tls(facts);
+      String pool = listener.sni().flatMap(sni -> sni.poolFor(facts.serverName())).orElse(listener.pool());
+      if (!pool.equals(listener.pool())) {
+        connection.routedTo(pool);
+      }
+      forwarder.connect(this, client(source), pool);
+    }, why -> {
+      LOG.debug("listener {}: TLS handshake with {} failed: {}", listener.name(), source, why);
+      refuse(source, Refusal.TLS_HANDSHAKE);
+    });
   }
 
   ClientContext client(InetSocketAddress source) {

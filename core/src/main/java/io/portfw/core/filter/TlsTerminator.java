@@ -1,0 +1,124 @@
+package io.portfw.core.filter;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SniCompletionEvent;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.portfw.core.observe.TlsFacts;
+import io.portfw.core.tls.ServerTls;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * Terminates TLS on an accepted client connection: Netty's SNI handler picks the certificate by
+ * the server name in the ClientHello and does the handshake; this handler, behind it, waits for
+ * the outcome with the listener's handshake timeout and reports what was settled. It stays in
+ * the pipeline afterwards for one thing: a client's close_notify is its end of input, passed on
+ * to the relay as a FIN would be (a client may send it and wait for ours before its own FIN).
+ */
+public final class TlsTerminator extends ChannelDuplexHandler {
+
+  private static final String TLS = "portfw-tls";
+  private static final String NAME = "portfw-tls-outcome";
+
+  private final Consumer<TlsFacts> onDone;
+  private final Consumer<String> onFailed;
+  private FirstBytesWait wait;
+  private String serverName;
+  private boolean finPassed;
+
+  private TlsTerminator(Consumer<TlsFacts> onDone, Consumer<String> onFailed) {
+    this.onDone = onDone;
+    this.onFailed = onFailed;
+  }
+
+  /**
+   * Puts TLS in front of the handler named {@code before} (the relay) and starts the handshake;
+   * exactly one callback runs: the facts once it completes, or why it failed.
+   */
+  public static void install(Channel channel, String before, ServerTls tls, Consumer<TlsFacts> onDone,
+      Consumer<String> onFailed) {
+    TlsTerminator terminator = new TlsTerminator(onDone, onFailed);
+    channel.pipeline().addBefore(before, TLS, tls.newHandler());
+    channel.pipeline().addBefore(before, NAME, terminator);
+    Duration timeout = tls.config().handshakeTimeout();
+    terminator.wait = new FirstBytesWait(channel, timeout, () -> terminator.wait.fail(NAME,
+        () -> onFailed.accept("timeout: no complete handshake within " + timeout.toMillis() + " ms")));
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof SniCompletionEvent sni) {
+      serverName = sni.hostname();
+    } else if (evt instanceof SslHandshakeCompletionEvent done) {
+      if (done.isSuccess()) {
+        if (wait.decide()) {
+          onDone.accept(facts(ctx));
+        }
+      } else {
+        wait.fail(NAME, () -> onFailed.accept(reason(done.cause())));
+      }
+      return;
+    } else if (evt instanceof SslCloseCompletionEvent || evt instanceof ChannelInputShutdownEvent) {
+      if (!finPassed) {
+        finPassed = true;
+        ctx.fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+      }
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (!wait.isWaiting()) {
+      ctx.fireExceptionCaught(cause); // after the handshake: a reset or a broken record, the relay's to record
+      return;
+    }
+    // During the handshake the completion event says why; a reset ends it too.
+    if (wait.passOnReset(ctx, cause)) {
+      return;
+    }
+    wait.fail(NAME, () -> onFailed.accept(reason(cause)));
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    wait.closed();
+    ctx.fireChannelInactive();
+  }
+
+  private TlsFacts facts(ChannelHandlerContext ctx) {
+    SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+    SSLSession session = ssl.engine().getSession();
+    String subject = null;
+    try {
+      Certificate[] peer = session.getPeerCertificates();
+      if (peer.length > 0 && peer[0] instanceof X509Certificate x509) {
+        subject = x509.getSubjectX500Principal().getName();
+      }
+    } catch (SSLPeerUnverifiedException none) {
+      // no client certificate: the usual case
+    }
+    return new TlsFacts(serverName, session.getProtocol(), session.getCipherSuite(), ssl.applicationProtocol(), subject);
+  }
+
+  /** The handshake's failure in a few words: the alert or the exception's own message, without wrapping. */
+  static String reason(Throwable cause) {
+    Throwable t = cause;
+    while (t instanceof DecoderException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    String message = t.getMessage();
+    return message == null ? t.getClass().getSimpleName() : message;
+  }
+}

@@ -1,0 +1,181 @@
+package io.portfw.core.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.portfw.core.observe.Refusal;
+import io.portfw.testing.AdminHttp;
+import io.portfw.testing.EchoBackend;
+import io.portfw.testing.Eventually;
+import io.portfw.testing.Ports;
+import io.portfw.testing.RunningForwarder;
+import io.portfw.testing.TaggedBackend;
+import io.portfw.testing.TestCa;
+import io.vertx.core.json.JsonObject;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * TLS terminated on a listener, with real clients (openssl s_client, curl) and plaintext backends:
+ * the certificate chosen by server name, routes by server name after the handshake, client
+ * certificates required and refused, and the facts of each handshake in the listings.
+ */
+class TlsTerminationIT {
+
+  @TempDir
+  static Path dir;
+  private static TestCa ca;
+  private static TestCa.Issued www;
+  private static TestCa.Issued api;
+  private static TestCa.Issued alice;
+
+  @BeforeAll
+  static void certificates() throws Exception {
+    ca = new TestCa(dir);
+    www = ca.server("www", "ec", 30, "www.example.test");
+    api = ca.server("api", "rsa", 30, "*.api.example.test");
+    alice = ca.client("alice", "alice");
+  }
+
+  @Test
+  void handshakes_pickTheCertificateByServerName_andRoutesSendThePlaintextOn() throws Exception {
+    try (TaggedBackend web = new TaggedBackend("web"); TaggedBackend apis = new TaggedBackend("apis");
+         RunningForwarder forwarder = RunningForwarder.start("""
+             { "listeners": [ { "name": "tls", "listen": "127.0.0.1:%d", "pool": "web",
+                                "tls": { "certificates": [ { "cert": "%s", "key": "%s", "default": true },
+                                                           { "cert": "%s", "key": "%s" } ] },
+                                "routes": [ { "serverName": "*.api.example.test", "pool": "apis" } ] } ],
+               "pools": [ { "name": "web", "backends": [ { "address": "%s" } ] },
+                          { "name": "apis", "backends": [ { "address": "%s" } ] } ] }
+             """.formatted(Ports.free(), www.chain(), www.key(), api.chain(), api.key(), web.address(),
+             apis.address()))) {
+        String toWww = sClient(forwarder.port(), "www.example.test");
+        assertThat(toWww).contains("web\n").contains("Verification: OK").contains("CN = www.example.test");
+
+        String toApi = sClient(forwarder.port(), "v2.api.example.test");
+        assertThat(toApi).as("the wildcard certificate, and its route").contains("apis\n")
+            .contains("CN = *.api.example.test").contains("Verification: OK");
+
+        String noName = sClient(forwarder.port(), null);
+        assertThat(noName).as("no server name: the default certificate and the listener's pool")
+            .contains("web\n").contains("CN = www.example.test");
+    }
+  }
+
+  @Test
+  void curl_reachesAPlaintextHttpBackend_verifiedByName() throws Exception {
+    HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+    http.createContext("/", exchange -> {
+      byte[] body = "hello over tls\n".getBytes(StandardCharsets.US_ASCII);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    http.start();
+    try (RunningForwarder forwarder = RunningForwarder.start("""
+             { "listeners": [ { "name": "https", "listen": "127.0.0.1:%d", "pool": "web",
+                                "tls": { "certificates": [ { "cert": "%s", "key": "%s" } ] } } ],
+               "pools": [ { "name": "web", "backends": [ { "address": "127.0.0.1:%d" } ] } ] }
+             """.formatted(Ports.free(), www.chain(), www.key(), http.getAddress().getPort()))) {
+      for (int i = 0; i < 3; i++) {
+        String body = run(List.of("curl", "-sS", "--max-time", "10", "--cacert", ca.ca().toString(), "--resolve",
+            "www.example.test:" + forwarder.port() + ":127.0.0.1", "https://www.example.test:" + forwarder.port() + "/"));
+        assertThat(body).isEqualTo("hello over tls\n");
+      }
+    } finally {
+      http.stop(0);
+    }
+  }
+
+  @Test
+  void clientCertificates_required_refuseClientsWithout_andNameThoseWith() throws Exception {
+    try (TaggedBackend web = new TaggedBackend("web");
+         RunningForwarder forwarder = RunningForwarder.start("""
+             { "listeners": [ { "name": "mtls", "listen": "127.0.0.1:%d", "pool": "web",
+                                "tls": { "certificates": [ { "cert": "%s", "key": "%s" } ],
+                                         "clientAuth": "required", "clientCa": "%s" } } ],
+               "pools": [ { "name": "web", "backends": [ { "address": "%s" } ] } ] }
+             """.formatted(Ports.free(), www.chain(), www.key(), ca.ca(), web.address()))) {
+        String without = sClient(forwarder.port(), "www.example.test");
+        assertThat(without).doesNotContain("web\n");
+        Eventually.holds(Duration.ofSeconds(10), "the refusal is counted",
+            () -> forwarder.runtime().refusedConnections("mtls", Refusal.TLS_HANDSHAKE) == 1);
+
+        List<String> withCert = new ArrayList<>(sClientCommand(forwarder.port(), "www.example.test"));
+        withCert.addAll(List.of("-cert", alice.cert().toString(), "-key", alice.key().toString()));
+        assertThat(run(withCert)).contains("web\n");
+        assertThat(web.accepted()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void liveConnections_showWhatTheHandshakeSettled() throws Exception {
+    try (EchoBackend web = new EchoBackend(); // holds the connection while the client says nothing
+         RunningForwarder forwarder = RunningForwarder.start("""
+             { "listeners": [ { "name": "tls", "listen": "127.0.0.1:%d", "pool": "web",
+                                "tls": { "certificates": [ { "cert": "%s", "key": "%s" } ], "alpn": ["h2", "http/1.1"],
+                                         "clientAuth": "optional", "clientCa": "%s" } } ],
+               "pools": [ { "name": "web", "backends": [ { "address": "%s" } ] } ] }
+             """.formatted(Ports.free(), www.chain(), www.key(), ca.ca(), web.address()))) {
+        List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + forwarder.port(),
+            "-servername", "www.example.test", "-CAfile", ca.ca().toString(), "-alpn", "http/1.1",
+            "-cert", alice.cert().toString(), "-key", alice.key().toString(), "-quiet"));
+        Process held = new ProcessBuilder(command).redirectErrorStream(true).start(); // stdin open: the connection stays
+        try {
+          AdminHttp admin = new AdminHttp(forwarder.adminUrl());
+          Eventually.holds(Duration.ofSeconds(10), "the connection is listed",
+              () -> listed(admin) == 1);
+          JsonObject c = admin.get("/api/v1/connections").json().getJsonArray("connections").getJsonObject(0);
+          JsonObject tls = c.getJsonObject("tls");
+          assertThat(tls.getString("serverName")).isEqualTo("www.example.test");
+          assertThat(tls.getString("protocol")).isEqualTo("TLSv1.3");
+          assertThat(tls.getString("alpn")).isEqualTo("http/1.1");
+          assertThat(tls.getString("cipher")).isNotBlank();
+          assertThat(tls.getString("clientSubject")).contains("CN=alice");
+        } finally {
+          held.destroy();
+          held.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+  }
+
+  private static int listed(AdminHttp admin) {
+    try {
+      return admin.get("/api/v1/connections").json().getJsonArray("connections").size();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<String> sClientCommand(int port, String serverName) {
+    List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
+        "-CAfile", ca.ca().toString(), "-verify_return_error", "-ign_eof", "-brief"));
+    if (serverName != null) {
+      command.addAll(List.of("-servername", serverName));
+    } else {
+      command.add("-noservername");
+    }
+    return command;
+  }
+
+  /** One s_client session with stdin closed: what it printed (the backend's words, the peer certificate, the verdict). */
+  private static String sClient(int port, String serverName) throws Exception {
+    return run(sClientCommand(port, serverName));
+  }
+
+  private static String run(List<String> command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("%s finished", command.get(0)).isTrue();
+    return out;
+  }
+}
