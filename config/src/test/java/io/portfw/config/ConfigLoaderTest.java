@@ -82,7 +82,7 @@ class ConfigLoaderTest {
     assertThat(errorsOf(json)).containsExactly(
         "listeners[1].name: duplicate name \"web\" (first used at listeners[0].name)",
         "listeners[1].listen: duplicate listen address: 0.0.0.0:8080 overlaps 0.0.0.0:8080 of listeners[0].listen",
-        "listeners[1].colour: unknown key (known keys: name, protocol, listen, pool, timeouts, sessionIdle, maxSessions, responses, acl, limits, acceptProxyProtocol, routes, sniTimeout, notTls, socket)",
+        "listeners[1].colour: unknown key (known keys: name, protocol, listen, pool, timeouts, sessionIdle, maxSessions, responses, acl, limits, acceptProxyProtocol, routes, sniTimeout, notTls, socket, tls)",
         "listeners[2].timeouts.connect: \"5x\" is not a duration (use e.g. 250ms, 5s, 2m, 1h)",
         "listeners[2].timeouts.idle: must be a string, not a number",
         "pools[0].retries: -1 is out of range 0-100",
