@@ -2,6 +2,11 @@ package io.portfw.core.cli;
 
 import io.portfw.config.ConfigException;
 import io.portfw.config.PortfwConfig;
+import io.portfw.core.runtime.TlsMaterial;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,7 +16,8 @@ import picocli.CommandLine.Spec;
 /** {@code portfw check --config FILE}: validates without starting anything. */
 @Command(name = "check", mixinStandardHelpOptions = true,
     description = {"Validates a config file.",
-        "Exit 0 and a summary when it is valid; exit 2 and every error, with its JSON path, when not."})
+        "Exit 0 and a summary when it is valid, with each TLS certificate's names and expiry;",
+        "exit 2 and every error, with its JSON path, when not (certificate and key files are read and checked too)."})
 final class CheckCommand implements Callable<Integer> {
 
   @Spec
@@ -24,7 +30,14 @@ final class CheckCommand implements Callable<Integer> {
   public Integer call() {
     try {
       PortfwConfig loaded = config.load();
-      spec.commandLine().getOut().println(config.file + ": valid (" + loaded.summary() + ")");
+      var out = spec.commandLine().getOut();
+      out.println(config.file + ": valid (" + loaded.summary() + ")");
+      // What each TLS listener will present: an operator checks names and expiry before a renewal is due.
+      Instant now = Instant.now();
+      TlsMaterial.load(loaded).byListener().forEach((listener, tls) -> tls.certificates().forEach(c -> out.println(
+          "  listener " + listener + ": " + c.certFile() + ": " + String.join(", ", c.names())
+              + (c.isDefault() ? " (default)" : "") + "; expires " + DateTimeFormatter.ISO_LOCAL_DATE.format(
+                  c.notAfter().atZone(ZoneOffset.UTC)) + " (in " + Duration.between(now, c.notAfter()).toDays() + " days)")));
       return ExitCodes.OK;
     } catch (ConfigException e) {
       spec.commandLine().getErr().println(e.getMessage());

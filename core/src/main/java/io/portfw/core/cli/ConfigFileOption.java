@@ -3,6 +3,7 @@ package io.portfw.core.cli;
 import io.portfw.config.ConfigException;
 import io.portfw.config.ConfigLoader;
 import io.portfw.config.PortfwConfig;
+import io.portfw.core.runtime.TlsMaterial;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -12,7 +13,13 @@ final class ConfigFileOption {
   @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "the JSON config file")
   Path file;
 
+  /** The config, with every certificate and key it names read and checked: a file that cannot serve is a config error. */
   PortfwConfig load() throws ConfigException {
-    return ConfigLoader.load(file);
+    PortfwConfig config = ConfigLoader.load(file);
+    TlsMaterial tls = TlsMaterial.load(config);
+    if (!tls.errors().isEmpty()) {
+      throw new ConfigException(file.toString(), tls.errors());
+    }
+    return config;
   }
 }

@@ -59,7 +59,7 @@ final class Reconciler {
    * @param changed told whenever the running listeners or pools have changed (metrics follow)
    */
   /** The certificates loaded for the config being applied; read by its commit. */
-  private TlsMaterial pendingTls = new TlsMaterial(Map.of(), List.of());
+  private TlsMaterial pendingTls = TlsMaterial.NONE;
 
   Reconciler(PortfwConfig empty, HealthChecks health, BackendResolver resolver,
       Function<LiveListener, Future<String>> deploy, Function<LiveListener, Future<Void>> retire,
@@ -113,9 +113,10 @@ final class Reconciler {
     TlsMaterial tls = TlsMaterial.load(next);
     if (!tls.errors().isEmpty()) {
       LOG.warn("{} failed, the running config and certificates stay: {}", starting ? "start" : "reload",
-          String.join("; ", tls.errors()));
-      return Future.succeededFuture(record(ReloadResult.Outcome.FAILED, tls.errors(), hash, "not applied"));
+          String.join("; ", tls.messages()));
+      return Future.succeededFuture(record(ReloadResult.Outcome.FAILED, tls.messages(), hash, "not applied"));
     }
+    tls.logProviderOnce();
     ConfigDiff diff = ConfigDiff.between(config, next);
     if (diff.isEmpty() && !starting) {
       boolean renewed = useCertificates(tls);

@@ -1,7 +1,9 @@
 package io.portfw.core.runtime;
 
+import io.portfw.config.ConfigError;
 import io.portfw.config.ListenerConfig;
 import io.portfw.config.PortfwConfig;
+import io.portfw.config.TlsConfig;
 import io.portfw.core.tls.ServerTls;
 import io.portfw.core.tls.TlsFileException;
 import io.portfw.core.tls.TlsProvider;
@@ -15,30 +17,58 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The certificates of every TLS listener of a config, loaded and checked before anything of the
- * config is applied: a file that cannot serve refuses the start or the reload, naming the
- * listener, the file and why, and what runs keeps its certificates.
+ * config is applied: a file that cannot serve refuses the start, the reload or {@code check},
+ * with the key that names the file, the file and why, and what runs keeps its certificates.
  */
-record TlsMaterial(Map<String, ServerTls> byListener, List<String> errors) {
+public record TlsMaterial(Map<String, ServerTls> byListener, List<ConfigError> errors) {
 
   private static final Logger LOG = LoggerFactory.getLogger(TlsMaterial.class);
   private static final AtomicBoolean PROVIDER_LOGGED = new AtomicBoolean();
 
-  static TlsMaterial load(PortfwConfig config) {
+  static final TlsMaterial NONE = new TlsMaterial(Map.of(), List.of());
+
+  public static TlsMaterial load(PortfwConfig config) {
     Map<String, ServerTls> loaded = new HashMap<>();
-    List<String> errors = new ArrayList<>();
-    for (ListenerConfig l : config.listeners()) {
+    List<ConfigError> errors = new ArrayList<>();
+    List<ListenerConfig> listeners = config.listeners();
+    for (int i = 0; i < listeners.size(); i++) {
+      ListenerConfig l = listeners.get(i);
       if (l.tls().isEmpty()) {
         continue;
-      }
-      if (PROVIDER_LOGGED.compareAndSet(false, true)) {
-        LOG.info("tls: handshakes by {}", TlsProvider.describe());
       }
       try {
         loaded.put(l.name(), ServerTls.load(l.tls().get()));
       } catch (TlsFileException e) {
-        errors.add("listener " + l.name() + ": tls: " + e.getMessage());
+        errors.add(new ConfigError(keyOf(i, l.tls().get(), e), e.getMessage()));
       }
     }
     return new TlsMaterial(Map.copyOf(loaded), List.copyOf(errors));
+  }
+
+  /** The config key that names the file that failed: {@code listeners[0].tls.certificates[1].key}. */
+  private static String keyOf(int listener, TlsConfig tls, TlsFileException e) {
+    String prefix = "listeners[" + listener + "].tls.";
+    for (int c = 0; c < tls.certificates().size(); c++) {
+      TlsConfig.Certificate cert = tls.certificates().get(c);
+      if (cert.cert().equals(e.file())) {
+        return prefix + "certificates[" + c + "].cert";
+      }
+      if (cert.key().equals(e.file())) {
+        return prefix + "certificates[" + c + "].key";
+      }
+    }
+    return tls.clientCa().filter(e.file()::equals).isPresent() ? prefix + "clientCa" : prefix.substring(0, prefix.length() - 1);
+  }
+
+  /** Says once, in the start log, which TLS implementation does the handshakes; nothing when no listener terminates TLS. */
+  void logProviderOnce() {
+    if (!byListener.isEmpty() && PROVIDER_LOGGED.compareAndSet(false, true)) {
+      LOG.info("tls: handshakes by {}", TlsProvider.describe());
+    }
+  }
+
+  /** The errors as the reload result lists them. */
+  List<String> messages() {
+    return errors.stream().map(ConfigError::toString).toList();
   }
 }

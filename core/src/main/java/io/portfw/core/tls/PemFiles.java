@@ -1,7 +1,9 @@
 package io.portfw.core.tls;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -10,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
@@ -18,8 +21,12 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import javax.crypto.BadPaddingException;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.openssl.EncryptionException;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMException;
 import org.bouncycastle.openssl.PEMKeyPair;
@@ -28,8 +35,8 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
 import org.bouncycastle.openssl.jcajce.JcePEMDecryptorProviderBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.pkcs.PKCSException;
 
 /**
  * Reads certificate chains and private keys from PEM files, in every form openssl writes keys
@@ -38,12 +45,18 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
  */
 public final class PemFiles {
 
+  /** Only for encrypted keys' ciphers (the JDK has no PKCS7Padding); not installed as a JVM-wide provider. */
+  private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
+
   private PemFiles() {}
 
   /** The certificates of a PEM file, leaf first as a chain file lists them. */
   public static List<X509Certificate> certificates(Path file) throws TlsFileException {
     byte[] bytes = read(file);
-    try (InputStream in = new java.io.ByteArrayInputStream(bytes)) {
+    if (!new String(bytes, StandardCharsets.US_ASCII).contains("-----BEGIN CERTIFICATE-----")) {
+      throw new TlsFileException(file, "holds no certificate (expected -----BEGIN CERTIFICATE-----)");
+    }
+    try (InputStream in = new ByteArrayInputStream(bytes)) {
       List<X509Certificate> chain = new ArrayList<>();
       for (var c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
         chain.add((X509Certificate) c);
@@ -63,7 +76,7 @@ public final class PemFiles {
   public static PrivateKey privateKey(Path file, Optional<String> password) throws TlsFileException {
     byte[] bytes = read(file);
     JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-    try (Reader reader = new java.io.InputStreamReader(new java.io.ByteArrayInputStream(bytes), StandardCharsets.US_ASCII);
+    try (Reader reader = new InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.US_ASCII);
          PEMParser pem = new PEMParser(reader)) {
       for (Object o; (o = pem.readObject()) != null; ) {
         if (o instanceof PrivateKeyInfo info) {
@@ -75,19 +88,21 @@ public final class PemFiles {
         if (o instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
           char[] secret = secret(file, password);
           return converter.getPrivateKey(encrypted.decryptPrivateKeyInfo(
-              new JceOpenSSLPKCS8DecryptorProviderBuilder().build(secret)));
+              new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(BOUNCY_CASTLE).build(secret)));
         }
         if (o instanceof PEMEncryptedKeyPair encrypted) {
           char[] secret = secret(file, password);
-          return converter.getKeyPair(encrypted.decryptKeyPair(new JcePEMDecryptorProviderBuilder().build(secret)))
+          return converter.getKeyPair(encrypted.decryptKeyPair(
+                  new JcePEMDecryptorProviderBuilder().setProvider(BOUNCY_CASTLE).build(secret)))
               .getPrivate();
         }
       }
       throw new TlsFileException(file, "holds no private key (expected -----BEGIN PRIVATE KEY----- or an RSA or EC key)");
-    } catch (PKCSException | org.bouncycastle.openssl.EncryptionException e) {
-      throw new TlsFileException(file, "cannot decrypt the key: wrong password");
+    } catch (PKCSException | EncryptionException e) {
+      throw new TlsFileException(file, wrongPassword(e) ? "cannot decrypt the key: wrong password"
+          : "cannot decrypt the key: " + e.getMessage());
     } catch (PEMException e) {
-      throw new TlsFileException(file, e.getCause() instanceof javax.crypto.BadPaddingException
+      throw new TlsFileException(file, e.getCause() instanceof BadPaddingException
           ? "cannot decrypt the key: wrong password" : "is not a PEM key file (" + e.getMessage() + ")");
     } catch (OperatorCreationException e) {
       throw new TlsFileException(file, "cannot decrypt the key: " + e.getMessage());
@@ -130,6 +145,18 @@ public final class PemFiles {
     } catch (GeneralSecurityException e) {
       throw new TlsFileException(keyFile, "does not match the certificate in " + certFile + " (" + e.getMessage() + ")");
     }
+  }
+
+  /** A wrong password shows as a padding or checksum failure of the decrypted key. */
+  private static boolean wrongPassword(Exception e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+      if (t instanceof BadPaddingException || m.contains("pad block") || m.contains("padding")
+          || m.contains("corrupted") || m.contains("wrong password")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static char[] secret(Path file, Optional<String> password) throws TlsFileException {

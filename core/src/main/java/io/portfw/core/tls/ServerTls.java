@@ -65,7 +65,11 @@ public final class ServerTls {
       List<String> names = c.names().isEmpty() ? CertificateNames.of(leaf) : c.names();
       served.add(new ServedCertificate(c.cert(), c.key(), chain, key, names, c.isDefault()));
     }
-    ServedCertificate fallback = served.stream().filter(ServedCertificate::isDefault).findFirst().orElse(served.get(0));
+    if (served.stream().noneMatch(ServedCertificate::isDefault)) {
+      ServedCertificate first = served.get(0); // none marked: the first is the default
+      served.set(0, new ServedCertificate(first.certFile(), first.keyFile(), first.chain(), first.key(), first.names(), true));
+    }
+    ServedCertificate fallback = served.stream().filter(ServedCertificate::isDefault).findFirst().orElseThrow();
     SslContext defaultContext = context(config, fallback, clientCas);
     DomainWildcardMappingBuilder<SslContext> mapping = new DomainWildcardMappingBuilder<>(defaultContext);
     for (ServedCertificate s : served) {
