@@ -55,7 +55,10 @@ public final class PortfwRuntime implements RuntimeView {
 
   private static final Logger LOG = LoggerFactory.getLogger(PortfwRuntime.class);
 
+  /** How often certificate files are looked at for a change on disk. */
+  private static final long CERTIFICATE_POLL_MILLIS = Long.getLong("portfw.tls.pollMillis", 2000);
   private final Vertx vertx;
+  private final CertificateWatcher certificates;
   private final int loops;
   private final HealthChecks health;
   private final AccessLog accessLog;
@@ -86,6 +89,7 @@ public final class PortfwRuntime implements RuntimeView {
     PortfwConfig empty = new PortfwConfig(config.admin(), List.of(), List.of(), config.accessLog(), config.dns());
     this.reconciler = new Reconciler(empty, health, resolver, this::deploy, this::retire, this::recorded,
         this::syncMetrics);
+    this.certificates = new CertificateWatcher(reconciler::liveListeners, CERTIFICATE_POLL_MILLIS);
   }
 
   /**
@@ -281,6 +285,7 @@ public final class PortfwRuntime implements RuntimeView {
    * drain timeout, closes what is left, then releases everything.
    */
   public Future<Void> stop() {
+    certificates.close();
     resolver.close();
     warm.close();
     return vertx.close().onComplete(closed -> accessLog.close());

@@ -17,6 +17,7 @@ import io.vertx.core.Future;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -71,6 +72,11 @@ final class Reconciler {
     this.retire = retire;
     this.recorded = recorded;
     this.changed = changed;
+  }
+
+  /** The running listeners, as they are now. */
+  Collection<LiveListener> liveListeners() {
+    return Collections.unmodifiableCollection(listeners.values());
   }
 
   /** Moves to {@code next} after every config queued before it; the outcome is also recorded. */
