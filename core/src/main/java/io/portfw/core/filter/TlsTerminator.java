@@ -10,10 +10,13 @@ import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.portfw.core.observe.TlsFacts;
+import io.portfw.core.observe.TlsFailure;
+import io.portfw.core.tls.ResumedSessions;
 import io.portfw.core.tls.ServerTls;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -31,28 +34,30 @@ public final class TlsTerminator extends ChannelDuplexHandler {
   private static final String NAME = "portfw-tls-outcome";
 
   private final Consumer<TlsFacts> onDone;
-  private final Consumer<String> onFailed;
+  private final BiConsumer<TlsFailure, String> onFailed;
+  /** When the handshake began: a session created before it was resumed. */
+  private final long startedMillis = System.currentTimeMillis();
   private FirstBytesWait wait;
   private String serverName;
   private boolean finPassed;
 
-  private TlsTerminator(Consumer<TlsFacts> onDone, Consumer<String> onFailed) {
+  private TlsTerminator(Consumer<TlsFacts> onDone, BiConsumer<TlsFailure, String> onFailed) {
     this.onDone = onDone;
     this.onFailed = onFailed;
   }
 
   /**
    * Puts TLS in front of the handler named {@code before} (the relay) and starts the handshake;
-   * exactly one callback runs: the facts once it completes, or why it failed.
+   * exactly one callback runs: the facts once it completes, or the kind of failure and its detail.
    */
   public static void install(Channel channel, String before, ServerTls tls, Consumer<TlsFacts> onDone,
-      Consumer<String> onFailed) {
+      BiConsumer<TlsFailure, String> onFailed) {
     TlsTerminator terminator = new TlsTerminator(onDone, onFailed);
     channel.pipeline().addBefore(before, TLS, tls.newHandler());
     channel.pipeline().addBefore(before, NAME, terminator);
     Duration timeout = tls.config().handshakeTimeout();
     terminator.wait = new FirstBytesWait(channel, timeout, () -> terminator.wait.fail(NAME,
-        () -> onFailed.accept("timeout: no complete handshake within " + timeout.toMillis() + " ms")));
+        () -> onFailed.accept(TlsFailure.TIMEOUT, "no complete handshake within " + timeout.toMillis() + " ms")));
   }
 
   @Override
@@ -65,7 +70,8 @@ public final class TlsTerminator extends ChannelDuplexHandler {
           onDone.accept(facts(ctx));
         }
       } else {
-        wait.fail(NAME, () -> onFailed.accept(reason(done.cause())));
+        String why = reason(done.cause());
+        wait.fail(NAME, () -> onFailed.accept(TlsFailure.of(why), why));
       }
       return;
     } else if (evt instanceof SslCloseCompletionEvent || evt instanceof ChannelInputShutdownEvent) {
@@ -88,12 +94,15 @@ public final class TlsTerminator extends ChannelDuplexHandler {
     if (wait.passOnReset(ctx, cause)) {
       return;
     }
-    wait.fail(NAME, () -> onFailed.accept(reason(cause)));
+    String why = reason(cause);
+    wait.fail(NAME, () -> onFailed.accept(TlsFailure.of(why), why));
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    wait.closed();
+    if (wait.isWaiting()) {
+      wait.fail(NAME, () -> onFailed.accept(TlsFailure.CLOSED, "the client left during the handshake"));
+    }
     ctx.fireChannelInactive();
   }
 
@@ -109,7 +118,8 @@ public final class TlsTerminator extends ChannelDuplexHandler {
     } catch (SSLPeerUnverifiedException none) {
       // no client certificate: the usual case
     }
-    return new TlsFacts(serverName, session.getProtocol(), session.getCipherSuite(), ssl.applicationProtocol(), subject);
+    return new TlsFacts(serverName, session.getProtocol(), session.getCipherSuite(), ssl.applicationProtocol(), subject,
+        ResumedSessions.resumed(ssl.engine(), startedMillis));
   }
 
   /** The handshake's failure in a few words: the alert or the exception's own message, without wrapping. */

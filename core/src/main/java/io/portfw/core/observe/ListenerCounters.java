@@ -20,6 +20,9 @@ public final class ListenerCounters {
   private final LongAdder datagramsFromClients = new LongAdder();
   private final LongAdder datagramsFromBackends = new LongAdder();
   private final Map<UdpDrop, LongAdder> dropped = new EnumMap<>(UdpDrop.class);
+  private final LongAdder tlsHandshakes = new LongAdder();
+  private final LongAdder tlsResumed = new LongAdder();
+  private final Map<TlsFailure, LongAdder> tlsFailures = new EnumMap<>(TlsFailure.class);
   /** The size of a UDP listener's session table, read when asked; none for TCP. */
   private volatile LongSupplier sessions = () -> 0;
   private final AtomicLong lastRefusalLogNanos = new AtomicLong(
@@ -32,6 +35,9 @@ public final class ListenerCounters {
     }
     for (UdpDrop d : UdpDrop.values()) {
       dropped.put(d, new LongAdder());
+    }
+    for (TlsFailure f : TlsFailure.values()) {
+      tlsFailures.put(f, new LongAdder());
     }
   }
 
@@ -119,6 +125,30 @@ public final class ListenerCounters {
 
   public long acceptedCount() {
     return accepted.sum();
+  }
+
+  /** A TLS handshake completed; {@code resumed} when it took up an earlier session. */
+  public void tlsHandshake(boolean resumed) {
+    tlsHandshakes.increment();
+    if (resumed) {
+      tlsResumed.increment();
+    }
+  }
+
+  public void tlsFailed(TlsFailure why) {
+    tlsFailures.get(why).increment();
+  }
+
+  public long tlsHandshakes() {
+    return tlsHandshakes.sum();
+  }
+
+  public long tlsResumed() {
+    return tlsResumed.sum();
+  }
+
+  public long tlsFailures(TlsFailure why) {
+    return tlsFailures.get(why).sum();
   }
 
   public long refusedCount(Refusal reason) {

@@ -140,6 +140,20 @@ public final class PortfwMetrics implements ConnectObserver {
         .register(registry));
     meters.add(PortfwMeters.LISTENER_BYTES_SENT.functionCounter(c, ListenerCounters::bytesFromBackends).tags(tags)
         .register(registry));
+    if (live.tls()) {
+      meters.add(PortfwMeters.LISTENER_TLS_HANDSHAKES.functionCounter(c, ListenerCounters::tlsHandshakes).tags(tags)
+          .register(registry));
+      meters.add(PortfwMeters.LISTENER_TLS_RESUMED.functionCounter(c, ListenerCounters::tlsResumed).tags(tags)
+          .register(registry));
+      for (TlsFailure reason : TlsFailure.values()) {
+        meters.add(PortfwMeters.LISTENER_TLS_HANDSHAKE_FAILURES.functionCounter(c, x -> x.tlsFailures(reason))
+            .tags(tags).tag("reason", reason.word()).register(registry));
+      }
+      for (CertificateExpiry cert : live.certificates()) {
+        meters.add(PortfwMeters.LISTENER_TLS_CERTIFICATE_EXPIRY.gauge(cert, CertificateExpiry::notAfterEpochSeconds)
+            .tags(tags).tag("certificate", cert.file()).strongReference(true).register(registry));
+      }
+    }
     if (live.udp()) {
       meters.add(PortfwMeters.LISTENER_DATAGRAMS_RECEIVED.functionCounter(c, ListenerCounters::datagramsFromClients)
           .tags(tags).register(registry));

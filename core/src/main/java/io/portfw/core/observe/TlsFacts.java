@@ -5,5 +5,7 @@ package io.portfw.core.observe;
  * value is null when the client did not send it (no server name, no ALPN, no certificate).
  *
  * @param clientSubject the verified client certificate's subject (RFC 2253)
+ * @param resumed whether the handshake took up an earlier session instead of a full key exchange
  */
-public record TlsFacts(String serverName, String protocol, String cipher, String alpn, String clientSubject) {}
+public record TlsFacts(String serverName, String protocol, String cipher, String alpn, String clientSubject,
+    boolean resumed) {}

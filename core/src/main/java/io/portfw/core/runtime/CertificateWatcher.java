@@ -32,6 +32,7 @@ final class CertificateWatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CertificateWatcher.class);
 
   private final Supplier<Collection<LiveListener>> listeners;
+  private final Runnable changed;
   private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "portfw-certificate-watch");
     t.setDaemon(true);
@@ -42,8 +43,10 @@ final class CertificateWatcher implements AutoCloseable {
   private final Map<String, List<String>> lastSeen = new HashMap<>();
   private final Map<String, List<String>> reported = new HashMap<>();
 
-  CertificateWatcher(Supplier<Collection<LiveListener>> listeners, long intervalMillis) {
+  /** {@code changed} is told after certificates were swapped (the expiry gauges follow). */
+  CertificateWatcher(Supplier<Collection<LiveListener>> listeners, long intervalMillis, Runnable changed) {
     this.listeners = listeners;
+    this.changed = changed;
     thread.scheduleWithFixedDelay(this::poll, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
   }
 
@@ -78,6 +81,7 @@ final class CertificateWatcher implements AutoCloseable {
       if (!next.fingerprint().equals(running.fingerprint()) && live.tls() == running) {
         live.tls(next);
         LOG.info("listener {}: certificates reloaded from disk", name);
+        changed.run();
       }
     } catch (TlsFileException e) {
       if (!now.equals(reported.put(name, now))) {

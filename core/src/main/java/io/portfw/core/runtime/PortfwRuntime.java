@@ -16,10 +16,12 @@ import io.portfw.core.observe.ListenerCounters;
 import io.portfw.core.observe.MeteredListener;
 import io.portfw.core.observe.PortfwMetrics;
 import io.portfw.core.observe.Refusal;
+import io.portfw.core.observe.CertificateExpiry;
 import io.portfw.core.observe.ReloadResult;
 import io.portfw.core.observe.UdpDrop;
 import io.portfw.core.observe.WarmCounts;
 import io.portfw.core.tcp.TcpForwarder;
+import io.portfw.core.tls.ServerTls;
 import io.portfw.core.udp.UdpForwarder;
 import io.portfw.core.udp.UdpSessions;
 import io.portfw.core.upstream.BackendResolver;
@@ -89,7 +91,7 @@ public final class PortfwRuntime implements RuntimeView {
     PortfwConfig empty = new PortfwConfig(config.admin(), List.of(), List.of(), config.accessLog(), config.dns());
     this.reconciler = new Reconciler(empty, health, resolver, this::deploy, this::retire, this::recorded,
         this::syncMetrics);
-    this.certificates = new CertificateWatcher(reconciler::liveListeners, CERTIFICATE_POLL_MILLIS);
+    this.certificates = new CertificateWatcher(reconciler::liveListeners, CERTIFICATE_POLL_MILLIS, this::syncMetrics);
   }
 
   /**
@@ -155,6 +157,12 @@ public final class PortfwRuntime implements RuntimeView {
       LOG.warn("transport: NIO, the native transport is unavailable ({}); one event loop accepts for all",
           why == null ? "unknown" : why.getMessage());
     }
+  }
+
+  private static List<CertificateExpiry> certificates(LiveListener live) {
+    ServerTls tls = live.tls();
+    return tls == null ? List.of() : tls.certificates().stream()
+        .map(c -> new CertificateExpiry(c.certFile().toString(), c.notAfter().getEpochSecond())).toList();
   }
 
   private Future<String> deploy(LiveListener live) {
@@ -230,7 +238,7 @@ public final class PortfwRuntime implements RuntimeView {
   private void syncMetrics() {
     Map<String, MeteredListener> metered = new HashMap<>();
     reconciler.listeners().forEach((name, live) -> metered.put(name,
-        new MeteredListener(live.counters(), live.config().protocol() == Protocol.UDP)));
+        new MeteredListener(live.counters(), live.config().protocol() == Protocol.UDP, certificates(live))));
     metrics.sync(metered, Map.copyOf(reconciler.pools()));
   }
 

@@ -126,6 +126,9 @@ final class Reconciler {
     ConfigDiff diff = ConfigDiff.between(config, next);
     if (diff.isEmpty() && !starting) {
       boolean renewed = useCertificates(tls);
+      if (renewed) {
+        changed.run();
+      }
       return Future.succeededFuture(record(ReloadResult.Outcome.UNCHANGED, List.of(), hash,
           renewed ? "no change to the config; certificates reloaded" : "no change"));
     }

@@ -110,14 +110,16 @@ final class TcpConnection implements WaitingClient {
   /** The handshake, then a pool: by the server name the client asked for when the listener has routes, else its own. */
   private void terminateTls(InetSocketAddress source, ServerTls tls) {
     TlsTerminator.install(relay.clientChannel(), Relay.HANDLER_NAME, tls, facts -> {
+      live.counters().tlsHandshake(facts.resumed());
       connection.tls(facts);
       String pool = listener.sni().flatMap(sni -> sni.poolFor(facts.serverName())).orElse(listener.pool());
       if (!pool.equals(listener.pool())) {
         connection.routedTo(pool);
       }
       forwarder.connect(this, client(source), pool);
-    }, why -> {
-      LOG.debug("listener {}: TLS handshake with {} failed: {}", listener.name(), source, why);
+    }, (kind, why) -> {
+      live.counters().tlsFailed(kind);
+      LOG.debug("listener {}: TLS handshake with {} failed ({}): {}", listener.name(), source, kind.word(), why);
       refuse(source, Refusal.TLS_HANDSHAKE);
     });
   }

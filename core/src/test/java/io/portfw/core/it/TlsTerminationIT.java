@@ -67,6 +67,21 @@ class TlsTerminationIT {
         String noName = sClient(forwarder.port(), null);
         assertThat(noName).as("no server name: the default certificate and the listener's pool")
             .contains("web\n").contains("CN = www.example.test");
+
+        // A session saved by one client and offered again: resumed, not a full handshake.
+        Path session = dir.resolve("www.session");
+        List<String> save = new ArrayList<>(sClientCommand(forwarder.port(), "www.example.test"));
+        save.addAll(List.of("-sess_out", session.toString()));
+        assertThat(run(save)).contains("web\n");
+        List<String> resume = new ArrayList<>(sClientCommand(forwarder.port(), "www.example.test"));
+        resume.addAll(List.of("-sess_in", session.toString()));
+        assertThat(run(resume)).contains("web\n");
+
+        String scrape = new AdminHttp(forwarder.adminUrl()).get("/metrics").body();
+        assertThat(AdminHttp.metric(scrape, "portfw_listener_tls_handshakes_total", "listener=\"tls\"")).isEqualTo(5);
+        assertThat(AdminHttp.metric(scrape, "portfw_listener_tls_resumed_total", "listener=\"tls\"")).isEqualTo(1);
+        assertThat(AdminHttp.metric(scrape, "portfw_listener_tls_certificate_expiry",
+            "certificate=\"" + api.chain() + "\"")).isGreaterThan(System.currentTimeMillis() / 1000.0 + 20 * 86400);
     }
   }
 
@@ -113,6 +128,9 @@ class TlsTerminationIT {
         withCert.addAll(List.of("-cert", alice.cert().toString(), "-key", alice.key().toString()));
         assertThat(run(withCert)).contains("web\n");
         assertThat(web.accepted()).isEqualTo(1);
+        String scrape = new AdminHttp(forwarder.adminUrl()).get("/metrics").body();
+        assertThat(AdminHttp.metric(scrape, "portfw_listener_tls_handshake_failures_total", "listener=\"mtls\"",
+            "reason=\"certificate\"")).isEqualTo(1);
     }
   }
 

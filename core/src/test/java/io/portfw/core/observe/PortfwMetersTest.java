@@ -50,7 +50,9 @@ class PortfwMetersTest {
         new WarmCounts());
     Pool pool = Pools.fromConfig(PoolConfig.of("web", PoolConfig.DEFAULT_BALANCE,
         List.of(BackendConfig.of(new BackendAddress("127.0.0.1", 8080)))));
-    metrics.sync(Map.of("dns", new MeteredListener(new ListenerCounters(), true)), Map.of("web", pool));
+    metrics.sync(Map.of("dns", new MeteredListener(new ListenerCounters(), true),
+        "https", new MeteredListener(new ListenerCounters(), false, List.of(new CertificateExpiry("www.pem", 1_800_000_000L)))),
+        Map.of("web", pool));
 
     Map<String, Set<Set<String>>> registered = new TreeMap<>();
     for (Meter meter : metrics.registry().getMeters()) {
