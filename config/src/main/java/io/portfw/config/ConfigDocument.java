@@ -25,7 +25,7 @@ final class ConfigDocument {
     CrossChecks cross = new CrossChecks(problems);
     TopLevelSections sections = new TopLevelSections(problems, addresses);
     ListenerSection listenerSection = new ListenerSection(problems, addresses, cross, base);
-    PoolSection poolSection = new PoolSection(problems, addresses, cross, InstalledBalanceNames.get());
+    PoolSection poolSection = new PoolSection(problems, addresses, cross, InstalledBalanceNames.get(), base);
 
     JsonObjectReader top = new JsonObjectReader(root, "", problems);
     AdminConfig admin = top.has("admin") ? sections.admin(top.object("admin")) : AdminConfig.DEFAULT;

@@ -17,10 +17,11 @@ import java.util.Optional;
  * @param outlier passive health (ejection on failing live traffic), when set
  * @param proxyProtocol the PROXY protocol header sent to each backend first, when set
  * @param preconnect warm connections kept ready to each backend, when set
+ * @param tls TLS toward the backends, when set
  */
 public record PoolConfig(String name, String balance, List<BackendConfig> backends, int retries,
     Optional<StickyConfig> sticky, Duration slowStart, Optional<HealthConfig> health, Optional<OutlierConfig> outlier,
-    Optional<ProxyProtocol> proxyProtocol, Optional<PreconnectConfig> preconnect) {
+    Optional<ProxyProtocol> proxyProtocol, Optional<PreconnectConfig> preconnect, Optional<BackendTlsConfig> tls) {
 
   public static final String DEFAULT_BALANCE = "round-robin";
   public static final int DEFAULT_RETRIES = 2;
@@ -36,6 +37,14 @@ public record PoolConfig(String name, String balance, List<BackendConfig> backen
     requireNonNull(outlier, "outlier");
     requireNonNull(proxyProtocol, "proxyProtocol");
     requireNonNull(preconnect, "preconnect");
+    requireNonNull(tls, "tls");
+  }
+
+  public PoolConfig(String name, String balance, List<BackendConfig> backends, int retries,
+      Optional<StickyConfig> sticky, Duration slowStart, Optional<HealthConfig> health, Optional<OutlierConfig> outlier,
+      Optional<ProxyProtocol> proxyProtocol, Optional<PreconnectConfig> preconnect) {
+    this(name, balance, backends, retries, sticky, slowStart, health, outlier, proxyProtocol, preconnect,
+        Optional.empty());
   }
 
   public PoolConfig(String name, String balance, List<BackendConfig> backends, int retries,

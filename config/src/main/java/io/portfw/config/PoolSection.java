@@ -1,5 +1,6 @@
 package io.portfw.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,11 +18,13 @@ final class PoolSection {
   private final AddressParser addresses;
   private final CrossChecks cross;
   private final HealthSection healthSection;
+  private final TlsSection tlsSection;
   private final Words<String> balanceNames;
 
   /** {@code balanceNames}: the strategies a pool may use, in the order the error lists them. */
-  PoolSection(Problems problems, AddressParser addresses, CrossChecks cross, List<String> balanceNames) {
+  PoolSection(Problems problems, AddressParser addresses, CrossChecks cross, List<String> balanceNames, Path base) {
     this.problems = problems;
+    this.tlsSection = new TlsSection(problems, base);
     this.addresses = addresses;
     this.cross = cross;
     this.healthSection = new HealthSection(problems);
@@ -41,6 +44,7 @@ final class PoolSection {
     Optional<ProxyProtocol> proxyProtocol = r.string("proxyProtocol", false)
         .flatMap(v -> PROXY_VERSIONS.read(v, r.pathOf("proxyProtocol"), problems));
     Optional<PreconnectConfig> preconnect = r.has("preconnect") ? preconnect(r.object("preconnect")) : Optional.empty();
+    Optional<BackendTlsConfig> tls = tlsSection.readBackend(r);
     List<JsonObjectReader.Element> elements = r.array("backends", true);
     if (elements.isEmpty() && r.isArray("backends")) {
       problems.add(r.pathOf("backends"), "a pool needs at least one backend");
@@ -56,12 +60,15 @@ final class PoolSection {
     preconnect.flatMap(p -> backends.stream().filter(b -> b.address().keepsClientPort()).findFirst())
         .ifPresent(b -> problems.add(r.pathOf("preconnect"), "backend " + b.address()
             + " has no port of its own (it takes the client's), so no connection can be made before a client comes"));
+    if (preconnect.isPresent() && tls.isPresent()) {
+      problems.add(r.pathOf("preconnect"), "cannot be used with \"tls\" yet: warm connections are made without TLS");
+    }
     r.rejectUnknownKeys();
     if (name.isEmpty() || !balanceKnown || backends.size() != elements.size()) {
       return Optional.empty();
     }
     return Optional.of(new PoolConfig(name.get(), balance, backends, retries, sticky, slowStart, health, outlier,
-        proxyProtocol, preconnect));
+        proxyProtocol, preconnect, tls));
   }
 
   private boolean balance(String word, String path) {

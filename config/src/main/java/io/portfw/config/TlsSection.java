@@ -29,6 +29,46 @@ final class TlsSection {
     this.base = base;
   }
 
+  /** A pool's TLS toward its backends; empty without a {@code tls} key. */
+  Optional<BackendTlsConfig> readBackend(JsonObjectReader pool) {
+    if (!pool.has("tls")) {
+      return Optional.empty();
+    }
+    JsonObjectReader r = pool.object("tls");
+    boolean verify = r.bool("verify", true);
+    Optional<Path> ca = r.string("ca", false).map(base::resolve);
+    Optional<String> serverName = r.string("serverName", false);
+    serverName.filter(n -> !SniSection.SERVER_NAME.matcher(n).matches() || n.startsWith("*.")).ifPresent(n ->
+        problems.add(r.pathOf("serverName"), "\"" + n + "\" is not a server name (e.g. backend.example.com)"));
+    List<String> alpn = r.strings("alpn", List.of());
+    List<String> protocols = protocols(r);
+    Optional<Path> cert = r.string("cert", false).map(base::resolve);
+    Optional<Path> key = r.string("key", false).map(base::resolve);
+    Optional<String> password = r.string("password", false);
+    if (cert.isPresent() != key.isPresent()) {
+      problems.add(r.pathOf(cert.isPresent() ? "key" : "cert"), "is required with \""
+          + (cert.isPresent() ? "cert" : "key") + "\" (a client certificate needs both)");
+    }
+    if (!verify && ca.isPresent()) {
+      problems.add(r.pathOf("ca"), "has no use with \"verify\": false (nothing is verified)");
+    }
+    r.rejectUnknownKeys();
+    return Optional.of(new BackendTlsConfig(verify, ca, serverName, alpn, protocols, cert, key, password));
+  }
+
+  private List<String> protocols(JsonObjectReader r) {
+    List<String> protocols = r.strings("protocols", TlsConfig.DEFAULT_PROTOCOLS);
+    for (String p : protocols) {
+      if (!PROTOCOLS.contains(p)) {
+        problems.add(r.pathOf("protocols"), "\"" + p + "\" is not a TLS protocol (use TLSv1.3, TLSv1.2)");
+      }
+    }
+    if (protocols.isEmpty() && r.isArray("protocols")) {
+      problems.add(r.pathOf("protocols"), "must list at least one protocol");
+    }
+    return protocols;
+  }
+
   /** The listener's TLS termination; empty without a {@code tls} key. */
   Optional<TlsConfig> read(JsonObjectReader listener, Protocol protocol) {
     if (!listener.has("tls")) {
@@ -65,15 +105,7 @@ final class TlsSection {
     if (defaults > 1) {
       problems.add(r.pathOf("certificates"), "more than one certificate is marked \"default\": true");
     }
-    List<String> protocols = r.strings("protocols", TlsConfig.DEFAULT_PROTOCOLS);
-    for (String p : protocols) {
-      if (!PROTOCOLS.contains(p)) {
-        problems.add(r.pathOf("protocols"), "\"" + p + "\" is not a TLS protocol (use TLSv1.3, TLSv1.2)");
-      }
-    }
-    if (protocols.isEmpty() && r.isArray("protocols")) {
-      problems.add(r.pathOf("protocols"), "must list at least one protocol");
-    }
+    List<String> protocols = protocols(r);
     List<String> ciphers = r.strings("ciphers", List.of());
     List<String> alpn = r.strings("alpn", List.of());
     TlsConfig.ClientAuth clientAuth = CLIENT_AUTH.read(r.string("clientAuth", false).orElse("none"),

@@ -25,7 +25,8 @@ class InstalledBalanceNamesTest {
     JsonObjectReader pool = new JsonObjectReader(new ObjectMapper().readTree(
         "{ \"name\": \"web\", \"backends\": [ { \"address\": \"10.0.0.1:80\" } ] }"), "pools[0]", problems);
 
-    assertThat(new PoolSection(problems, new AddressParser(problems), new CrossChecks(problems), List.of()).read(pool))
+    assertThat(new PoolSection(problems, new AddressParser(problems), new CrossChecks(problems), List.of(),
+        java.nio.file.Path.of(".")).read(pool))
         .isEmpty();
     assertThat(problems.list()).extracting(ConfigError::toString).containsExactly(
         "pools[0].balance: \"round-robin\" cannot be checked: no balancing strategies are installed "

@@ -3,10 +3,8 @@ package io.portfw.core.filter;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SniCompletionEvent;
-import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.portfw.core.observe.TlsFacts;
@@ -24,9 +22,8 @@ import javax.net.ssl.SSLSession;
 /**
  * Terminates TLS on an accepted client connection: Netty's SNI handler picks the certificate by
  * the server name in the ClientHello and does the handshake; this handler, behind it, waits for
- * the outcome with the listener's handshake timeout and reports what was settled. It stays in
- * the pipeline afterwards for one thing: a client's close_notify is its end of input, passed on
- * to the relay as a FIN would be (a client may send it and wait for ours before its own FIN).
+ * the outcome with the listener's handshake timeout and reports what was settled. Afterwards it
+ * passes everything on (the relay takes a client's close_notify for its end of input).
  */
 public final class TlsTerminator extends ChannelDuplexHandler {
 
@@ -39,7 +36,6 @@ public final class TlsTerminator extends ChannelDuplexHandler {
   private final long startedMillis = System.currentTimeMillis();
   private FirstBytesWait wait;
   private String serverName;
-  private boolean finPassed;
 
   private TlsTerminator(Consumer<TlsFacts> onDone, BiConsumer<TlsFailure, String> onFailed) {
     this.onDone = onDone;
@@ -72,12 +68,6 @@ public final class TlsTerminator extends ChannelDuplexHandler {
       } else {
         String why = reason(done.cause());
         wait.fail(NAME, () -> onFailed.accept(TlsFailure.of(why), why));
-      }
-      return;
-    } else if (evt instanceof SslCloseCompletionEvent || evt instanceof ChannelInputShutdownEvent) {
-      if (!finPassed) {
-        finPassed = true;
-        ctx.fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
       }
       return;
     }

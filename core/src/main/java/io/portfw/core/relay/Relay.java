@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -378,7 +379,11 @@ public final class Relay {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-      if (evt instanceof ChannelInputShutdownEvent) {
+      if (evt instanceof ChannelInputShutdownEvent || evt instanceof SslCloseCompletionEvent) {
+        // A TLS peer's close_notify is its end of input (it may wait for ours before its FIN); the FIN after it is no news.
+        if (fin) {
+          return;
+        }
         fin = true;
         // A channel closed here, by the listener stopping, reports its input shut too: that is no peer's FIN.
         connection.ending(!ctx.channel().isOpen() && !closed ? Ending.STOPPED

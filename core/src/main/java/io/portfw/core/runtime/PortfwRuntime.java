@@ -179,7 +179,7 @@ public final class PortfwRuntime implements RuntimeView {
     }
     // Without SO_REUSEPORT one socket per port accepts for every loop: one instance is enough.
     return vertx.deployVerticle(() -> new TcpForwarder(live, reconciler.pools()::get, connections, metrics,
-                listeningSockets, warm),
+                listeningSockets, warm, reconciler::poolTls),
             new DeploymentOptions().setInstances(listeningSockets.perLoop() ? loops : 1))
         .onSuccess(live::deploymentId);
   }

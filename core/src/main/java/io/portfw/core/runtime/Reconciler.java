@@ -10,6 +10,7 @@ import io.portfw.config.PortfwConfig;
 import io.portfw.core.listener.BindCheck;
 import io.portfw.core.listener.LiveListener;
 import io.portfw.core.observe.ReloadResult;
+import io.portfw.core.tls.ClientTls;
 import io.portfw.core.tls.ServerTls;
 import io.portfw.core.upstream.BackendResolver;
 import io.portfw.health.HealthChecks;
@@ -61,6 +62,8 @@ final class Reconciler {
    */
   /** The certificates loaded for the config being applied; read by its commit. */
   private TlsMaterial pendingTls = TlsMaterial.NONE;
+  /** Each pool's TLS toward its backends, as of the last applied config; read by every connect. */
+  private volatile Map<String, ClientTls> poolTls = Map.of();
 
   Reconciler(PortfwConfig empty, HealthChecks health, BackendResolver resolver,
       Function<LiveListener, Future<String>> deploy, Function<LiveListener, Future<Void>> retire,
@@ -72,6 +75,11 @@ final class Reconciler {
     this.retire = retire;
     this.recorded = recorded;
     this.changed = changed;
+  }
+
+  /** A pool's TLS toward its backends, or null for plain TCP. */
+  ClientTls poolTls(String pool) {
+    return poolTls.get(pool);
   }
 
   /** The running listeners, as they are now. */
@@ -92,6 +100,7 @@ final class Reconciler {
    * TLS); true when any listener's certificates changed. Live connections keep what they began with.
    */
   private boolean useCertificates(TlsMaterial tls) {
+    poolTls = tls.byPool();
     boolean renewed = false;
     for (var e : listeners.entrySet()) {
       ServerTls next = tls.byListener().get(e.getKey());

@@ -1,9 +1,12 @@
 package io.portfw.core.runtime;
 
+import io.portfw.config.BackendTlsConfig;
 import io.portfw.config.ConfigError;
 import io.portfw.config.ListenerConfig;
+import io.portfw.config.PoolConfig;
 import io.portfw.config.PortfwConfig;
 import io.portfw.config.TlsConfig;
+import io.portfw.core.tls.ClientTls;
 import io.portfw.core.tls.ServerTls;
 import io.portfw.core.tls.TlsFileException;
 import io.portfw.core.tls.TlsProvider;
@@ -20,12 +23,12 @@ import org.slf4j.LoggerFactory;
  * config is applied: a file that cannot serve refuses the start, the reload or {@code check},
  * with the key that names the file, the file and why, and what runs keeps its certificates.
  */
-public record TlsMaterial(Map<String, ServerTls> byListener, List<ConfigError> errors) {
+public record TlsMaterial(Map<String, ServerTls> byListener, Map<String, ClientTls> byPool, List<ConfigError> errors) {
 
   private static final Logger LOG = LoggerFactory.getLogger(TlsMaterial.class);
   private static final AtomicBoolean PROVIDER_LOGGED = new AtomicBoolean();
 
-  static final TlsMaterial NONE = new TlsMaterial(Map.of(), List.of());
+  static final TlsMaterial NONE = new TlsMaterial(Map.of(), Map.of(), List.of());
 
   public static TlsMaterial load(PortfwConfig config) {
     Map<String, ServerTls> loaded = new HashMap<>();
@@ -42,7 +45,24 @@ public record TlsMaterial(Map<String, ServerTls> byListener, List<ConfigError> e
         errors.add(new ConfigError(keyOf(i, l.tls().get(), e), e.getMessage()));
       }
     }
-    return new TlsMaterial(Map.copyOf(loaded), List.copyOf(errors));
+    Map<String, ClientTls> pools = new HashMap<>();
+    for (int i = 0; i < config.pools().size(); i++) {
+      PoolConfig p = config.pools().get(i);
+      if (p.tls().isEmpty()) {
+        continue;
+      }
+      BackendTlsConfig tls = p.tls().get();
+      try {
+        pools.put(p.name(), ClientTls.load(tls));
+        if (!tls.verify()) {
+          LOG.warn("pool {}: tls.verify is false: backend certificates are not checked", p.name());
+        }
+      } catch (TlsFileException e) {
+        String key = e.file().equals(tls.ca().orElse(null)) ? "ca" : e.file().equals(tls.key().orElse(null)) ? "key" : "cert";
+        errors.add(new ConfigError("pools[" + i + "].tls." + key, e.getMessage()));
+      }
+    }
+    return new TlsMaterial(Map.copyOf(loaded), Map.copyOf(pools), List.copyOf(errors));
   }
 
   /** The config key that names the file that failed: {@code listeners[0].tls.certificates[1].key}. */
@@ -62,7 +82,7 @@ public record TlsMaterial(Map<String, ServerTls> byListener, List<ConfigError> e
 
   /** Says once, in the start log, which TLS implementation does the handshakes; nothing when no listener terminates TLS. */
   void logProviderOnce() {
-    if (!byListener.isEmpty() && PROVIDER_LOGGED.compareAndSet(false, true)) {
+    if ((!byListener.isEmpty() || !byPool.isEmpty()) && PROVIDER_LOGGED.compareAndSet(false, true)) {
       LOG.info("tls: handshakes by {}", TlsProvider.describe());
     }
   }

@@ -13,6 +13,7 @@ import io.portfw.core.observe.ConnectObserver;
 import io.portfw.core.observe.Connections;
 import io.portfw.core.observe.ListenerCounters;
 import io.portfw.core.observe.Refusal;
+import io.portfw.core.tls.ClientTls;
 import io.portfw.core.upstream.BackendConnector;
 import io.portfw.core.upstream.WarmPools;
 import io.vertx.core.Future;
@@ -43,6 +44,7 @@ public final class TcpForwarder extends VerticleBase {
   private final ConnectObserver observer;
   private final ListeningSockets sockets;
   private final WarmPools warm;
+  private final Function<String, ClientTls> poolTls;
   private final ListeningSockets.Acceptor acceptor = this::accept;
   private final List<Integer> ports = new ArrayList<>();
   /** Live connections, so that stopping can wait for them and close what outlasts the drain timeout. */
@@ -53,8 +55,9 @@ public final class TcpForwarder extends VerticleBase {
   private volatile Promise<Void> drained;
 
   public TcpForwarder(LiveListener live, Function<String, Pool> pools, Connections connections, ConnectObserver observer,
-      ListeningSockets sockets, WarmPools warm) {
+      ListeningSockets sockets, WarmPools warm, Function<String, ClientTls> poolTls) {
     this.live = live;
+    this.poolTls = poolTls;
     this.warm = warm;
     this.pools = pools;
     this.connections = connections;
@@ -66,7 +69,7 @@ public final class TcpForwarder extends VerticleBase {
   public Future<?> start() {
     ListenerConfig listener = live.config();
     loop = ((ContextInternal) context).nettyEventLoop();
-    connector = new BackendConnector(((VertxInternal) vertx).transport(), loop, observer, warm);
+    connector = new BackendConnector(((VertxInternal) vertx).transport(), loop, observer, warm, poolTls);
     String host = listener.listen().host();
     try {
       address = InetAddress.getByName(host); // a literal or localhost: validated, no lookup on the network

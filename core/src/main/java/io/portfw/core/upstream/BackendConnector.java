@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.portfw.balancing.Backend;
 import io.portfw.balancing.ClientContext;
@@ -18,6 +19,7 @@ import io.portfw.core.listener.SocketOptions;
 import io.portfw.core.observe.ConnectError;
 import io.portfw.core.observe.ConnectObserver;
 import io.portfw.core.observe.Refusal;
+import io.portfw.core.tls.ClientTls;
 import io.vertx.core.spi.transport.Transport;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -27,6 +29,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,11 +44,14 @@ import org.slf4j.LoggerFactory;
 public final class BackendConnector {
 
   private static final Logger LOG = LoggerFactory.getLogger(BackendConnector.class);
+  private static final String TLS_HANDLER = "portfw-backend-tls";
 
   private final Transport transport;
   private final EventLoop loop;
   private final ConnectObserver observer;
   private final WarmPools warm;
+  /** A pool's TLS toward its backends, or null for plain TCP. */
+  private final Function<String, ClientTls> tlsOf;
   /** Rebuilt when a reload changes the listener's socket options or connect timeout. */
   private volatile Template template;
 
@@ -62,8 +68,10 @@ public final class BackendConnector {
     }
   }
 
-  public BackendConnector(Transport transport, EventLoop loop, ConnectObserver observer, WarmPools warm) {
+  public BackendConnector(Transport transport, EventLoop loop, ConnectObserver observer, WarmPools warm,
+      Function<String, ClientTls> tlsOf) {
     this.transport = transport;
+    this.tlsOf = tlsOf;
     this.loop = loop;
     this.observer = observer;
     this.warm = warm;
@@ -76,7 +84,8 @@ public final class BackendConnector {
     if (clientLoop != loop) {
       bootstraps = bootstraps.on(clientLoop); // the NIO fallback: one acceptor hands clients to every loop
     }
-    attempt(new Attempt(waiting, client, pool, listener.socket(), bootstraps), 0);
+    attempt(new Attempt(waiting, client, pool, listener.socket(), listener.timeouts().connect().toMillis(), bootstraps),
+        0);
   }
 
   private Bootstraps bootstraps(ListenerConfig listener) {
@@ -101,9 +110,10 @@ public final class BackendConnector {
 
   /** One client's search for a backend: what stays the same from one try to the next. */
   private record Attempt(WaitingClient waiting, ClientContext client, Pool pool, SocketConfig socket,
-      Bootstraps bootstraps, Set<Backend> tried) {
-    Attempt(WaitingClient waiting, ClientContext client, Pool pool, SocketConfig socket, Bootstraps bootstraps) {
-      this(waiting, client, pool, socket, bootstraps, new HashSet<>());
+      long connectTimeoutMillis, Bootstraps bootstraps, Set<Backend> tried) {
+    Attempt(WaitingClient waiting, ClientContext client, Pool pool, SocketConfig socket, long connectTimeoutMillis,
+        Bootstraps bootstraps) {
+      this(waiting, client, pool, socket, connectTimeoutMillis, bootstraps, new HashSet<>());
     }
   }
 
@@ -134,11 +144,37 @@ public final class BackendConnector {
         .addListener((ChannelFutureListener) connected -> {
           if (connected.isSuccess()) {
             observer.connected(a.pool().name(), backend, System.nanoTime() - started);
-            join(a, backend, connected.channel(), System.nanoTime(), List.of());
+            ClientTls tls = tlsOf.apply(a.pool().name());
+            if (tls == null) {
+              join(a, backend, connected.channel(), System.nanoTime(), List.of());
+            } else {
+              handshake(a, failures, backend, connected.channel(), tls);
+            }
           } else {
             failed(a, failures, backend, connected.cause());
           }
         });
+  }
+
+  /**
+   * TLS toward the backend before the client is joined to it: a PROXY header first, in the clear
+   * as the backend's own TLS terminator expects it, then the handshake within the connect timeout.
+   * A failed handshake counts as a failed connect: passive health sees it and another backend is tried.
+   */
+  private void handshake(Attempt a, int failures, Backend backend, Channel channel, ClientTls tls) {
+    writeProxyHeader(a, channel);
+    channel.config().setAutoRead(false); // the handler reads what the handshake needs; the relay reads the rest
+    SslHandler ssl = tls.newHandler(channel.alloc(), backend.address().host(),
+        ((InetSocketAddress) channel.remoteAddress()).getPort(), a.connectTimeoutMillis());
+    channel.pipeline().addFirst(TLS_HANDLER, ssl);
+    ssl.handshakeFuture().addListener(done -> {
+      if (done.isSuccess()) {
+        joinWithoutHeader(a, backend, channel, System.nanoTime(), List.of());
+      } else {
+        channel.close();
+        failed(a, failures, backend, done.cause());
+      }
+    });
   }
 
   private void failed(Attempt a, int failures, Backend backend, Throwable cause) {
@@ -154,15 +190,24 @@ public final class BackendConnector {
   }
 
   private static void join(Attempt a, Backend backend, Channel channel, long connectedNanos, List<Object> alreadySent) {
+    writeProxyHeader(a, channel);
+    joinWithoutHeader(a, backend, channel, connectedNanos, alreadySent);
+  }
+
+  private static void joinWithoutHeader(Attempt a, Backend backend, Channel channel, long connectedNanos,
+      List<Object> alreadySent) {
     Pool pool = a.pool();
     WaitingClient waiting = a.waiting();
     channel.closeFuture().addListener(closed -> {
       backend.release();
       pool.outcomes().ended(backend, waiting.backendFailed(), connectedNanos);
     });
-    pool.proxyProtocol().ifPresent(version -> ProxyHeader.write(channel, version, waiting.clientAddress(),
-        waiting.localAddress()));
     waiting.connected(channel, backend, alreadySent);
+  }
+
+  private static void writeProxyHeader(Attempt a, Channel channel) {
+    a.pool().proxyProtocol().ifPresent(version -> ProxyHeader.write(channel, version, a.waiting().clientAddress(),
+        a.waiting().localAddress()));
   }
 
   /** The backend channel's pipeline stays empty until the relay joins it. */

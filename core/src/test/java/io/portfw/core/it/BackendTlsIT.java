@@ -1,0 +1,152 @@
+package io.portfw.core.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portfw.testing.AdminHttp;
+import io.portfw.testing.Ports;
+import io.portfw.testing.RunningForwarder;
+import io.portfw.testing.TestCa;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * TLS toward backends (pool key {@code tls}), against openssl's own TLS server: the backend's
+ * certificate verified for the server name sent, a client certificate presented, verification
+ * off when asked, and a failed verification counted as a failed connect.
+ */
+class BackendTlsIT {
+
+  @TempDir
+  static Path dir;
+  private static TestCa ca;
+  private static TestCa.Issued backendCert;
+  private static TestCa.Issued portfwClient;
+
+  @BeforeAll
+  static void certificates() throws Exception {
+    ca = new TestCa(dir);
+    backendCert = ca.server("backend", "ec", 30, "backend.example.test");
+    portfwClient = ca.client("portfw", "portfw-edge");
+  }
+
+  /** openssl s_server answering each line with the line reversed, for {@code accepts} connections; returned once it listens. */
+  private static Process sServer(int port, int accepts, String... more) throws Exception {
+    List<String> command = new ArrayList<>(List.of("openssl", "s_server", "-accept", "127.0.0.1:" + port,
+        "-cert", backendCert.chain().toString(), "-key", backendCert.key().toString(), "-rev", "-naccept",
+        String.valueOf(accepts)));
+    command.addAll(List.of(more));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    // It says ACCEPT once it listens; a probe connection would use up one of its accepts.
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    for (String line; System.nanoTime() < deadline && (line = out.readLine()) != null; ) {
+      if (line.startsWith("ACCEPT")) {
+        Thread drain = new Thread(() -> {
+          try {
+            out.transferTo(Writer.nullWriter());
+          } catch (IOException ignored) {
+            // it exited
+          }
+        });
+        drain.setDaemon(true);
+        drain.start();
+        return p;
+      }
+    }
+    p.destroy();
+    throw new IllegalStateException("openssl s_server did not start");
+  }
+
+  private static String config(int port, int backendPort, String tls) {
+    return """
+        { "listeners": [ { "name": "l", "listen": "127.0.0.1:%d", "pool": "secure" } ],
+          "pools": [ { "name": "secure", "retries": 0, "backends": [ { "address": "127.0.0.1:%d" } ], "tls": %s } ] }
+        """.formatted(port, backendPort, tls);
+  }
+
+  /** A plaintext client through portfw: one line sent, the answer line read (null when the connection ended first). */
+  private static String exchange(int port, String line) throws Exception {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+      InputStream in = s.getInputStream();
+      StringBuilder answer = new StringBuilder();
+      for (int b; (b = in.read()) >= 0 && b != '\n'; ) {
+        answer.append((char) b);
+      }
+      return answer.isEmpty() ? null : answer.toString().strip();
+    } catch (java.net.SocketException reset) {
+      return null;
+    }
+  }
+
+  @Test
+  void reEncrypts_verifyingTheBackendForTheServerNameSent() throws Exception {
+    int backendPort = Ports.free();
+    Process backend = sServer(backendPort, 1);
+    try (RunningForwarder forwarder = RunningForwarder.start(config(Ports.free(), backendPort,
+        "{ \"ca\": \"" + ca.ca() + "\", \"serverName\": \"backend.example.test\" }"))) {
+      assertThat(exchange(forwarder.port(), "hello backend")).isEqualTo("dnekcab olleh");
+    } finally {
+      backend.destroy();
+    }
+  }
+
+  @Test
+  void aCertificateNotForTheName_failsTheConnect_andIsCountedAsTls() throws Exception {
+    int backendPort = Ports.free();
+    Process backend = sServer(backendPort, 1);
+    try (RunningForwarder forwarder = RunningForwarder.start(config(Ports.free(), backendPort,
+        "{ \"ca\": \"" + ca.ca() + "\", \"serverName\": \"elsewhere.example.test\" }"))) {
+      assertThat(exchange(forwarder.port(), "hello")).as("refused: its certificate is not for that name").isNull();
+      String scrape = new AdminHttp(forwarder.adminUrl()).get("/metrics").body();
+      assertThat(AdminHttp.metric(scrape, "portfw_backend_connect_errors_total", "reason=\"tls\"")).isEqualTo(1);
+      assertThat(AdminHttp.metric(scrape, "portfw_listener_refused_total", "reason=\"connect-failed\"")).isEqualTo(1);
+    } finally {
+      backend.destroy();
+    }
+  }
+
+  @Test
+  void verifyFalse_acceptsAnUntrustedCertificate() throws Exception {
+    int backendPort = Ports.free();
+    Process backend = sServer(backendPort, 1);
+    try (RunningForwarder forwarder = RunningForwarder.start(config(Ports.free(), backendPort,
+        "{ \"verify\": false }"))) {
+      assertThat(exchange(forwarder.port(), "anyone")).isEqualTo("enoyna");
+    } finally {
+      backend.destroy();
+    }
+  }
+
+  @Test
+  void aBackendThatAsksForAClientCertificate_getsTheConfiguredOne() throws Exception {
+    int backendPort = Ports.free();
+    Process backend = sServer(backendPort, 2, "-Verify", "1", "-CAfile", ca.ca().toString(),
+        "-verify_return_error");
+    try (RunningForwarder without = RunningForwarder.start(config(Ports.free(), backendPort,
+        "{ \"ca\": \"" + ca.ca() + "\", \"serverName\": \"backend.example.test\" }"))) {
+      assertThat(exchange(without.port(), "no certificate")).isNull();
+    }
+    try (RunningForwarder with = RunningForwarder.start(config(Ports.free(), backendPort,
+        "{ \"ca\": \"" + ca.ca() + "\", \"serverName\": \"backend.example.test\", \"cert\": \"" + portfwClient.chain()
+            + "\", \"key\": \"" + portfwClient.key() + "\" }"))) {
+      assertThat(exchange(with.port(), "with one")).isEqualTo("eno htiw");
+    } finally {
+      backend.destroy();
+      backend.waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+}
