@@ -19,6 +19,10 @@ import java.util.stream.Stream;
 public record BackendTlsConfig(boolean verify, Optional<Path> ca, Optional<String> serverName, List<String> alpn,
     List<String> protocols, Optional<Path> cert, Optional<Path> key, Optional<String> password) {
 
+  /** Verified against the system's trust store for each backend's own name: what a check over TLS uses without pool settings. */
+  public static final BackendTlsConfig SYSTEM_DEFAULTS = new BackendTlsConfig(true, Optional.empty(), Optional.empty(),
+      List.of(), TlsConfig.DEFAULT_PROTOCOLS, Optional.empty(), Optional.empty(), Optional.empty());
+
   public BackendTlsConfig {
     requireNonNull(ca, "ca");
     requireNonNull(serverName, "serverName");

@@ -3,6 +3,7 @@ package io.portfw.config;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Active health checking of a pool's backends: a probe every {@code interval}, each allowed
@@ -14,7 +15,7 @@ import java.time.Duration;
  *     it is taken as up until its first result
  */
 public record HealthConfig(ProbeConfig probe, Duration interval, Duration timeout, int rise, int fall, int port,
-    boolean startDown) {
+    boolean startDown, Optional<BackendTlsConfig> tls) {
 
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(2);
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
@@ -28,9 +29,20 @@ public record HealthConfig(ProbeConfig probe, Duration interval, Duration timeou
     requireNonNull(probe, "probe");
     requireNonNull(interval, "interval");
     requireNonNull(timeout, "timeout");
+    requireNonNull(tls, "tls");
     if (rise < 1 || fall < 1 || port < 0 || port > 65535) {
       throw new IllegalArgumentException("rise and fall must be >= 1, port 0-65535");
     }
+  }
+
+  public HealthConfig(ProbeConfig probe, Duration interval, Duration timeout, int rise, int fall, int port,
+      boolean startDown) {
+    this(probe, interval, timeout, rise, fall, port, startDown, Optional.empty());
+  }
+
+  /** The same checks over TLS with these settings (the pool's, or verification against the system's trust store). */
+  public HealthConfig withTls(BackendTlsConfig settings) {
+    return new HealthConfig(probe, interval, timeout, rise, fall, port, startDown, Optional.of(settings));
   }
 
   /** TCP checks with every default. */

@@ -46,8 +46,14 @@ final class HealthSection {
     int port = r.integer("port", 1, 65535, 0);
     String initial = r.string("initial", false).orElse("up");
     boolean startDown = INITIAL.read(initial, r.pathOf("initial"), problems).orElse(false);
+    // Over TLS with the pool's settings: filled in by the pool, which knows them.
+    boolean tls = r.bool("tls", false);
+    if (tls && probe.filter(p -> p instanceof ProbeConfig.SendExpect se && se.protocol() == Protocol.UDP).isPresent()) {
+      problems.add(r.pathOf("tls"), "applies to tcp, http and tcp send-expect checks (DTLS is not supported)");
+    }
     r.rejectUnknownKeys();
-    return probe.map(p -> new HealthConfig(p, interval, timeout, rise, fall, port, startDown));
+    return probe.map(p -> new HealthConfig(p, interval, timeout, rise, fall, port, startDown,
+        tls ? Optional.of(BackendTlsConfig.SYSTEM_DEFAULTS) : Optional.empty()));
   }
 
   Optional<OutlierConfig> outlier(JsonObjectReader r) {

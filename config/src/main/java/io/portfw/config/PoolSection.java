@@ -45,6 +45,9 @@ final class PoolSection {
         .flatMap(v -> PROXY_VERSIONS.read(v, r.pathOf("proxyProtocol"), problems));
     Optional<PreconnectConfig> preconnect = r.has("preconnect") ? preconnect(r.object("preconnect")) : Optional.empty();
     Optional<BackendTlsConfig> tls = tlsSection.readBackend(r);
+    if (tls.isPresent()) { // checks over TLS use the pool's TLS settings
+      health = health.map(h -> h.tls().isPresent() ? h.withTls(tls.get()) : h);
+    }
     List<JsonObjectReader.Element> elements = r.array("backends", true);
     if (elements.isEmpty() && r.isArray("backends")) {
       problems.add(r.pathOf("backends"), "a pool needs at least one backend");

@@ -162,14 +162,15 @@ public final class HealthChecks {
   private Probe probe(HealthConfig config) {
     int timeout = (int) Math.min(Integer.MAX_VALUE, config.timeout().toMillis());
     ProbeConfig probe = config.probe();
+    Optional<ProbeTls> tls = ProbeTls.of(config.tls());
     if (probe instanceof ProbeConfig.Http http) {
-      return new HttpProbe(vertx, httpClient, http, timeout);
+      return new HttpProbe(vertx, httpClient, http, timeout, tls);
     }
     if (probe instanceof ProbeConfig.SendExpect sendExpect) {
       return sendExpect.protocol() == io.portfw.config.Protocol.UDP
           ? new UdpSendExpectProbe(vertx, sendExpect, timeout)
-          : new SendExpectProbe(vertx, netClient, sendExpect, timeout);
+          : new SendExpectProbe(vertx, netClient, sendExpect, timeout, tls);
     }
-    return new TcpProbe(vertx, netClient, timeout);
+    return new TcpProbe(vertx, netClient, timeout, tls);
   }
 }

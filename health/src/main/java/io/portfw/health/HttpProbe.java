@@ -4,6 +4,7 @@ import io.portfw.config.Hosts;
 import io.portfw.config.ProbeConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.Optional;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
@@ -28,7 +29,10 @@ final class HttpProbe implements Probe {
   private final ProbeConfig.Http config;
   private final int timeoutMillis;
 
-  HttpProbe(Vertx vertx, HttpClient client, ProbeConfig.Http config, int timeoutMillis) {
+  private final Optional<ProbeTls> tls;
+
+  HttpProbe(Vertx vertx, HttpClient client, ProbeConfig.Http config, int timeoutMillis, Optional<ProbeTls> tls) {
+    this.tls = tls;
     this.vertx = vertx;
     this.client = client;
     this.config = config;
@@ -46,13 +50,15 @@ final class HttpProbe implements Probe {
     RequestOptions request = new RequestOptions()
         .setMethod(HttpMethod.GET)
         .setServer(SocketAddress.inetSocketAddress(port, address))
-        .setHost(host)
+        // Over TLS the host is also the name sent (SNI) and checked against the certificate.
+        .setHost(tls.map(t -> t.nameFor(host)).orElse(host))
         .setPort(port)
         .setURI(config.path())
         .setConnectTimeout(timeoutMillis)
         .putHeader("User-Agent", "portfw-health-check")
         .putHeader("Connection", "close")
         .putHeader("Host", config.host().orElse(Hosts.hostPort(host, port)));
+    tls.ifPresent(t -> request.setSsl(true).setSslOptions(t.options()));
     client.request(request).onComplete(opened -> {
       if (opened.failed()) {
         attempt.fail(opened.cause());

@@ -4,10 +4,10 @@ import io.portfw.config.ProbeConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.ConnectOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -28,8 +28,11 @@ final class SendExpectProbe implements Probe {
   private final Buffer send;
   private final Pattern expect;
   private final int timeoutMillis;
+  private final Optional<ProbeTls> tls;
 
-  SendExpectProbe(Vertx vertx, NetClient client, ProbeConfig.SendExpect config, int timeoutMillis) {
+  SendExpectProbe(Vertx vertx, NetClient client, ProbeConfig.SendExpect config, int timeoutMillis,
+      Optional<ProbeTls> tls) {
+    this.tls = tls;
     this.vertx = vertx;
     this.client = client;
     this.send = Buffer.buffer(config.send().getBytes(StandardCharsets.ISO_8859_1));
@@ -39,10 +42,15 @@ final class SendExpectProbe implements Probe {
 
   @Override
   public Future<String> check(String host, int port) {
+    return check(host, host, port);
+  }
+
+  @Override
+  public Future<String> check(String address, String host, int port) {
     Buffer reply = Buffer.buffer();
     Attempt attempt = new Attempt(vertx, timeoutMillis, () -> " waiting for a reply matching /" + expect + "/"
         + (reply.length() == 0 ? "" : ", got \"" + quote(reply.toString(StandardCharsets.ISO_8859_1)) + "\""));
-    client.connect(new ConnectOptions().setHost(host).setPort(port).setTimeout(timeoutMillis)).onComplete(connected -> {
+    client.connect(Connects.to(address, host, port, timeoutMillis, tls)).onComplete(connected -> {
       if (connected.failed()) {
         attempt.fail(connected.cause());
         return;

@@ -51,19 +51,19 @@ class ProbesTest {
 
   private static HttpProbe httpProbe(String path, String expectBody, int timeoutMillis) {
     return new HttpProbe(vertx, http, new ProbeConfig.Http(path, Optional.of("app.example"), StatusCodes.DEFAULT,
-        Optional.ofNullable(expectBody)), timeoutMillis);
+        Optional.ofNullable(expectBody)), timeoutMillis, Optional.empty());
   }
 
   private static SendExpectProbe sendExpectProbe(String send, String expect, int timeoutMillis) {
-    return new SendExpectProbe(vertx, net, new ProbeConfig.SendExpect(send, expect), timeoutMillis);
+    return new SendExpectProbe(vertx, net, new ProbeConfig.SendExpect(send, expect), timeoutMillis, Optional.empty());
   }
 
   @Test
   void tcp_passesWhileSomethingListens_failsWhenRefused() throws Exception {
     try (TestServers.Banner server = new TestServers.Banner(null, 0)) {
-      assertThat(outcome(() -> new TcpProbe(vertx, net, 1000).check(HOST, server.port()))).isEqualTo("ok: connected");
+      assertThat(outcome(() -> new TcpProbe(vertx, net, 1000, Optional.empty()).check(HOST, server.port()))).isEqualTo("ok: connected");
     }
-    assertThat(outcome(() -> new TcpProbe(vertx, net, 1000).check(HOST, TestServers.closedPort()))).isEqualTo("failed: connect refused");
+    assertThat(outcome(() -> new TcpProbe(vertx, net, 1000, Optional.empty()).check(HOST, TestServers.closedPort()))).isEqualTo("failed: connect refused");
   }
 
   @Test
@@ -102,7 +102,7 @@ class ProbesTest {
     try {
       int port = server.getAddress().getPort();
       HttpProbe probe = new HttpProbe(vertx, http, new ProbeConfig.Http("/", Optional.empty(), StatusCodes.DEFAULT,
-          Optional.empty()), 1000);
+          Optional.empty()), 1000, Optional.empty());
       assertThat(outcome(() -> probe.check("::1", port))).isEqualTo("ok: HTTP 204");
       assertThat(hosts).containsExactly("[::1]:" + port);
     } finally {

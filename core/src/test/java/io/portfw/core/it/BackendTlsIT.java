@@ -3,9 +3,11 @@ package io.portfw.core.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portfw.testing.AdminHttp;
+import io.portfw.testing.Eventually;
 import io.portfw.testing.Ports;
 import io.portfw.testing.RunningForwarder;
 import io.portfw.testing.TestCa;
+import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +16,7 @@ import java.io.Writer;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -128,6 +131,41 @@ class BackendTlsIT {
       assertThat(exchange(forwarder.port(), "anyone")).isEqualTo("enoyna");
     } finally {
       backend.destroy();
+    }
+  }
+
+  /** Checks over TLS with the pool's settings: a certificate the data path would refuse fails them, with the reason. */
+  @Test
+  void healthChecksOverTls_passWithTheRightName_andFailWithTheReasonOtherwise() throws Exception {
+    int backendPort = Ports.free();
+    Process backend = sServer(backendPort, 100_000);
+    String pool = """
+        { "ca": "%s", "serverName": "%s" }, "health": { "type": "tcp", "tls": true, "interval": "100ms",
+          "timeout": "2s", "rise": 1, "fall": 1 }""";
+    try (RunningForwarder right = RunningForwarder.start(config(Ports.free(), backendPort,
+        pool.formatted(ca.ca(), "backend.example.test")));
+         RunningForwarder wrong = RunningForwarder.start(config(Ports.free(), backendPort,
+             pool.formatted(ca.ca(), "elsewhere.example.test")))) {
+      Eventually.holds(Duration.ofSeconds(10), "checks ran on both", () -> lastCheck(right) != null
+          && lastCheck(wrong) != null);
+      JsonObject passed = lastCheck(right);
+      assertThat(passed.getBoolean("passed")).as("%s", passed).isTrue();
+      assertThat(passed.getString("detail")).isEqualTo("connected over TLS");
+      JsonObject failed = lastCheck(wrong);
+      assertThat(failed.getBoolean("passed")).isFalse();
+      assertThat(failed.getString("detail")).as("the reason").containsIgnoringCase("elsewhere.example.test");
+      assertThat(wrong.runtime().pool("secure").backends().get(0).state().name()).isEqualTo("DOWN");
+    } finally {
+      backend.destroy();
+    }
+  }
+
+  private static JsonObject lastCheck(RunningForwarder forwarder) {
+    try {
+      return new AdminHttp(forwarder.adminUrl()).get("/api/v1/pools").json().getJsonArray("pools").getJsonObject(0)
+          .getJsonArray("backends").getJsonObject(0).getJsonObject("lastCheck");
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 
