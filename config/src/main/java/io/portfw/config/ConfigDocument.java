@@ -23,7 +23,7 @@ final class ConfigDocument {
     }
     AddressParser addresses = new AddressParser(problems);
     CrossChecks cross = new CrossChecks(problems);
-    TopLevelSections sections = new TopLevelSections(problems, addresses);
+    TopLevelSections sections = new TopLevelSections(problems, addresses, base);
     ListenerSection listenerSection = new ListenerSection(problems, addresses, cross, base);
     PoolSection poolSection = new PoolSection(problems, addresses, cross, InstalledBalanceNames.get(), base);
 

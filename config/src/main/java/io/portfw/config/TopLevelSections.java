@@ -3,6 +3,7 @@ package io.portfw.config;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /** Reads the top-level sections that are neither listeners nor pools: {@code admin}, {@code accessLog}, {@code dns}. */
@@ -13,7 +14,10 @@ final class TopLevelSections {
   private final Problems problems;
   private final AddressParser addresses;
 
-  TopLevelSections(Problems problems, AddressParser addresses) {
+  private final TlsSection tlsSection;
+
+  TopLevelSections(Problems problems, AddressParser addresses, Path base) {
+    this.tlsSection = new TlsSection(problems, base);
     this.problems = problems;
     this.addresses = addresses;
   }
@@ -32,8 +36,10 @@ final class TopLevelSections {
     if (token.isEmpty() && !Hosts.isLoopback(listen.host())) {
       problems.add(r.pathOf("listen"), listen + " is not a loopback address, so admin.token must be set");
     }
+    // HTTPS with the same settings as a listener's tls (certificates, protocols, client certificates).
+    Optional<TlsConfig> tls = tlsSection.read(r, Protocol.TCP);
     r.rejectUnknownKeys();
-    return new AdminConfig(listen, token);
+    return new AdminConfig(listen, token, tls);
   }
 
   Optional<AccessLogConfig> accessLog(JsonObjectReader r) {

@@ -44,7 +44,7 @@ public final class TestCa {
   public Issued server(String file, String keyType, int days, String... names) throws IOException, InterruptedException {
     List<String> alt = new ArrayList<>();
     for (String n : names) {
-      alt.add("DNS:" + n);
+      alt.add((n.matches("[0-9.]+") || n.contains(":") ? "IP:" : "DNS:") + n);
     }
     return issue(file, keyType, days, "/CN=" + names[0], "subjectAltName=" + String.join(",", alt)
         + "\nextendedKeyUsage=serverAuth");

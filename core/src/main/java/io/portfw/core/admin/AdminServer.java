@@ -3,6 +3,8 @@ package io.portfw.core.admin;
 import io.portfw.config.AdminConfig;
 import io.portfw.config.Hosts;
 import io.portfw.core.runtime.RuntimeView;
+import io.portfw.core.tls.ServerTls;
+import io.portfw.core.tls.TlsFileException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -39,12 +41,21 @@ public final class AdminServer {
     Router router = router(vertx, config, runtime);
     String host = config.listen().host();
     int port = config.listen().firstPort();
-    return vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(60))
+    HttpServerOptions options = new HttpServerOptions().setIdleTimeout(60);
+    if (config.tls().isPresent()) {
+      try {
+        AdminTls.apply(ServerTls.load(config.tls().get()), options);
+      } catch (TlsFileException e) {
+        return Future.failedFuture(new IllegalStateException("admin.tls: " + e.getMessage(), e));
+      }
+    }
+    String scheme = config.tls().isPresent() ? "https" : "http";
+    return vertx.createHttpServer(options)
         .requestHandler(new AdminGuard(config, router))
         .listen(port, host)
         .map(server -> {
-          LoggerFactory.getLogger(AdminServer.class).info("admin: http://{}:{}/ (API /api/v1, /metrics, dashboard)",
-              Hosts.bracketed(host), server.actualPort());
+          LoggerFactory.getLogger(AdminServer.class).info("admin: {}://{}:{}/ (API /api/v1, /metrics, dashboard)",
+              scheme, Hosts.bracketed(host), server.actualPort());
           return new AdminServer(server, host);
         })
         .recover(cause -> Future.failedFuture(new IllegalStateException(

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /** The command line's side of the admin API: one request, one JSON answer or a clear error. */
 final class AdminClient {
@@ -23,11 +24,19 @@ final class AdminClient {
 
   private final URI base;
   private final Optional<String> token;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
 
-  AdminClient(URI base, Optional<String> token) {
+  /** {@code trust}: for https, the TLS context that trusts the admin endpoint's certificate (the system's by default). */
+  AdminClient(URI base, Optional<String> token, Optional<SSLContext> trust) {
     this.base = base;  // paths are absolute (/api/v1/...): a base with a path of its own is not supported
     this.token = token;
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    trust.ifPresent(builder::sslContext);
+    this.http = builder.build();
+  }
+
+  AdminClient(URI base, Optional<String> token) {
+    this(base, token, Optional.empty());
   }
 
   JsonObject get(String path) throws AdminException {

@@ -42,9 +42,16 @@ public record TlsMaterial(Map<String, ServerTls> byListener, Map<String, ClientT
       try {
         loaded.put(l.name(), ServerTls.load(l.tls().get()));
       } catch (TlsFileException e) {
-        errors.add(new ConfigError(keyOf(i, l.tls().get(), e), e.getMessage()));
+        errors.add(new ConfigError(keyOf("listeners[" + i + "].tls", l.tls().get(), e), e.getMessage()));
       }
     }
+    config.admin().tls().ifPresent(tls -> {
+      try {
+        ServerTls.load(tls);
+      } catch (TlsFileException e) {
+        errors.add(new ConfigError(keyOf("admin.tls", tls, e), e.getMessage()));
+      }
+    });
     Map<String, ClientTls> pools = new HashMap<>();
     for (int i = 0; i < config.pools().size(); i++) {
       PoolConfig p = config.pools().get(i);
@@ -65,9 +72,9 @@ public record TlsMaterial(Map<String, ServerTls> byListener, Map<String, ClientT
     return new TlsMaterial(Map.copyOf(loaded), Map.copyOf(pools), List.copyOf(errors));
   }
 
-  /** The config key that names the file that failed: {@code listeners[0].tls.certificates[1].key}. */
-  private static String keyOf(int listener, TlsConfig tls, TlsFileException e) {
-    String prefix = "listeners[" + listener + "].tls.";
+  /** The config key that names the file that failed: {@code listeners[0].tls.certificates[1].key}, {@code admin.tls.clientCa}. */
+  private static String keyOf(String section, TlsConfig tls, TlsFileException e) {
+    String prefix = section + ".";
     for (int c = 0; c < tls.certificates().size(); c++) {
       TlsConfig.Certificate cert = tls.certificates().get(c);
       if (cert.cert().equals(e.file())) {
