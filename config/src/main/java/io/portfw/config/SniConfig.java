@@ -3,6 +3,7 @@ package io.portfw.config;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -20,19 +21,37 @@ public record SniConfig(List<Route> routes, Duration timeout, boolean closeNotTl
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
-  /** One route: an exact name ({@code www.example.com}) or a wildcard ({@code *.example.com}, any depth). */
-  public record Route(String serverName, String pool) {
+  /**
+   * One route: a server name, exact ({@code www.example.com}) or wildcard ({@code *.example.com},
+   * any depth), an ALPN protocol ({@code h2}), or both; null for what it does not match on.
+   */
+  public record Route(String serverName, String alpn, String pool) {
     public Route {
-      serverName = requireNonNull(serverName, "serverName").toLowerCase(Locale.ROOT);
+      serverName = serverName == null ? null : serverName.toLowerCase(Locale.ROOT);
       requireNonNull(pool, "pool");
+      if (serverName == null && alpn == null) {
+        throw new IllegalArgumentException("a route matches a server name, an ALPN protocol or both");
+      }
+    }
+
+    public Route(String serverName, String pool) {
+      this(serverName, null, pool);
     }
 
     boolean isWildcard() {
-      return serverName.startsWith("*.");
+      return serverName != null && serverName.startsWith("*.");
     }
 
-    boolean matches(String name) {
-      return isWildcard() ? name.endsWith(serverName.substring(1)) : name.equals(serverName);
+    boolean matches(String name, Collection<String> protocols) {
+      boolean nameMatches = serverName == null
+          || (name != null && (isWildcard() ? name.endsWith(serverName.substring(1)) : name.equals(serverName)));
+      return nameMatches && (alpn == null || protocols.contains(alpn));
+    }
+
+    /** Which of several matching routes wins: an exact name over a longer wildcard over a shorter one over none, then ALPN. */
+    int specificity() {
+      int name = serverName == null ? 0 : isWildcard() ? serverName.length() : 1000;
+      return name * 2 + (alpn == null ? 0 : 1);
     }
   }
 
@@ -43,15 +62,27 @@ public record SniConfig(List<Route> routes, Duration timeout, boolean closeNotTl
 
   /** The pool for a server name: an exact route first, then the longest wildcard; empty when none matches. */
   public Optional<String> poolFor(String serverName) {
-    if (serverName == null) {
-      return Optional.empty();
+    return poolFor(serverName, List.of());
+  }
+
+  /**
+   * The pool for a client's server name and ALPN protocols (the one negotiated when TLS is
+   * terminated here, the ones offered in the ClientHello otherwise): the most specific matching
+   * route, the first of equals; empty when none matches.
+   */
+  public Optional<String> poolFor(String serverName, Collection<String> alpn) {
+    String name = serverName == null ? null : serverName.toLowerCase(Locale.ROOT);
+    Route best = null;
+    for (Route r : routes) {
+      if (r.matches(name, alpn) && (best == null || r.specificity() > best.specificity())) {
+        best = r;
+      }
     }
-    String name = serverName.toLowerCase(Locale.ROOT);
-    Optional<Route> exact = routes.stream().filter(r -> !r.isWildcard() && r.matches(name)).findFirst();
-    if (exact.isPresent()) {
-      return exact.map(Route::pool);
-    }
-    return routes.stream().filter(r -> r.isWildcard() && r.matches(name))
-        .max((a, b) -> Integer.compare(a.serverName().length(), b.serverName().length())).map(Route::pool);
+    return Optional.ofNullable(best).map(Route::pool);
+  }
+
+  /** Whether any route matches on ALPN: the ClientHello's ALPN list is read only then. */
+  public boolean routesByAlpn() {
+    return routes.stream().anyMatch(r -> r.alpn() != null);
   }
 }

@@ -41,14 +41,19 @@ final class SniSection {
     List<SniConfig.Route> routes = new ArrayList<>();
     for (JsonObjectReader.Element e : r.array("routes", true)) {
       JsonObjectReader route = new JsonObjectReader(e.node(), e.path(), problems);
-      Optional<String> serverName = route.string("serverName", true);
+      Optional<String> serverName = route.string("serverName", false);
+      Optional<String> alpn = route.string("alpn", false);
       Optional<String> pool = route.string("pool", true);
       pool.ifPresent(p -> cross.poolReference(p, route.pathOf("pool")));
       serverName.filter(n -> !SERVER_NAME.matcher(n).matches()).ifPresent(n -> problems.add(route.pathOf("serverName"),
           "\"" + n + "\" is not a server name (e.g. www.example.com, or *.example.com for every name under it)"));
+      if (serverName.isEmpty() && alpn.isEmpty() && !route.has("serverName") && !route.has("alpn")) {
+        problems.add(route.pathOf("serverName"), "is required, or \"alpn\" (a route matches a server name, an ALPN"
+            + " protocol such as h2, or both)");
+      }
       route.rejectUnknownKeys();
-      if (serverName.isPresent() && pool.isPresent()) {
-        routes.add(new SniConfig.Route(serverName.get(), pool.get()));
+      if ((serverName.isPresent() || alpn.isPresent()) && pool.isPresent()) {
+        routes.add(new SniConfig.Route(serverName.orElse(null), alpn.orElse(null), pool.get()));
       }
     }
     Duration timeout = r.duration("sniTimeout", SniConfig.DEFAULT_TIMEOUT);

@@ -81,6 +81,12 @@ public final class RunningForwarder implements AutoCloseable {
     return runtime.config().listeners().get(0).listen().firstPort();
   }
 
+  /** The first port of the named listener. */
+  public int port(String listener) {
+    return runtime.config().listeners().stream().filter(l -> l.name().equals(listener)).findFirst().orElseThrow()
+        .listen().firstPort();
+  }
+
   /** A new client connection through the first listener, with a read timeout so no test hangs. */
   public Socket connect() throws IOException {
     return connect(port());

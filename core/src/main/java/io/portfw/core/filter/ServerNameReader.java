@@ -7,6 +7,7 @@ import io.netty.handler.ssl.AbstractSniHandler;
 import io.netty.util.concurrent.Future;
 import io.portfw.config.SniConfig;
 import io.portfw.core.observe.Refusal;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -30,6 +31,8 @@ public final class ServerNameReader extends AbstractSniHandler<String> {
   private final Consumer<Refusal> onRefused;
   private FirstBytesWait wait;
   private boolean tls;
+  /** The protocols the ClientHello offers, read only when a route matches on them. */
+  private List<String> alpn = List.of();
 
   private ServerNameReader(SniConfig sni, String defaultPool, Consumer<String> onPool, Consumer<Refusal> onRefused) {
     // A ClientHello of more than 64 KiB is refused: a client may not make us buffer what it merely claims to send.
@@ -54,12 +57,15 @@ public final class ServerNameReader extends AbstractSniHandler<String> {
   @Override
   protected Future<String> lookup(ChannelHandlerContext ctx, ByteBuf clientHello) throws Exception {
     tls = clientHello != null; // null: the first record is not a TLS handshake
+    if (tls && sni.routesByAlpn()) {
+      alpn = ClientHelloAlpn.read(clientHello);
+    }
     return super.lookup(ctx, clientHello);
   }
 
   @Override
   protected Future<String> lookup(ChannelHandlerContext ctx, String hostname) {
-    String pool = !tls ? (sni.closeNotTls() ? CLOSE : defaultPool) : sni.poolFor(hostname).orElse(defaultPool);
+    String pool = !tls ? (sni.closeNotTls() ? CLOSE : defaultPool) : sni.poolFor(hostname, alpn).orElse(defaultPool);
     return ctx.executor().newSucceededFuture(pool);
   }
 

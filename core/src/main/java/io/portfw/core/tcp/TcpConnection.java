@@ -112,7 +112,8 @@ final class TcpConnection implements WaitingClient {
     TlsTerminator.install(relay.clientChannel(), Relay.HANDLER_NAME, tls, facts -> {
       live.counters().tlsHandshake(facts.resumed());
       connection.tls(facts);
-      String pool = listener.sni().flatMap(sni -> sni.poolFor(facts.serverName())).orElse(listener.pool());
+      List<String> negotiated = facts.alpn() == null ? List.of() : List.of(facts.alpn());
+      String pool = listener.sni().flatMap(sni -> sni.poolFor(facts.serverName(), negotiated)).orElse(listener.pool());
       if (!pool.equals(listener.pool())) {
         connection.routedTo(pool);
       }

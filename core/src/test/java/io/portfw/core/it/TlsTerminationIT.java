@@ -110,6 +110,45 @@ class TlsTerminationIT {
     }
   }
 
+  /** Routes by ALPN: the protocol negotiated when TLS ends here, the ones offered when it passes through. */
+  @Test
+  void routesByAlpn_terminatedAndPassedThrough() throws Exception {
+    try (TaggedBackend web = new TaggedBackend("web"); TaggedBackend h2 = new TaggedBackend("h2");
+         TaggedBackend passWeb = new TaggedBackend("pass-web"); TaggedBackend passH2 = new TaggedBackend("pass-h2");
+         RunningForwarder forwarder = RunningForwarder.start("""
+             { "listeners": [ { "name": "tls", "listen": "127.0.0.1:%d", "pool": "web",
+                                "tls": { "certificates": [ { "cert": "%s", "key": "%s" } ], "alpn": ["h2", "http/1.1"] },
+                                "routes": [ { "alpn": "h2", "pool": "h2" } ] },
+                              { "name": "pass", "listen": "127.0.0.1:%d", "pool": "passWeb",
+                                "routes": [ { "alpn": "h2", "pool": "passH2" } ] } ],
+               "pools": [ { "name": "web", "backends": [ { "address": "%s" } ] },
+                          { "name": "h2", "backends": [ { "address": "%s" } ] },
+                          { "name": "passWeb", "backends": [ { "address": "%s" } ] },
+                          { "name": "passH2", "backends": [ { "address": "%s" } ] } ] }
+             """.formatted(Ports.free(), www.chain(), www.key(), Ports.free(), web.address(), h2.address(),
+             passWeb.address(), passH2.address()))) {
+      int terminating = forwarder.port("tls");
+      int passthrough = forwarder.port("pass");
+      List<String> asH2 = new ArrayList<>(sClientCommand(terminating, "www.example.test"));
+      asH2.addAll(List.of("-alpn", "h2"));
+      assertThat(run(asH2)).contains("h2\n");
+      List<String> asHttp1 = new ArrayList<>(sClientCommand(terminating, "www.example.test"));
+      asHttp1.addAll(List.of("-alpn", "http/1.1"));
+      assertThat(run(asHttp1)).contains("web\n");
+
+      // Passed through: the backends speak no TLS, so only where each ClientHello went tells.
+      List<String> offersH2 = new ArrayList<>(sClientCommand(passthrough, "www.example.test"));
+      offersH2.addAll(List.of("-alpn", "http/1.1,h2"));
+      run(offersH2);
+      Eventually.holds(Duration.ofSeconds(5), "offering h2 went to passH2", () -> passH2.accepted() == 1);
+      List<String> offersHttp1 = new ArrayList<>(sClientCommand(passthrough, "www.example.test"));
+      offersHttp1.addAll(List.of("-alpn", "http/1.1"));
+      run(offersHttp1);
+      Eventually.holds(Duration.ofSeconds(5), "the other to passWeb", () -> passWeb.accepted() == 1);
+      assertThat(passH2.accepted()).isEqualTo(1);
+    }
+  }
+
   @Test
   void clientCertificates_required_refuseClientsWithout_andNameThoseWith() throws Exception {
     try (TaggedBackend web = new TaggedBackend("web");
