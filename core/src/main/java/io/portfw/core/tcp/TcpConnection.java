@@ -14,6 +14,7 @@ import io.portfw.core.listener.LiveListener;
 import io.portfw.core.observe.Connection;
 import io.portfw.core.observe.ListenerCounters;
 import io.portfw.core.observe.Refusal;
+import io.portfw.core.observe.TlsFacts;
 import io.portfw.core.relay.Relay;
 import io.portfw.core.tls.ServerTls;
 import io.portfw.core.upstream.WaitingClient;
@@ -151,6 +152,11 @@ final class TcpConnection implements WaitingClient {
   @Override
   public InetSocketAddress localAddress() {
     return relay.localAddress();
+  }
+
+  @Override
+  public TlsFacts tlsFacts() {
+    return connection.tls();
   }
 
   @Override

@@ -207,7 +207,7 @@ public final class BackendConnector {
 
   private static void writeProxyHeader(Attempt a, Channel channel) {
     a.pool().proxyProtocol().ifPresent(version -> ProxyHeader.write(channel, version, a.waiting().clientAddress(),
-        a.waiting().localAddress()));
+        a.waiting().localAddress(), a.waiting().tlsFacts()));
   }
 
   /** The backend channel's pipeline stays empty until the relay joins it. */

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.portfw.balancing.Backend;
 import io.portfw.core.observe.Refusal;
+import io.portfw.core.observe.TlsFacts;
 import java.net.InetSocketAddress;
 import java.util.List;
 
@@ -25,6 +26,9 @@ public interface WaitingClient {
 
   /** The address the client connected to. */
   InetSocketAddress localAddress();
+
+  /** What the client's TLS handshake settled when the listener terminates TLS, else null: a PROXY v2 header carries it. */
+  TlsFacts tlsFacts();
 
   /** Joins the connected backend channel; {@code alreadySent} is what the backend said before (a warm connection's banner). */
   void connected(Channel backend, Backend server, List<Object> alreadySent);

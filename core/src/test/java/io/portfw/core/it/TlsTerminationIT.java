@@ -3,6 +3,12 @@ package io.portfw.core.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.netty.handler.codec.haproxy.HAProxySSLTLV;
+import io.netty.handler.codec.haproxy.HAProxyTLV;
 import io.portfw.core.observe.Refusal;
 import io.portfw.testing.AdminHttp;
 import io.portfw.testing.EchoBackend;
@@ -12,12 +18,18 @@ import io.portfw.testing.RunningForwarder;
 import io.portfw.testing.TaggedBackend;
 import io.portfw.testing.TestCa;
 import io.vertx.core.json.JsonObject;
+import java.io.DataInputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -146,6 +158,55 @@ class TlsTerminationIT {
       run(offersHttp1);
       Eventually.holds(Duration.ofSeconds(5), "the other to passWeb", () -> passWeb.accepted() == 1);
       assertThat(passH2.accepted()).isEqualTo(1);
+    }
+  }
+
+  /** A PROXY v2 header after TLS ends here carries what the handshake settled, as HAProxy sends it. */
+  @Test
+  void proxyV2_toTheBackend_carriesTheTlsFacts() throws Exception {
+    try (ServerSocket backend = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+         RunningForwarder forwarder = RunningForwarder.start("""
+             { "listeners": [ { "name": "tls", "listen": "127.0.0.1:%d", "pool": "web",
+                                "tls": { "certificates": [ { "cert": "%s", "key": "%s" } ], "alpn": ["http/1.1"],
+                                         "clientAuth": "optional", "clientCa": "%s" } } ],
+               "pools": [ { "name": "web", "proxyProtocol": "v2", "backends": [ { "address": "127.0.0.1:%d" } ] } ] }
+             """.formatted(Ports.free(), www.chain(), www.key(), ca.ca(), backend.getLocalPort()))) {
+      List<String> command = new ArrayList<>(sClientCommand(forwarder.port(), "www.example.test"));
+      command.addAll(List.of("-alpn", "http/1.1", "-cert", alice.cert().toString(), "-key", alice.key().toString()));
+      Process client = new ProcessBuilder(command).redirectErrorStream(true).start();
+      try (Socket accepted = backend.accept()) {
+        accepted.setSoTimeout(10_000);
+        byte[] start = new byte[16];
+        new DataInputStream(accepted.getInputStream()).readFully(start);
+        int length = ((start[14] & 0xff) << 8) | (start[15] & 0xff);
+        byte[] rest = accepted.getInputStream().readNBytes(length);
+        EmbeddedChannel decoder = new EmbeddedChannel(new HAProxyMessageDecoder());
+        decoder.writeInbound(Unpooled.wrappedBuffer(start, rest));
+        HAProxyMessage header = decoder.readInbound();
+        Map<HAProxyTLV.Type, String> tlvs = new HashMap<>();
+        HAProxySSLTLV ssl = null;
+        for (HAProxyTLV tlv : header.tlvs()) {
+          if (tlv instanceof HAProxySSLTLV s) {
+            ssl = s;
+          } else {
+            tlvs.put(tlv.type(), tlv.content().toString(StandardCharsets.UTF_8));
+          }
+        }
+        assertThat(tlvs).containsEntry(HAProxyTLV.Type.PP2_TYPE_ALPN, "http/1.1")
+            .containsEntry(HAProxyTLV.Type.PP2_TYPE_AUTHORITY, "www.example.test");
+        assertThat(ssl).isNotNull();
+        assertThat(ssl.isPP2ClientSSL()).isTrue();
+        assertThat(ssl.isPP2ClientCertConn()).as("a client certificate on this connection").isTrue();
+        assertThat(ssl.verify()).isZero();
+        Map<HAProxyTLV.Type, String> inner = new HashMap<>();
+        ssl.encapsulatedTLVs().forEach(t -> inner.put(t.type(), t.content().toString(StandardCharsets.UTF_8)));
+        assertThat(inner).containsEntry(HAProxyTLV.Type.PP2_TYPE_SSL_VERSION, "TLSv1.3")
+            .containsEntry(HAProxyTLV.Type.PP2_TYPE_SSL_CN, "alice");
+        header.release();
+      } finally {
+        client.destroy();
+        client.waitFor(10, TimeUnit.SECONDS);
+      }
     }
   }
 
