@@ -7,7 +7,10 @@
 #   - keep-alive HTTP requests/s with wrk (bench/wrk/keepalive.lua), p50/p99 and CPU µs per request;
 #   - a new connection per request (bench/wrk/new-connection.lua): requests/s, p99, CPU µs per request;
 #   - 1 MiB responses over keep-alive (bench/wrk/large-response.lua): Gbit/s and CPU seconds per GB;
-#   - RSS before and while holding 5,000 idle proxied connections (bench/idle_clients.py).
+#   - RSS before and while holding 5,000 idle proxied connections (bench/idle_clients.py);
+#   - TLS terminated by the proxy (ECDSA P-256, TLS 1.3, plaintext to the backend): a new TLS
+#     connection per request (a full handshake each: wrk resumes no session) with CPU per
+#     handshake, and 1 MiB responses over one TLS connection (wrk -t1 -c1) with CPU per GB.
 #
 # CPU is utime+stime from /proc of every process of the proxy, read right before and after a run.
 # Each figure is the median of REPS runs, and is followed by its ratio to HAProxy's.
@@ -18,24 +21,25 @@
 #
 # Environment: DURATION (seconds per run, 10), REPS (3), WARMUP (seconds of load each proxy gets
 # before measuring, 10: the JIT compiles portfw's connection path over the first seconds), IDLE (idle connections, 5000), PORTFW_JAVA_OPTS (as for bin/portfw),
-# TESTS (which of bulk1 bulk4 keepalive newconn large idle to run; all by default), TARGETS (which
+# TESTS (which of bulk1 bulk4 keepalive newconn large tlsnew tlsbulk idle to run; all by default), TARGETS (which
 # of portfw haproxy nginx direct to measure; all by default), PORTFW_JAR (the jar to run,
 # core/target/portfw.jar by default: point it at another build to compare two versions),
 # PROFILE (a file: portfw's CPU over the measured runs, after the warm-up, as async-profiler's
 # collapsed stacks; bench/profile_summary.py FILE says where the time went).
 # Needs Java, haproxy, nginx with the stream module, wrk, iperf3, python3, ss and pgrep; installs
 # all but Java from Debian when missing (as root), and builds core/target/portfw.jar when it is
-# missing. Uses TCP ports 26000-26032 on 127.0.0.1. The load generator, the proxies and the
+# missing. Uses TCP ports 26000-26033 on 127.0.0.1. The load generator, the proxies and the
 # backends share the machine's cores, so compare the columns with each other, not with numbers
 # from elsewhere.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 DURATION=${DURATION:-10} REPS=${REPS:-3} WARMUP=${WARMUP:-10} IDLE=${IDLE:-5000}
-TESTS=${TESTS:-bulk1 bulk4 keepalive newconn large idle}
+TESTS=${TESTS:-bulk1 bulk4 keepalive newconn large tlsnew tlsbulk idle}
 PORTFW_JAR=${PORTFW_JAR:-core/target/portfw.jar}
 HTTP=26000 BULK=26001                               # the backends: nginx HTTP, iperf3
 HAPROXY_HTTP=26010 HAPROXY_BULK=26011 NGINX_HTTP=26020 NGINX_BULK=26021
 PORTFW_HTTP=26030 PORTFW_BULK=26031 PORTFW_ADMIN=26032
+HAPROXY_TLS=26012 NGINX_TLS=26022 PORTFW_TLS=26033     # TLS terminated by the proxy, plaintext to the HTTP backend
 COMMAND="DURATION=$DURATION REPS=$REPS WARMUP=$WARMUP IDLE=$IDLE${TARGETS:+ TARGETS=\"$TARGETS\"} TESTS=\"$TESTS\" $0${*:+ $*}"
 LOAD_BEFORE=$(cut -d ' ' -f 1-3 /proc/loadavg)      # anything else busy on the machine skews every figure
 
@@ -112,6 +116,11 @@ iperf3 -s -B 127.0.0.1 -p $BULK >"$WORK/logs/iperf3.log" 2>&1 &
 PIDS+=($!)
 
 # --- proxies --------------------------------------------------------------------------------------
+# One ECDSA P-256 certificate for every proxy's TLS listener (HAProxy wants certificate and key in one file).
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=bench.portfw.test \
+  -addext subjectAltName=IP:127.0.0.1 -keyout "$WORK/tls.key" -out "$WORK/tls.crt" 2>/dev/null
+cat "$WORK/tls.crt" "$WORK/tls.key" > "$WORK/tls.pem"
+
 cat > "$WORK/haproxy.cfg" <<CONF
 global
   nbthread 2
@@ -127,6 +136,9 @@ listen http
 listen bulk
   bind 127.0.0.1:$HAPROXY_BULK
   server bulk 127.0.0.1:$BULK
+listen tls
+  bind 127.0.0.1:$HAPROXY_TLS ssl crt $WORK/tls.pem
+  server http 127.0.0.1:$HTTP
 CONF
 haproxy -q -c -f "$WORK/haproxy.cfg"
 haproxy -db -f "$WORK/haproxy.cfg" >"$WORK/logs/haproxy.log" 2>&1 &
@@ -142,6 +154,8 @@ stream {
   proxy_connect_timeout 5s; proxy_timeout 10m;
   server { listen 127.0.0.1:$NGINX_HTTP backlog=4096; proxy_pass 127.0.0.1:$HTTP; }
   server { listen 127.0.0.1:$NGINX_BULK backlog=4096; proxy_pass 127.0.0.1:$BULK; }
+  server { listen 127.0.0.1:$NGINX_TLS ssl backlog=4096; ssl_certificate $WORK/tls.crt;
+           ssl_certificate_key $WORK/tls.key; proxy_pass 127.0.0.1:$HTTP; }
 }
 CONF
 nginx -p "$WORK/" -e "$WORK/logs/nginx.log" -c "$WORK/nginx.conf" &
@@ -153,7 +167,10 @@ cat > "$WORK/portfw.json" <<JSON
   "listeners": [ { "name": "http", "protocol": "tcp", "listen": "127.0.0.1:$PORTFW_HTTP", "pool": "http",
                    "timeouts": { "drain": "1s" } },
                  { "name": "bulk", "protocol": "tcp", "listen": "127.0.0.1:$PORTFW_BULK", "pool": "bulk",
-                   "timeouts": { "drain": "1s" } } ],
+                   "timeouts": { "drain": "1s" } },
+                 { "name": "tls", "protocol": "tcp", "listen": "127.0.0.1:$PORTFW_TLS", "pool": "http",
+                   "timeouts": { "drain": "1s" },
+                   "tls": { "certificates": [ { "cert": "$WORK/tls.crt", "key": "$WORK/tls.key" } ] } } ],
   "pools": [ { "name": "http", "backends": [ { "address": "127.0.0.1:$HTTP" } ] },
              { "name": "bulk", "backends": [ { "address": "127.0.0.1:$BULK" } ] } ] }
 JSON
@@ -164,7 +181,8 @@ PORTFW_PID=$!
 PIDS+=($!)
 
 listening() { ss -Hltn "( sport = :$1 )" | grep -q .; }
-for port in $HTTP $BULK $HAPROXY_HTTP $HAPROXY_BULK $NGINX_HTTP $NGINX_BULK $PORTFW_HTTP $PORTFW_BULK; do
+for port in $HTTP $BULK $HAPROXY_HTTP $HAPROXY_BULK $HAPROXY_TLS $NGINX_HTTP $NGINX_BULK $NGINX_TLS $PORTFW_HTTP \
+    $PORTFW_BULK $PORTFW_TLS; do
   for _ in $(seq 1 300); do listening "$port" && break; sleep 0.1; done
   listening "$port" || { log "nothing listens on 127.0.0.1:$port; logs:"; tail -n 5 "$WORK"/logs/* >&2; exit 1; }
 done
@@ -188,6 +206,7 @@ record() { echo "$1 $2 $3" >> "$WORK/results"; }   # TARGET METRIC VALUE
 note() { echo "- $*" >> "$WORK/notes"; log "$*"; }
 
 declare -A HTTP_PORT=([direct]=$HTTP [haproxy]=$HAPROXY_HTTP [nginx]=$NGINX_HTTP [portfw]=$PORTFW_HTTP)
+declare -A TLS_PORT=([haproxy]=$HAPROXY_TLS [nginx]=$NGINX_TLS [portfw]=$PORTFW_TLS)   # direct has no TLS
 declare -A BULK_PORT=([direct]=$BULK [haproxy]=$HAPROXY_BULK [nginx]=$NGINX_BULK [portfw]=$PORTFW_BULK)
 declare -A PID_OF=([direct]="" [haproxy]=$HAPROXY_PID [nginx]=$NGINX_PID [portfw]=$PORTFW_PID)
 TARGETS=${TARGETS:-direct haproxy nginx portfw}
@@ -210,12 +229,12 @@ print(e["bits_per_second"], e["bytes"]) if e.get("bytes") else print("error", d.
   [ -z "$pid" ] || record "$target" "bulk$streams.cpu" "$(calc "($after - $before) / $TICK / ($2 / 1e9)")"
 }
 
-# http TARGET KIND SCRIPT PATH: one wrk run; KIND names the metrics
+# http TARGET KIND SCRIPT PATH [URL] [WRK OPTIONS]: one wrk run; KIND names the metrics
 http() {
   local target=$1 kind=$2 pid=${PID_OF[$1]} before after out line
+  local url=${5:-http://127.0.0.1:${HTTP_PORT[$target]}} options=${6:--t2 -c50}
   before=$([ -n "$pid" ] && cpu_ticks "$pid" || echo 0)
-  out=$(timeout $((DURATION + 30)) wrk -t2 -c50 -d"${DURATION}s" --latency -s "bench/wrk/$3" \
-        "http://127.0.0.1:${HTTP_PORT[$target]}$4" 2>&1 || true)
+  out=$(timeout $((DURATION + 30)) wrk $options -d"${DURATION}s" --latency -s "bench/wrk/$3" "$url$4" 2>&1 || true)
   after=$([ -n "$pid" ] && cpu_ticks "$pid" || echo 0)
   line=$(grep '^portfw-bench ' <<<"$out" || true)
   if [ -z "$line" ]; then note "$target: wrk $kind failed: $(tail -n 1 <<<"$out")"; return; fi
@@ -294,6 +313,18 @@ run_all() {   # run_all TARGETS...: every wanted load test once per target, grou
     for t in "$@"; do log "new connection per request: $t"; http "$t" newconn new-connection.lua /small; done
   fi
   if wanted large; then for t in "$@"; do log "1 MiB responses: $t"; http "$t" large large-response.lua /large; done; fi
+  if wanted tlsnew; then
+    for t in "$@"; do
+      [ -z "${TLS_PORT[$t]:-}" ] || { log "new TLS connection per request: $t"
+        http "$t" tlsnew new-connection.lua /small "https://127.0.0.1:${TLS_PORT[$t]}"; }
+    done
+  fi
+  if wanted tlsbulk; then
+    for t in "$@"; do
+      [ -z "${TLS_PORT[$t]:-}" ] || { log "1 MiB responses over one TLS connection: $t"
+        http "$t" tlsbulk large-response.lua /large "https://127.0.0.1:${TLS_PORT[$t]}" "-t1 -c1"; }
+    done
+  fi
 }
 
 if [ "$WARMUP" -gt 0 ]; then
@@ -356,6 +387,11 @@ row 'new connection p99 (ms)' newconn.p99 '%.2f'
 row 'new connection: proxy CPU (µs/request)' newconn.cpu_us '%.1f'
 row '1 MiB responses (Gbit/s)' large.gbps '%.2f'
 row '1 MiB responses: proxy CPU (s/GB)' large.cpu_gb '%.3f'
+row 'new TLS connection per request (handshakes/s)' tlsnew.rps '%.0f'
+row 'new TLS connection p99 (ms)' tlsnew.p99 '%.2f'
+row 'new TLS connection: proxy CPU (µs/handshake)' tlsnew.cpu_us '%.1f'
+row 'one TLS connection, 1 MiB responses (Gbit/s)' tlsbulk.gbps '%.2f'
+row 'one TLS connection: proxy CPU (s/GB)' tlsbulk.cpu_gb '%.3f'
 row 'RSS before idle connections (MiB)' idle.before '%.1f'
 row "RSS holding $IDLE idle connections (MiB)" idle.after '%.1f'
 row 'RSS per idle connection (KiB)' idle.kib '%.1f'
