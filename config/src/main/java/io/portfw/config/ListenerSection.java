@@ -49,6 +49,10 @@ final class ListenerSection {
     Optional<SniConfig> sni = sniRouting.read(r, protocol.orElse(Protocol.TCP));
     SocketConfig socket = r.has("socket") ? socket(r.object("socket"), protocol.orElse(Protocol.TCP)) : SocketConfig.DEFAULT;
     Optional<TlsConfig> tls = tlsSection.read(r, protocol.orElse(Protocol.TCP));
+    if (tls.isEmpty() && !r.has("tls") && sni.stream().flatMap(s -> s.routes().stream()).anyMatch(x -> x.clientCn() != null)) {
+      problems.add(r.pathOf("routes"), "a route by \"clientCn\" needs \"tls\" on the listener: only a terminated"
+          + " handshake verifies a client certificate");
+    }
     r.rejectUnknownKeys();
     if (name.isEmpty() || protocol.isEmpty() || listen.isEmpty() || pool.isEmpty()) {
       return Optional.empty();

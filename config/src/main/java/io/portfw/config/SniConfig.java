@@ -23,35 +23,44 @@ public record SniConfig(List<Route> routes, Duration timeout, boolean closeNotTl
 
   /**
    * One route: a server name, exact ({@code www.example.com}) or wildcard ({@code *.example.com},
-   * any depth), an ALPN protocol ({@code h2}), or both; null for what it does not match on.
+   * any depth), an ALPN protocol ({@code h2}), the common name of the client's verified
+   * certificate (on a listener that terminates TLS), or several of them; null for what it does
+   * not match on.
    */
-  public record Route(String serverName, String alpn, String pool) {
+  public record Route(String serverName, String alpn, String clientCn, String pool) {
     public Route {
       serverName = serverName == null ? null : serverName.toLowerCase(Locale.ROOT);
       requireNonNull(pool, "pool");
-      if (serverName == null && alpn == null) {
-        throw new IllegalArgumentException("a route matches a server name, an ALPN protocol or both");
+      if (serverName == null && alpn == null && clientCn == null) {
+        throw new IllegalArgumentException("a route matches a server name, an ALPN protocol or a client certificate");
       }
     }
 
+    public Route(String serverName, String alpn, String pool) {
+      this(serverName, alpn, null, pool);
+    }
+
     public Route(String serverName, String pool) {
-      this(serverName, null, pool);
+      this(serverName, null, null, pool);
     }
 
     boolean isWildcard() {
       return serverName != null && serverName.startsWith("*.");
     }
 
-    boolean matches(String name, Collection<String> protocols) {
+    boolean matches(String name, Collection<String> protocols, String cn) {
       boolean nameMatches = serverName == null
           || (name != null && (isWildcard() ? name.endsWith(serverName.substring(1)) : name.equals(serverName)));
-      return nameMatches && (alpn == null || protocols.contains(alpn));
+      return nameMatches && (alpn == null || protocols.contains(alpn)) && (clientCn == null || clientCn.equals(cn));
     }
 
-    /** Which of several matching routes wins: an exact name over a longer wildcard over a shorter one over none, then ALPN. */
+    /**
+     * Which of several matching routes wins: an exact name over a longer wildcard over a shorter
+     * one over none; among those, one that also matches the client certificate, then the protocol.
+     */
     int specificity() {
       int name = serverName == null ? 0 : isWildcard() ? serverName.length() : 1000;
-      return name * 2 + (alpn == null ? 0 : 1);
+      return name * 4 + (clientCn == null ? 0 : 2) + (alpn == null ? 0 : 1);
     }
   }
 
@@ -71,10 +80,15 @@ public record SniConfig(List<Route> routes, Duration timeout, boolean closeNotTl
    * route, the first of equals; empty when none matches.
    */
   public Optional<String> poolFor(String serverName, Collection<String> alpn) {
+    return poolFor(serverName, alpn, null);
+  }
+
+  /** As {@link #poolFor(String, Collection)}, with the common name of the client's verified certificate (null: none). */
+  public Optional<String> poolFor(String serverName, Collection<String> alpn, String clientCn) {
     String name = serverName == null ? null : serverName.toLowerCase(Locale.ROOT);
     Route best = null;
     for (Route r : routes) {
-      if (r.matches(name, alpn) && (best == null || r.specificity() > best.specificity())) {
+      if (r.matches(name, alpn, clientCn) && (best == null || r.specificity() > best.specificity())) {
         best = r;
       }
     }

@@ -43,17 +43,19 @@ final class SniSection {
       JsonObjectReader route = new JsonObjectReader(e.node(), e.path(), problems);
       Optional<String> serverName = route.string("serverName", false);
       Optional<String> alpn = route.string("alpn", false);
+      Optional<String> clientCn = route.string("clientCn", false);
       Optional<String> pool = route.string("pool", true);
       pool.ifPresent(p -> cross.poolReference(p, route.pathOf("pool")));
       serverName.filter(n -> !SERVER_NAME.matcher(n).matches()).ifPresent(n -> problems.add(route.pathOf("serverName"),
           "\"" + n + "\" is not a server name (e.g. www.example.com, or *.example.com for every name under it)"));
-      if (serverName.isEmpty() && alpn.isEmpty() && !route.has("serverName") && !route.has("alpn")) {
+      if (serverName.isEmpty() && alpn.isEmpty() && clientCn.isEmpty() && !route.has("serverName") && !route.has("alpn")
+          && !route.has("clientCn")) {
         problems.add(route.pathOf("serverName"), "is required, or \"alpn\" (a route matches a server name, an ALPN"
             + " protocol such as h2, or both)");
       }
       route.rejectUnknownKeys();
-      if ((serverName.isPresent() || alpn.isPresent()) && pool.isPresent()) {
-        routes.add(new SniConfig.Route(serverName.orElse(null), alpn.orElse(null), pool.get()));
+      if ((serverName.isPresent() || alpn.isPresent() || clientCn.isPresent()) && pool.isPresent()) {
+        routes.add(new SniConfig.Route(serverName.orElse(null), alpn.orElse(null), clientCn.orElse(null), pool.get()));
       }
     }
     Duration timeout = r.duration("sniTimeout", SniConfig.DEFAULT_TIMEOUT);

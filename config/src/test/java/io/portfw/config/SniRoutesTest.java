@@ -28,6 +28,18 @@ class SniRoutesTest {
   }
 
   @Test
+  void aClientCertificateRoute_winsOverTheSameNameWithout() {
+    SniConfig byCert = new SniConfig(List.of(
+        new SniConfig.Route("www.example.com", null, null, "www"),
+        new SniConfig.Route("www.example.com", null, "alice", "alice-www"),
+        new SniConfig.Route(null, null, "alice", "alice")), Duration.ofSeconds(5), false);
+    assertThat(byCert.poolFor("www.example.com", List.of(), "alice")).contains("alice-www");
+    assertThat(byCert.poolFor("www.example.com", List.of(), "bob")).contains("www");
+    assertThat(byCert.poolFor("other.test", List.of(), "alice")).contains("alice");
+    assertThat(byCert.poolFor("other.test", List.of(), null)).isEmpty();
+  }
+
+  @Test
   void aRouteNeedsANameOrAProtocol() throws Exception {
     try {
       ConfigLoader.parse("""

@@ -114,7 +114,8 @@ final class TcpConnection implements WaitingClient {
       live.counters().tlsHandshake(facts.resumed());
       connection.tls(facts);
       List<String> negotiated = facts.alpn() == null ? List.of() : List.of(facts.alpn());
-      String pool = listener.sni().flatMap(sni -> sni.poolFor(facts.serverName(), negotiated)).orElse(listener.pool());
+      String pool = listener.sni().flatMap(sni -> sni.poolFor(facts.serverName(), negotiated, facts.clientCn()))
+          .orElse(listener.pool());
       if (!pool.equals(listener.pool())) {
         connection.routedTo(pool);
       }

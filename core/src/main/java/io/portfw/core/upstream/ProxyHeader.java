@@ -20,10 +20,6 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
 
 /**
  * Writes the PROXY protocol header that tells a backend who the client is, as the first bytes on
@@ -87,24 +83,14 @@ final class ProxyHeader {
     byte client = CLIENT_SSL;
     if (tls.clientSubject() != null) {
       client |= CLIENT_CERT_CONN;
-      commonName(tls.clientSubject()).ifPresent(cn -> ssl.add(new HAProxyTLV(HAProxyTLV.Type.PP2_TYPE_SSL_CN, utf8(cn))));
+      String cn = tls.clientCn();
+      if (cn != null) {
+        ssl.add(new HAProxyTLV(HAProxyTLV.Type.PP2_TYPE_SSL_CN, utf8(cn)));
+      }
     }
     // verify 0: a client certificate we hold was verified (an unverified one fails the handshake).
     tlvs.add(new HAProxySSLTLV(0, client, ssl));
     return tlvs;
-  }
-
-  private static Optional<String> commonName(String subject) {
-    try {
-      for (Rdn rdn : new LdapName(subject).getRdns()) {
-        if (rdn.getType().equalsIgnoreCase("CN")) {
-          return Optional.of(rdn.getValue().toString());
-        }
-      }
-    } catch (InvalidNameException e) {
-      // not an RFC 2253 name: no CN to send
-    }
-    return Optional.empty();
   }
 
   private static ByteBuf ascii(String text) {

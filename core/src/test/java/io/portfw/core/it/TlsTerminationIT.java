@@ -210,6 +210,26 @@ class TlsTerminationIT {
     }
   }
 
+  /** The verified client certificate picks the pool: routes by its common name. */
+  @Test
+  void routesByClientCertificate_sendItsHolderToItsPool() throws Exception {
+    try (TaggedBackend web = new TaggedBackend("web"); TaggedBackend alices = new TaggedBackend("alices");
+         RunningForwarder forwarder = RunningForwarder.start("""
+             { "listeners": [ { "name": "tls", "listen": "127.0.0.1:%d", "pool": "web",
+                                "tls": { "certificates": [ { "cert": "%s", "key": "%s" } ],
+                                         "clientAuth": "optional", "clientCa": "%s" },
+                                "routes": [ { "clientCn": "alice", "pool": "alices" } ] } ],
+               "pools": [ { "name": "web", "backends": [ { "address": "%s" } ] },
+                          { "name": "alices", "backends": [ { "address": "%s" } ] } ] }
+             """.formatted(Ports.free(), www.chain(), www.key(), ca.ca(), web.address(), alices.address()))) {
+      List<String> asAlice = new ArrayList<>(sClientCommand(forwarder.port(), "www.example.test"));
+      asAlice.addAll(List.of("-cert", alice.cert().toString(), "-key", alice.key().toString()));
+      assertThat(run(asAlice)).contains("alices\n");
+      assertThat(sClient(forwarder.port(), "www.example.test")).as("no certificate: the listener's pool")
+          .contains("web\n");
+    }
+  }
+
   @Test
   void clientCertificates_required_refuseClientsWithout_andNameThoseWith() throws Exception {
     try (TaggedBackend web = new TaggedBackend("web");
