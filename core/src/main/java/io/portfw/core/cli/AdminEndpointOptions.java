@@ -62,7 +62,7 @@ final class AdminEndpointOptions {
     boolean https = "https".equals(uri.getScheme());
     if (!("http".equals(uri.getScheme()) || https) || uri.getHost() == null
         || (uri.getPath() != null && !uri.getPath().isEmpty())) {
-      throw new IllegalArgumentException("--admin: \"" + base + "\" is not an http://HOST:PORT or https://HOST:PORT address");
+      throw new IllegalArgumentException("--admin: \"" + base + "\" is not an http://HOST:PORT address (or https://HOST:PORT)");
     }
     String fromEnvironment = System.getenv(TOKEN_VARIABLE);
     String t = token != null ? token : fromEnvironment == null || fromEnvironment.isBlank() ? null : fromEnvironment;

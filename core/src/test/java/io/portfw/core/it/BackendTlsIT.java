@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portfw.testing.AdminHttp;
 import io.portfw.testing.Eventually;
+import io.portfw.testing.Nginx;
 import io.portfw.testing.Ports;
 import io.portfw.testing.RunningForwarder;
 import io.portfw.testing.TestCa;
@@ -104,6 +105,23 @@ class BackendTlsIT {
       assertThat(exchange(forwarder.port(), "hello backend")).isEqualTo("dnekcab olleh");
     } finally {
       backend.destroy();
+    }
+  }
+
+  /** nginx as the TLS backend: it answers with the server name portfw sent, after portfw verified it for that name. */
+  @Test
+  void anNginxTlsBackend_seesTheServerNameSent() throws Exception {
+    int nginxPort = Ports.free();
+    try (Nginx nginx = Nginx.stream("server { listen 127.0.0.1:" + nginxPort + " ssl; ssl_protocols TLSv1.2 TLSv1.3; "
+            + "ssl_certificate " + backendCert.chain() + "; ssl_certificate_key " + backendCert.key() + "; "
+            + "return \"$ssl_server_name $ssl_protocol\\n\"; }", nginxPort);
+         RunningForwarder forwarder = RunningForwarder.start(config(Ports.free(), nginxPort,
+             "{ \"ca\": \"" + ca.ca() + "\", \"serverName\": \"backend.example.test\" }"))) {
+      try (Socket s = new Socket("127.0.0.1", forwarder.port())) {
+        s.setSoTimeout(10_000);
+        String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+        assertThat(answer).isEqualTo("backend.example.test TLSv1.3");
+      }
     }
   }
 
