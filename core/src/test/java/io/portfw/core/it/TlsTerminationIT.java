@@ -269,8 +269,9 @@ class TlsTerminationIT {
         Process held = new ProcessBuilder(command).redirectErrorStream(true).start(); // stdin open: the connection stays
         try {
           AdminHttp admin = new AdminHttp(forwarder.adminUrl());
-          Eventually.holds(Duration.ofSeconds(10), "the connection is listed",
-              () -> listed(admin) == 1);
+          // Listed from its accept on; its tls facts once the handshake is done.
+          Eventually.holds(Duration.ofSeconds(10), "the connection is listed with its handshake",
+              () -> listed(admin) == 1 && handshakeListed(admin));
           JsonObject c = admin.get("/api/v1/connections").json().getJsonArray("connections").getJsonObject(0);
           JsonObject tls = c.getJsonObject("tls");
           assertThat(tls.getString("serverName")).isEqualTo("www.example.test");
@@ -282,6 +283,15 @@ class TlsTerminationIT {
           held.destroy();
           held.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+  }
+
+  private static boolean handshakeListed(AdminHttp admin) {
+    try {
+      return admin.get("/api/v1/connections").json().getJsonArray("connections").getJsonObject(0).getJsonObject("tls")
+          != null;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 
