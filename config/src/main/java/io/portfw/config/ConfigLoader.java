@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -53,6 +54,31 @@ public final class ConfigLoader {
     }
     Path base = file.toAbsolutePath().getParent();
     return parse(ConfigText.decode(bytes, file.toString()), file.toString(), env, base);
+  }
+
+  /**
+   * One backend object ({@code {"address": "10.0.0.2:80", "weight": 3}}) with the rules of a
+   * pool's backends, e.g. for one added at runtime; errors name {@code source}'s keys.
+   */
+  public static BackendConfig parseBackend(String json, String source) throws ConfigException {
+    JsonNode node;
+    try {
+      node = JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(source, List.of(new ConfigError("(json)", "invalid JSON: " + JsonSyntax.describe(e))));
+    }
+    Problems problems = new Problems();
+    if (node == null || !node.isObject()) {
+      throw new ConfigException(source, List.of(new ConfigError("(json)", "must be an object such as "
+          + "{\"address\": \"10.0.0.2:80\", \"weight\": 1}")));
+    }
+    AddressParser addresses = new AddressParser(problems);
+    PoolSection pools = new PoolSection(problems, addresses, new CrossChecks(problems), List.of(), Path.of(""));
+    Optional<BackendConfig> backend = pools.backend(new JsonObjectReader(node, "", problems));
+    if (!problems.isEmpty() || backend.isEmpty()) {
+      throw new ConfigException(source, problems.list());
+    }
+    return backend.get();
   }
 
   /** Parses config text; {@code source} names it in the error message. */

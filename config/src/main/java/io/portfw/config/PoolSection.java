@@ -101,6 +101,11 @@ final class PoolSection {
     return Optional.of(new PreconnectConfig(connections, maxIdle));
   }
 
+  /** One backend object as a pool lists it, read on its own (a backend added at runtime). */
+  Optional<BackendConfig> backend(JsonObjectReader r) {
+    return backend(r, cross.newScope());
+  }
+
   private Optional<BackendConfig> backend(JsonObjectReader r, CrossChecks.Scope seen) {
     Optional<BackendAddress> address = r.string("address", true)
         .flatMap(text -> addresses.backend(text, r.pathOf("address")));

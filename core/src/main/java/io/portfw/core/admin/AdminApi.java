@@ -99,7 +99,9 @@ final class AdminApi {
   private JsonObject pool(Pool pool, String balance) {
     JsonArray backends = new JsonArray();
     pool.backends().forEach(b -> backends.add(backend(pool.name(), b)));
-    return new JsonObject().put("name", pool.name()).put("balance", balance).put("backends", backends);
+    return new JsonObject().put("name", pool.name()).put("balance", balance).put("backends", backends)
+        // Removed at runtime: they drain, and the file still lists them until it is saved.
+        .put("removedAtRuntime", new JsonArray(runtime.removedAtRuntime(pool.name())));
   }
 
   private JsonObject backend(String pool, Backend b) {
@@ -108,6 +110,8 @@ final class AdminApi {
         // What the address is now: the literal, or a host name's latest answer (null until it has one).
         .put("ip", b.ip() == null ? null : b.ip().getHostAddress())
         .put("weight", b.weight())
+        // What the operator changed at runtime ("weight 3 -> 0", "added"), kept until the file changes it or is saved.
+        .put("runtime", runtime.runtimeChange(pool, b.address()).orElse(null))
         .put("backup", b.isBackup())
         .put("maxConnections", b.settings().maxConnections())
         .put("state", word(b.state().name()))

@@ -74,6 +74,12 @@ public final class AdminServer {
     router.get("/api/v1/listeners").handler(api::listeners);
     router.get("/api/v1/pools").handler(api::pools);
     router.get("/api/v1/connections").handler(api::connections);
+    RuntimeControl control = new RuntimeControl(runtime);
+    router.post("/api/v1/pools/:pool/backends/:address/weight").handler(body).handler(control::weight);
+    router.post("/api/v1/pools/:pool/backends").handler(body).handler(control::add);
+    router.delete("/api/v1/pools/:pool/backends/:address").handler(control::remove);
+    router.delete("/api/v1/connections/:id").handler(control::kill);
+    router.post("/api/v1/config/save").handler(body).handler(control::save);
     router.post("/api/v1/pools/:pool/backends/:address/:action").handler(body).handler(api::backendAction);
     router.post("/api/v1/reload").handler(body).handler(api::reload);
     router.get("/api/v1/config/status").handler(api::configStatus);

@@ -48,6 +48,15 @@ final class AdminClient {
         .POST(HttpRequest.BodyPublishers.noBody()));
   }
 
+  JsonObject post(String path, JsonObject body) throws AdminException {
+    return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode())));
+  }
+
+  JsonObject delete(String path) throws AdminException {
+    return send(HttpRequest.newBuilder(base.resolve(path)).DELETE());
+  }
+
   static String segment(String text) {
     return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
   }

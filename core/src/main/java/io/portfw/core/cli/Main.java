@@ -11,7 +11,9 @@ import picocli.CommandLine;
     description = "Forwards public ports to pools of internal servers, spreading the load over them.",
     subcommands = {RunCommand.class, CheckCommand.class, DemoCommand.class, StatusCommand.class,
         ConnectionsCommand.class, BackendStateCommand.Drain.class, BackendStateCommand.Enable.class,
-        BackendStateCommand.Disable.class, TrainCommand.class, CommandLine.HelpCommand.class})
+        BackendStateCommand.Disable.class, RuntimeChangeCommands.Weight.class, RuntimeChangeCommands.AddBackend.class,
+        RuntimeChangeCommands.RemoveBackend.class, RuntimeChangeCommands.Kill.class, RuntimeChangeCommands.Save.class,
+        TrainCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
   @Spec

@@ -52,6 +52,7 @@ final class RunCommand implements Callable<Integer> {
         ConfigReloader started = new ConfigReloader(config.file, runtime).onHangup();
         reloader.set(started);
         runtime.reloadSource(started::reload);
+        runtime.saveTarget(config.file);
         if (!noWatch) {
           try {
             started.watch();

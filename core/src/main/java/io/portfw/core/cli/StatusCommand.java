@@ -33,7 +33,8 @@ final class StatusCommand extends AdminCommand {
         for (Object b : pool == null ? new JsonArray() : pool.getJsonArray("backends")) {
           JsonObject backend = (JsonObject) b;
           table.row(listener.getString("protocol").toUpperCase(Locale.ROOT), listener.getString("listen"),
-              backend.getString("address") + (backend.getBoolean("backup") ? " (backup)" : ""),
+              backend.getString("address") + (backend.getBoolean("backup") ? " (backup)" : "")
+                  + (backend.getString("runtime") != null ? " (runtime: " + backend.getString("runtime") + ")" : ""),
               String.valueOf(backend.getInteger("weight")),
               backend.getString("state") + (backend.getBoolean("ejected") ? " (ejected)" : ""),
               String.valueOf(backend.getLong("active")), String.valueOf(backend.getLong("total")),

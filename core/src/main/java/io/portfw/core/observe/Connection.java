@@ -50,6 +50,8 @@ public final class Connection {
   private volatile Ending ending;
   private volatile Refusal refusal;
   private volatile TlsFacts tls;
+  /** Closes it on its own event loop; set by whoever runs it (the TCP relay, the UDP session). */
+  private volatile Runnable closer = () -> {};
   private volatile long endNanos;
 
   public Connection(String listener, Protocol protocol, int localPort, String pool, InetSocketAddress client,
@@ -150,6 +152,16 @@ public final class Connection {
   /** Why it was refused, when {@link #ending()} is {@link Ending#REFUSED}. */
   public Refusal refusal() {
     return refusal;
+  }
+
+  /** How the operator's kill reaches it. */
+  public void closer(Runnable close) {
+    this.closer = close;
+  }
+
+  /** Closes it at the operator's word: both sides at once, recorded as killed. */
+  public void kill() {
+    closer.run();
   }
 
   /** What its TLS handshake settled, when the listener terminates TLS; null otherwise. */

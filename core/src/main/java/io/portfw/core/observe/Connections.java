@@ -32,6 +32,11 @@ public final class Connections {
     return all;
   }
 
+  /** The live connection with this id, or null. */
+  public Connection find(long id) {
+    return live.get(id);
+  }
+
   public int count() {
     return live.size();
   }

@@ -26,6 +26,8 @@ public enum Ending {
   BACKEND_DOWN,
   /** A UDP backend answered with ICMP port unreachable. */
   BACKEND_UNREACHABLE,
+  /** Closed by the operator ({@code portfw kill}, {@code DELETE /api/v1/connections/{id}}). */
+  KILLED,
   /** Closed by portfw itself: its listener stopped (drain timeout, removed by a reload) or a UDP socket closed. */
   STOPPED;
 

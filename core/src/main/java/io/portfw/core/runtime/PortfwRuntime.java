@@ -3,6 +3,9 @@ package io.portfw.core.runtime;
 import static java.util.Objects.requireNonNull;
 
 import io.portfw.balancing.Pool;
+import io.portfw.config.BackendAddress;
+import io.portfw.config.BackendConfig;
+import io.portfw.config.ConfigLoader;
 import io.portfw.config.ListenerConfig;
 import io.portfw.config.PoolConfig;
 import io.portfw.config.PortfwConfig;
@@ -11,12 +14,12 @@ import io.portfw.core.listener.ListeningSockets;
 import io.portfw.core.listener.LiveListener;
 import io.portfw.core.listener.NettyTransport;
 import io.portfw.core.observe.AccessLog;
+import io.portfw.core.observe.CertificateExpiry;
 import io.portfw.core.observe.Connections;
 import io.portfw.core.observe.ListenerCounters;
 import io.portfw.core.observe.MeteredListener;
 import io.portfw.core.observe.PortfwMetrics;
 import io.portfw.core.observe.Refusal;
-import io.portfw.core.observe.CertificateExpiry;
 import io.portfw.core.observe.ReloadResult;
 import io.portfw.core.observe.UdpDrop;
 import io.portfw.core.observe.WarmCounts;
@@ -35,6 +38,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.internal.VertxInternal;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -42,6 +46,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -61,6 +66,10 @@ public final class PortfwRuntime implements RuntimeView {
   private static final long CERTIFICATE_POLL_MILLIS = Long.getLong("portfw.tls.pollMillis", 2000);
   private final Vertx vertx;
   private final CertificateWatcher certificates;
+  /** Backends the operator changed at runtime, laid over the file; both guarded by this. */
+  private final RuntimeChanges changes = new RuntimeChanges();
+  private PortfwConfig fileConfig;
+  private volatile Path saveTarget;
   private final int loops;
   private final HealthChecks health;
   private final AccessLog accessLog;
@@ -143,6 +152,9 @@ public final class PortfwRuntime implements RuntimeView {
    */
   public Future<Void> run(PortfwConfig config) {
     requireNonNull(config, "config");
+    synchronized (this) {
+      fileConfig = config;
+    }
     return reconciler.apply(config, true).compose(result -> result.outcome() == ReloadResult.Outcome.APPLIED
         ? Future.succeededFuture()
         : Future.failedFuture(new IllegalStateException(String.join("; ", result.errors()))));
@@ -222,7 +234,100 @@ public final class PortfwRuntime implements RuntimeView {
    */
   public Future<ReloadResult> reload(PortfwConfig next) {
     requireNonNull(next, "next");
-    return reconciler.apply(next, false);
+    PortfwConfig effective;
+    synchronized (this) {
+      for (RuntimeChanges.Change gone : changes.fileChanged(next)) {
+        LOG.info("pool {}: backend {}: the file now says otherwise, the runtime change ({}) gives way", gone.pool(),
+            gone.address(), gone.kind());
+      }
+      fileConfig = next;
+      effective = changes.applyTo(next);
+    }
+    return reconciler.apply(effective, false);
+  }
+
+  /**
+   * Sets a backend as the operator wants it at runtime (a weight, added, removed: empty), on top of
+   * the file, and applies it as a reload would; {@code who} is logged. The change is undone when
+   * it cannot be applied.
+   */
+  public Future<ReloadResult> changeBackend(String pool, BackendAddress address, Optional<BackendConfig> wanted,
+      String kind, String who) {
+    PortfwConfig effective;
+    List<RuntimeChanges.Change> before;
+    synchronized (this) {
+      before = changes.all();
+      changes.put(fileConfig, pool, address, wanted, kind);
+      effective = changes.applyTo(fileConfig);
+    }
+    LOG.info("pool {}: backend {}: {} by the operator at {}", pool, address, kind, who);
+    return reconciler.apply(effective, false).map(result -> {
+      if (result.outcome() == ReloadResult.Outcome.FAILED || result.outcome() == ReloadResult.Outcome.INVALID) {
+        synchronized (this) {
+          changes.clear();
+          before.forEach(c -> changes.put(fileConfig, c.pool(), c.address(), c.runtime(), c.kind()));
+        }
+      }
+      return result;
+    });
+  }
+
+  @Override
+  public synchronized Optional<String> runtimeChange(String pool, BackendAddress address) {
+    return changes.of(pool, address).map(RuntimeChanges.Change::kind);
+  }
+
+  @Override
+  public synchronized List<String> removedAtRuntime(String pool) {
+    return changes.all().stream().filter(c -> c.pool().equals(pool) && c.runtime().isEmpty())
+        .map(c -> c.address().toString()).toList();
+  }
+
+  /** The config file as read last, without the runtime changes. */
+  public synchronized PortfwConfig fileConfig() {
+    return fileConfig;
+  }
+
+  /** The runtime changes are in the file now (it was saved to the running state): nothing is laid over it. */
+  public synchronized void saved(PortfwConfig file) {
+    changes.clear();
+    fileConfig = file;
+  }
+
+  /** Where {@code POST /api/v1/config/save} writes: the file the config came from. */
+  public void saveTarget(Path file) {
+    this.saveTarget = file;
+  }
+
+  @Override
+  public Future<String> saveConfig(String who) {
+    Path file = saveTarget;
+    if (file == null) {
+      return Future.failedFuture(new IllegalStateException("this instance was not started from a config file"));
+    }
+    // File work blocks: on a worker thread, one save at a time (the runtime's lock).
+    return vertx.executeBlocking(() -> {
+      synchronized (this) {
+        List<RuntimeChanges.Change> pending = changes.all();
+        if (pending.isEmpty()) {
+          return "nothing to save: the file already says what runs";
+        }
+        ConfigFileWriter.write(file, pending);
+        PortfwConfig written = ConfigLoader.load(file);
+        if (!written.equals(changes.applyTo(fileConfig))) {
+          throw new IllegalStateException(file + " was written but does not read back as the running state;"
+              + " the runtime changes stay in effect");
+        }
+        saved(written);
+        LOG.info("config saved to {} with {} runtime change(s), asked by {}", file, pending.size(), who);
+        return "saved " + pending.size() + " runtime change" + (pending.size() == 1 ? "" : "s") + " to " + file;
+      }
+    }, false);
+  }
+
+  /** Every runtime change still laid over the file. */
+  synchronized List<RuntimeChanges.Change> runtimeChanges() {
+    return changes.all();
   }
 
   /** Records a reload that never reached {@link #reload}, e.g. an invalid file, in turn with the others. */

@@ -1,6 +1,8 @@
 package io.portfw.core.runtime;
 
 import io.portfw.balancing.Pool;
+import io.portfw.config.BackendAddress;
+import io.portfw.config.BackendConfig;
 import io.portfw.config.PortfwConfig;
 import io.portfw.core.observe.Connections;
 import io.portfw.core.observe.ListenerCounters;
@@ -9,6 +11,8 @@ import io.portfw.core.observe.ReloadResult;
 import io.portfw.core.observe.WarmCounts;
 import io.portfw.health.HealthChecks;
 import io.vertx.core.Future;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * What the admin endpoint sees of a running portfw: the running config and the live state read
@@ -35,6 +39,19 @@ public interface RuntimeView {
 
   /** The outcome of the last start or reload attempt. */
   ReloadResult lastReload();
+
+  /** What the operator changed about this backend at runtime ("weight", "added"), if that still stands. */
+  Optional<String> runtimeChange(String pool, BackendAddress address);
+
+  /** The backends of a pool the operator removed at runtime (they drain; the file still lists them). */
+  List<String> removedAtRuntime(String pool);
+
+  /** Changes a backend at runtime (empty: removes it), applied as a reload is; see PortfwRuntime. */
+  Future<ReloadResult> changeBackend(String pool, BackendAddress address, Optional<BackendConfig> wanted, String kind,
+      String who);
+
+  /** Writes the running state into the config file, or fails with why. */
+  Future<String> saveConfig(String who);
 
   /** Reloads from the config's source, or fails when it came from no file. */
   Future<ReloadResult> reloadFromSource();

@@ -12,6 +12,7 @@ import io.portfw.core.filter.ServerNameReader;
 import io.portfw.core.filter.TlsTerminator;
 import io.portfw.core.listener.LiveListener;
 import io.portfw.core.observe.Connection;
+import io.portfw.core.observe.Ending;
 import io.portfw.core.observe.ListenerCounters;
 import io.portfw.core.observe.Refusal;
 import io.portfw.core.observe.TlsFacts;
@@ -56,6 +57,10 @@ final class TcpConnection implements WaitingClient {
       }
       onEnd.accept(this);
     });
+    connection.closer(() -> channel.eventLoop().execute(() -> {
+      connection.ending(Ending.KILLED);
+      relay.close();
+    }));
   }
 
   Connection connection() {

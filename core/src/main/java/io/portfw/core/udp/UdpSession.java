@@ -79,6 +79,7 @@ final class UdpSession {
     this.connections = connections;
     this.responses = responses;
     this.admitted = leaving;
+    connection.closer(() -> front.eventLoop().execute(() -> endBecause(Ending.KILLED)));
   }
 
   long lastActiveNanos() {
