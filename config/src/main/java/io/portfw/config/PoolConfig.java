@@ -18,10 +18,12 @@ import java.util.Optional;
  * @param proxyProtocol the PROXY protocol header sent to each backend first, when set
  * @param preconnect warm connections kept ready to each backend, when set
  * @param tls TLS toward the backends, when set
+ * @param queue a waiting line for clients when every usable backend is full, when set
  */
 public record PoolConfig(String name, String balance, List<BackendConfig> backends, int retries,
     Optional<StickyConfig> sticky, Duration slowStart, Optional<HealthConfig> health, Optional<OutlierConfig> outlier,
-    Optional<ProxyProtocol> proxyProtocol, Optional<PreconnectConfig> preconnect, Optional<BackendTlsConfig> tls) {
+    Optional<ProxyProtocol> proxyProtocol, Optional<PreconnectConfig> preconnect, Optional<BackendTlsConfig> tls,
+    Optional<QueueConfig> queue) {
 
   public static final String DEFAULT_BALANCE = "round-robin";
   public static final int DEFAULT_RETRIES = 2;
@@ -38,6 +40,20 @@ public record PoolConfig(String name, String balance, List<BackendConfig> backen
     requireNonNull(proxyProtocol, "proxyProtocol");
     requireNonNull(preconnect, "preconnect");
     requireNonNull(tls, "tls");
+    requireNonNull(queue, "queue");
+  }
+
+  public PoolConfig(String name, String balance, List<BackendConfig> backends, int retries,
+      Optional<StickyConfig> sticky, Duration slowStart, Optional<HealthConfig> health, Optional<OutlierConfig> outlier,
+      Optional<ProxyProtocol> proxyProtocol, Optional<PreconnectConfig> preconnect, Optional<BackendTlsConfig> tls) {
+    this(name, balance, backends, retries, sticky, slowStart, health, outlier, proxyProtocol, preconnect, tls,
+        Optional.empty());
+  }
+
+  /** The same pool with other backends (a runtime change laid over the file). */
+  public PoolConfig withBackends(List<BackendConfig> next) {
+    return new PoolConfig(name, balance, next, retries, sticky, slowStart, health, outlier, proxyProtocol, preconnect,
+        tls, queue);
   }
 
   public PoolConfig(String name, String balance, List<BackendConfig> backends, int retries,

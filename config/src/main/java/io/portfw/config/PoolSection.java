@@ -45,6 +45,7 @@ final class PoolSection {
         .flatMap(v -> PROXY_VERSIONS.read(v, r.pathOf("proxyProtocol"), problems));
     Optional<PreconnectConfig> preconnect = r.has("preconnect") ? preconnect(r.object("preconnect")) : Optional.empty();
     Optional<BackendTlsConfig> tls = tlsSection.readBackend(r);
+    Optional<QueueConfig> queue = r.has("queue") ? queue(r.object("queue")) : Optional.empty();
     if (tls.isPresent()) { // checks over TLS use the pool's TLS settings
       health = health.map(h -> h.tls().isPresent() ? h.withTls(tls.get()) : h);
     }
@@ -71,7 +72,7 @@ final class PoolSection {
       return Optional.empty();
     }
     return Optional.of(new PoolConfig(name.get(), balance, backends, retries, sticky, slowStart, health, outlier,
-        proxyProtocol, preconnect, tls));
+        proxyProtocol, preconnect, tls, queue));
   }
 
   private boolean balance(String word, String path) {
@@ -99,6 +100,13 @@ final class PoolSection {
     Duration maxIdle = r.duration("maxIdle", PreconnectConfig.DEFAULT_MAX_IDLE);
     r.rejectUnknownKeys();
     return Optional.of(new PreconnectConfig(connections, maxIdle));
+  }
+
+  private Optional<QueueConfig> queue(JsonObjectReader r) {
+    int max = r.integer("max", 1, QueueConfig.MAX_LIMIT, 100);
+    Duration timeout = r.duration("timeout", QueueConfig.DEFAULT_TIMEOUT);
+    r.rejectUnknownKeys();
+    return Optional.of(new QueueConfig(max, timeout));
   }
 
   /** One backend object as a pool lists it, read on its own (a backend added at runtime). */

@@ -8,6 +8,7 @@ import io.portfw.config.ListenerConfig;
 import io.portfw.config.Protocol;
 import io.portfw.core.observe.Connection;
 import io.portfw.core.observe.ListenerCounters;
+import io.portfw.core.observe.QueueStats;
 import io.portfw.core.observe.Refusal;
 import io.portfw.core.observe.TlsFacts;
 import io.portfw.core.observe.ReloadResult;
@@ -90,7 +91,12 @@ final class AdminApi {
     runtime.config().pools().forEach(p -> {
       Pool pool = runtime.pool(p.name());
       if (pool != null) {
-        out.add(pool(pool, p.balance()));
+        JsonObject json = pool(pool, p.balance());
+        QueueStats line = runtime.queue(p.name());
+        p.queue().ifPresent(q -> json.put("queue", new JsonObject().put("max", q.max())
+            .put("timeoutMs", q.timeout().toMillis()).put("length", line == null ? 0 : line.length())
+            .put("waited", line == null ? 0 : line.waited())));
+        out.add(json);
       }
     });
     json(ctx, new JsonObject().put("pools", out));

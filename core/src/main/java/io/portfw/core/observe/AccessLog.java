@@ -157,6 +157,9 @@ public final class AccessLog implements AutoCloseable {
     if (c.refusal() != null) {
       line.put("refusal", c.refusal().word());
     }
+    if (c.queuedMillis() > 0) {
+      line.put("queuedMs", c.queuedMillis());
+    }
     TlsFacts tls = c.tls();
     if (tls != null) {
       line.put("tlsServerName", tls.serverName()).put("tlsProtocol", tls.protocol()).put("tlsCipher", tls.cipher())

@@ -50,6 +50,8 @@ public final class Connection {
   private volatile Ending ending;
   private volatile Refusal refusal;
   private volatile TlsFacts tls;
+  /** How long it waited in its pool's line for a free backend; 0 when it did not wait. */
+  private volatile long queuedMillis;
   /** Closes it on its own event loop; set by whoever runs it (the TCP relay, the UDP session). */
   private volatile Runnable closer = () -> {};
   private volatile long endNanos;
@@ -152,6 +154,15 @@ public final class Connection {
   /** Why it was refused, when {@link #ending()} is {@link Ending#REFUSED}. */
   public Refusal refusal() {
     return refusal;
+  }
+
+  /** It waited this long in its pool's line (added up when it waited more than once). */
+  public void queued(long millis) {
+    queuedMillis += millis;
+  }
+
+  public long queuedMillis() {
+    return queuedMillis;
   }
 
   /** How the operator's kill reaches it. */

@@ -46,6 +46,11 @@ public enum PortfwMeters {
   LISTENER_UDP_SESSIONS("portfw.listener.udp.sessions", Meter.Type.GAUGE, "UDP sessions in the session table",
       "listener"),
 
+  POOL_QUEUE_LENGTH("portfw.pool.queue.length", Meter.Type.GAUGE, "clients waiting in the pool's line now", "pool"),
+  POOL_QUEUE_WAITED("portfw.pool.queue.waited", Meter.Type.COUNTER,
+      "clients that left the pool's line, served or timed out", "pool"),
+  POOL_QUEUE_WAIT_SECONDS("portfw.pool.queue.wait.seconds", Meter.Type.COUNTER,
+      "seconds waited in the pool's line, all clients together", "pool"),
   BACKEND_CONNECTIONS_ACTIVE("portfw.backend.connections.active", Meter.Type.GAUGE,
       "connections open to the backend now, including those connecting", "pool", "backend"),
   BACKEND_CONNECTIONS("portfw.backend.connections", Meter.Type.COUNTER,

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,6 +46,7 @@ public final class PortfwMetrics implements ConnectObserver {
   private final Map<String, List<Meter>> listenerMeters = new HashMap<>();
   /** What each name's meters read: a listener bound anew with other counters or protocol gets its meters anew. */
   private final Map<String, MeteredListener> metered = new HashMap<>();
+  private final Map<QueueStats, List<Meter>> queueMeters = new IdentityHashMap<>();
   private final Map<Backend, List<Meter>> backendMeters = new HashMap<>();
   private final Map<Backend, String> poolOf = new HashMap<>();
   private final Map<Backend, Timer> connectTimers = new ConcurrentHashMap<>();
@@ -93,8 +95,28 @@ public final class PortfwMetrics implements ConnectObserver {
     }
   }
 
-  /** Brings the meters in line with what runs: meters for new listeners and backends, none for gone ones. */
   public synchronized void sync(Map<String, MeteredListener> listeners, Map<String, Pool> pools) {
+    sync(listeners, pools, Map.of());
+  }
+
+  /**
+   * Brings the meters in line with what runs: meters for new listeners, backends and pools'
+   * waiting lines, none for gone ones.
+   */
+  public synchronized void sync(Map<String, MeteredListener> listeners, Map<String, Pool> pools,
+      Map<String, QueueStats> queues) {
+    queueMeters.keySet().removeIf(stats -> {
+      if (queues.containsValue(stats)) {
+        return false;
+      }
+      queueMeters.get(stats).forEach(registry::remove);
+      return true;
+    });
+    queues.forEach((pool, stats) -> queueMeters.computeIfAbsent(stats, s -> List.of(
+        PortfwMeters.POOL_QUEUE_LENGTH.gauge(s, QueueStats::length).tag("pool", pool).register(registry),
+        PortfwMeters.POOL_QUEUE_WAITED.functionCounter(s, QueueStats::waited).tag("pool", pool).register(registry),
+        PortfwMeters.POOL_QUEUE_WAIT_SECONDS.functionCounter(s, QueueStats::waitedSeconds).tag("pool", pool)
+            .register(registry))));
     listenerMeters.keySet().removeIf(name -> {
       if (Objects.equals(listeners.get(name), metered.get(name))) {
         return false;

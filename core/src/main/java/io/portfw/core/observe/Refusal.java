@@ -26,7 +26,11 @@ public enum Refusal {
   /** The TLS ClientHello was malformed, or did not arrive whole within {@code sniTimeout}. */
   CLIENT_HELLO,
   /** A listener that terminates TLS could not complete the handshake (no common protocol, a refused client certificate, too slow). */
-  TLS_HANDSHAKE;
+  TLS_HANDSHAKE,
+  /** Every usable backend was full and the pool's waiting line ({@code queue.max}) was full too. */
+  QUEUE_FULL,
+  /** It waited in the pool's line for {@code queue.timeout} and no slot freed. */
+  QUEUE_TIMEOUT;
 
   /** The word in logs, metrics and the API: {@code no-backend}. */
   public String word() {

@@ -19,6 +19,7 @@ import io.portfw.core.observe.Connections;
 import io.portfw.core.observe.ListenerCounters;
 import io.portfw.core.observe.MeteredListener;
 import io.portfw.core.observe.PortfwMetrics;
+import io.portfw.core.observe.QueueStats;
 import io.portfw.core.observe.Refusal;
 import io.portfw.core.observe.ReloadResult;
 import io.portfw.core.observe.UdpDrop;
@@ -29,6 +30,7 @@ import io.portfw.core.udp.UdpForwarder;
 import io.portfw.core.udp.UdpSessions;
 import io.portfw.core.upstream.BackendResolver;
 import io.portfw.core.upstream.WarmPool;
+import io.portfw.core.upstream.WaitQueues;
 import io.portfw.core.upstream.WarmPools;
 import io.portfw.health.HealthChecks;
 import io.vertx.core.DeploymentOptions;
@@ -66,6 +68,8 @@ public final class PortfwRuntime implements RuntimeView {
   private static final long CERTIFICATE_POLL_MILLIS = Long.getLong("portfw.tls.pollMillis", 2000);
   private final Vertx vertx;
   private final CertificateWatcher certificates;
+  /** Each pool's waiting line ({@code queue}), brought to every applied config. */
+  private final WaitQueues queues = new WaitQueues();
   /** Backends the operator changed at runtime, laid over the file; both guarded by this. */
   private final RuntimeChanges changes = new RuntimeChanges();
   private PortfwConfig fileConfig;
@@ -191,7 +195,7 @@ public final class PortfwRuntime implements RuntimeView {
     }
     // Without SO_REUSEPORT one socket per port accepts for every loop: one instance is enough.
     return vertx.deployVerticle(() -> new TcpForwarder(live, reconciler.pools()::get, connections, metrics,
-                listeningSockets, warm, reconciler::poolTls),
+                listeningSockets, warm, reconciler::poolTls, queues),
             new DeploymentOptions().setInstances(listeningSockets.perLoop() ? loops : 1))
         .onSuccess(live::deploymentId);
   }
@@ -283,6 +287,11 @@ public final class PortfwRuntime implements RuntimeView {
         .map(c -> c.address().toString()).toList();
   }
 
+  @Override
+  public QueueStats queue(String pool) {
+    return queues.stats().get(pool);
+  }
+
   /** The config file as read last, without the runtime changes. */
   public synchronized PortfwConfig fileConfig() {
     return fileConfig;
@@ -344,7 +353,8 @@ public final class PortfwRuntime implements RuntimeView {
     Map<String, MeteredListener> metered = new HashMap<>();
     reconciler.listeners().forEach((name, live) -> metered.put(name,
         new MeteredListener(live.counters(), live.config().protocol() == Protocol.UDP, certificates(live))));
-    metrics.sync(metered, Map.copyOf(reconciler.pools()));
+    queues.apply(reconciler.config().pools()); // the pools' waiting lines follow the running config too
+    metrics.sync(metered, Map.copyOf(reconciler.pools()), queues.stats());
   }
 
   /** The Vert.x instance everything runs on: the admin endpoint joins it. */

@@ -71,8 +71,7 @@ final class RuntimeChanges {
       byKey.values().stream()
           .filter(c -> c.pool().equals(p.name()) && c.inFile().isEmpty() && c.runtime().isPresent())
           .forEach(c -> backends.add(c.runtime().get()));
-      pools.add(new PoolConfig(p.name(), p.balance(), backends, p.retries(), p.sticky(), p.slowStart(), p.health(),
-          p.outlier(), p.proxyProtocol(), p.preconnect(), p.tls()));
+      pools.add(p.withBackends(backends));
     }
     return new PortfwConfig(file.admin(), file.listeners(), pools, file.accessLog(), file.dns());
   }

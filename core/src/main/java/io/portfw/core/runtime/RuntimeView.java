@@ -7,6 +7,7 @@ import io.portfw.config.PortfwConfig;
 import io.portfw.core.observe.Connections;
 import io.portfw.core.observe.ListenerCounters;
 import io.portfw.core.observe.PortfwMetrics;
+import io.portfw.core.observe.QueueStats;
 import io.portfw.core.observe.ReloadResult;
 import io.portfw.core.observe.WarmCounts;
 import io.portfw.health.HealthChecks;
@@ -49,6 +50,9 @@ public interface RuntimeView {
   /** Changes a backend at runtime (empty: removes it), applied as a reload is; see PortfwRuntime. */
   Future<ReloadResult> changeBackend(String pool, BackendAddress address, Optional<BackendConfig> wanted, String kind,
       String who);
+
+  /** The pool's waiting line, or null when it has none. */
+  QueueStats queue(String pool);
 
   /** Writes the running state into the config file, or fails with why. */
   Future<String> saveConfig(String who);

@@ -174,6 +174,11 @@ final class TcpConnection implements WaitingClient {
   }
 
   @Override
+  public void queued(long millis) {
+    connection.queued(millis);
+  }
+
+  @Override
   public void refused(Refusal why) {
     refuse(connection.client(), why);
   }

@@ -15,6 +15,7 @@ import io.portfw.core.observe.ListenerCounters;
 import io.portfw.core.observe.Refusal;
 import io.portfw.core.tls.ClientTls;
 import io.portfw.core.upstream.BackendConnector;
+import io.portfw.core.upstream.WaitQueues;
 import io.portfw.core.upstream.WarmPools;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -45,6 +46,7 @@ public final class TcpForwarder extends VerticleBase {
   private final ListeningSockets sockets;
   private final WarmPools warm;
   private final Function<String, ClientTls> poolTls;
+  private final WaitQueues queues;
   private final ListeningSockets.Acceptor acceptor = this::accept;
   private final List<Integer> ports = new ArrayList<>();
   /** Live connections, so that stopping can wait for them and close what outlasts the drain timeout. */
@@ -55,8 +57,9 @@ public final class TcpForwarder extends VerticleBase {
   private volatile Promise<Void> drained;
 
   public TcpForwarder(LiveListener live, Function<String, Pool> pools, Connections connections, ConnectObserver observer,
-      ListeningSockets sockets, WarmPools warm, Function<String, ClientTls> poolTls) {
+      ListeningSockets sockets, WarmPools warm, Function<String, ClientTls> poolTls, WaitQueues queues) {
     this.live = live;
+    this.queues = queues;
     this.poolTls = poolTls;
     this.warm = warm;
     this.pools = pools;
@@ -69,7 +72,7 @@ public final class TcpForwarder extends VerticleBase {
   public Future<?> start() {
     ListenerConfig listener = live.config();
     loop = ((ContextInternal) context).nettyEventLoop();
-    connector = new BackendConnector(((VertxInternal) vertx).transport(), loop, observer, warm, poolTls);
+    connector = new BackendConnector(((VertxInternal) vertx).transport(), loop, observer, warm, poolTls, queues);
     String host = listener.listen().host();
     try {
       address = InetAddress.getByName(host); // a literal or localhost: validated, no lookup on the network

@@ -29,6 +29,8 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +54,7 @@ public final class BackendConnector {
   private final WarmPools warm;
   /** A pool's TLS toward its backends, or null for plain TCP. */
   private final Function<String, ClientTls> tlsOf;
+  private final WaitQueues queues;
   /** Rebuilt when a reload changes the listener's socket options or connect timeout. */
   private volatile Template template;
 
@@ -69,8 +72,9 @@ public final class BackendConnector {
   }
 
   public BackendConnector(Transport transport, EventLoop loop, ConnectObserver observer, WarmPools warm,
-      Function<String, ClientTls> tlsOf) {
+      Function<String, ClientTls> tlsOf, WaitQueues queues) {
     this.transport = transport;
+    this.queues = queues;
     this.tlsOf = tlsOf;
     this.loop = loop;
     this.observer = observer;
@@ -118,13 +122,36 @@ public final class BackendConnector {
   }
 
   private void attempt(Attempt a, int failures) {
+    attempt(a, failures, null);
+  }
+
+  /** {@code turn}: set when a client that waited in the pool's line is having its turn. */
+  private void attempt(Attempt a, int failures, Queued turn) {
+    WaitQueue queue = failures == 0 ? queues.of(a.pool().name()) : null;
     if (!a.waiting().isWaiting()) {
+      if (turn != null && queue != null) {
+        queue.freed(); // it left while waiting: the slot it was called for goes to the next in line
+      }
+      return;
+    }
+    if (queue != null && turn == null && !queue.isEmpty()) {
+      wait(a, queue, null); // others were here first
       return;
     }
     Backend backend = BackendPicks.acquire(a.pool(), a.client(), a.tried());
     if (backend == null) {
-      a.waiting().refused(failures > 0 ? Refusal.CONNECT_FAILED : BackendPicks.noBackend(a.pool()));
+      Refusal why = failures > 0 ? Refusal.CONNECT_FAILED : BackendPicks.noBackend(a.pool());
+      if (queue != null && why == Refusal.BACKENDS_FULL) {
+        wait(a, queue, turn);
+      } else {
+        a.waiting().refused(why);
+      }
       return;
+    }
+    if (turn != null) {
+      long waited = System.nanoTime() - turn.sinceNanos;
+      queue.stats().left(waited);
+      a.waiting().queued(TimeUnit.NANOSECONDS.toMillis(waited));
     }
     WarmPool ready = warm.on(a.waiting().loop());
     WarmConnection warmed = ready == null ? null : ready.take(backend);
@@ -156,6 +183,44 @@ public final class BackendConnector {
         });
   }
 
+  /** A client in a pool's line: since when it waits (across turns that found the slot taken), and its deadline. */
+  private static final class Queued {
+    final long sinceNanos;
+    ScheduledFuture<?> deadline;
+
+    Queued(long sinceNanos) {
+      this.sinceNanos = sinceNanos;
+    }
+  }
+
+  /**
+   * Puts the client in the pool's line, its socket not read meanwhile: at the end, or back at the
+   * head when its turn found the slot taken again; refused when the line is full or the wait too long.
+   */
+  private void wait(Attempt a, WaitQueue queue, Queued previous) {
+    a.tried().clear(); // full is not failed: every backend may be picked again when a slot frees
+    Queued q = new Queued(previous == null ? System.nanoTime() : previous.sinceNanos);
+    EventLoop clientLoop = a.waiting().loop();
+    WaitQueue.Waiter[] self = new WaitQueue.Waiter[1];
+    self[0] = new WaitQueue.Waiter(clientLoop, () -> {
+      q.deadline.cancel(false);
+      attempt(a, 0, q);
+    }, q.sinceNanos);
+    if (!queue.join(self[0], previous != null)) {
+      a.waiting().refused(Refusal.QUEUE_FULL);
+      return;
+    }
+    long left = queue.config().timeout().toNanos() - (System.nanoTime() - q.sinceNanos);
+    q.deadline = clientLoop.schedule(() -> {
+      if (queue.leave(self[0])) {
+        long waited = System.nanoTime() - q.sinceNanos;
+        queue.stats().left(waited);
+        a.waiting().queued(TimeUnit.NANOSECONDS.toMillis(waited));
+        a.waiting().refused(Refusal.QUEUE_TIMEOUT);
+      }
+    }, Math.max(0, left), TimeUnit.NANOSECONDS);
+  }
+
   /**
    * TLS toward the backend before the client is joined to it: a PROXY header first, in the clear
    * as the backend's own TLS terminator expects it, then the handshake within the connect timeout.
@@ -179,6 +244,7 @@ public final class BackendConnector {
 
   private void failed(Attempt a, int failures, Backend backend, Throwable cause) {
     backend.release();
+    queues.freed(a.pool().name());
     observer.failed(a.pool().name(), backend, ConnectError.of(cause));
     a.pool().outcomes().connectFailed(backend, cause);
     LOG.debug("{}: connect to {} failed: {}", a.client().listener(), backend, cause.getMessage());
@@ -189,17 +255,18 @@ public final class BackendConnector {
     }
   }
 
-  private static void join(Attempt a, Backend backend, Channel channel, long connectedNanos, List<Object> alreadySent) {
+  private void join(Attempt a, Backend backend, Channel channel, long connectedNanos, List<Object> alreadySent) {
     writeProxyHeader(a, channel);
     joinWithoutHeader(a, backend, channel, connectedNanos, alreadySent);
   }
 
-  private static void joinWithoutHeader(Attempt a, Backend backend, Channel channel, long connectedNanos,
+  private void joinWithoutHeader(Attempt a, Backend backend, Channel channel, long connectedNanos,
       List<Object> alreadySent) {
     Pool pool = a.pool();
     WaitingClient waiting = a.waiting();
     channel.closeFuture().addListener(closed -> {
       backend.release();
+      queues.freed(pool.name()); // the slot goes to the longest-waiting client of the pool's line
       pool.outcomes().ended(backend, waiting.backendFailed(), connectedNanos);
     });
     waiting.connected(channel, backend, alreadySent);

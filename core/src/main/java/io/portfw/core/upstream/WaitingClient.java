@@ -33,6 +33,9 @@ public interface WaitingClient {
   /** Joins the connected backend channel; {@code alreadySent} is what the backend said before (a warm connection's banner). */
   void connected(Channel backend, Backend server, List<Object> alreadySent);
 
+  /** It waited this long in its pool's line before a backend took it, or before it was refused. */
+  void queued(long millis);
+
   /** No backend could take it. */
   void refused(Refusal why);
 

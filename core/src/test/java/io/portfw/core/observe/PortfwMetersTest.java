@@ -52,7 +52,7 @@ class PortfwMetersTest {
         List.of(BackendConfig.of(new BackendAddress("127.0.0.1", 8080)))));
     metrics.sync(Map.of("dns", new MeteredListener(new ListenerCounters(), true),
         "https", new MeteredListener(new ListenerCounters(), false, List.of(new CertificateExpiry("www.pem", 1_800_000_000L)))),
-        Map.of("web", pool));
+        Map.of("web", pool), Map.of("web", new QueueStats(() -> 0)));
 
     Map<String, Set<Set<String>>> registered = new TreeMap<>();
     for (Meter meter : metrics.registry().getMeters()) {
