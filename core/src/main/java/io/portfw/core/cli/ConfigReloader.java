@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  */
 final class ConfigReloader implements AutoCloseable {
 
+  private Runnable before = () -> {};
+  private Runnable after = () -> {};
+
   private static final Logger LOG = LoggerFactory.getLogger(ConfigReloader.class);
   /** How long a file must stay unchanged before it is read: editors write in several steps. */
   static final Duration SETTLE = Duration.ofMillis(300);
@@ -57,8 +60,19 @@ final class ConfigReloader implements AutoCloseable {
     return this;
   }
 
+  /** {@code before} runs as each reload begins and {@code after} once it has an outcome (the service manager's states). */
+  void onReloading(Runnable before, Runnable after) {
+    this.before = before;
+    this.after = after;
+  }
+
   /** Reads the file and applies it; the result is also kept by the runtime. */
   Future<ReloadResult> reload() {
+    before.run();
+    return read().onComplete(done -> after.run());
+  }
+
+  private Future<ReloadResult> read() {
     PortfwConfig next;
     try {
       next = ConfigLoader.load(file);

@@ -3,6 +3,8 @@ package io.portfw.core.cli;
 import io.portfw.config.ConfigException;
 import io.portfw.config.PortfwConfig;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,11 +29,26 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--no-watch", description = "do not reload when the file changes (SIGHUP still reloads)")
   boolean noWatch;
 
+  @Option(names = "--pid-file", paramLabel = "FILE",
+      description = "write the process id to this file once listening (removed at exit)")
+  Path pidFile;
+
   @Spec
   CommandSpec spec;
 
   @Mixin
   ConfigFileOption config;
+
+  private void writePidFile() {
+    if (pidFile == null) {
+      return;
+    }
+    try {
+      Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
+    } catch (IOException e) {
+      LOG.warn("--pid-file: cannot write {}: {}", pidFile, e.getMessage());
+    }
+  }
 
   @Override
   public Integer call() throws InterruptedException, IOException {
@@ -47,12 +64,18 @@ final class RunCommand implements Callable<Integer> {
     AtomicBoolean hangupDuringStart = new AtomicBoolean();
     Signals.onHangup(() -> hangupDuringStart.set(true));
     AtomicReference<ConfigReloader> reloader = new AtomicReference<>();
+    ServiceState notify = new ServiceState(System.getenv(SystemdNotify.VARIABLE));
     try {
-      return RunUntilStopped.run(loaded, spec.commandLine().getOut(), spec.commandLine().getErr(), runtime -> {
+      return RunUntilStopped.run(loaded, spec.commandLine().getOut(), spec.commandLine().getErr(), notify::stopping,
+          runtime -> {
         ConfigReloader started = new ConfigReloader(config.file, runtime).onHangup();
         reloader.set(started);
         runtime.reloadSource(started::reload);
         runtime.saveTarget(config.file);
+        started.onReloading(notify::reloading, notify::ready);
+        writePidFile();
+        notify.attach(runtime);
+        notify.ready();
         if (!noWatch) {
           try {
             started.watch();
@@ -66,6 +89,10 @@ final class RunCommand implements Callable<Integer> {
         }
       });
     } finally {
+      notify.close();
+      if (pidFile != null) {
+        Files.deleteIfExists(pidFile);
+      }
       if (reloader.get() != null) {
         reloader.get().close();
       }

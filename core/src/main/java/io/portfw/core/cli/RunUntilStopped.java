@@ -21,6 +21,12 @@ final class RunUntilStopped {
   /** Returns the process's exit code; {@code started} runs once every listener is bound. */
   static int run(PortfwConfig config, PrintWriter out, PrintWriter err, Consumer<PortfwRuntime> started)
       throws InterruptedException {
+    return run(config, out, err, () -> {}, started);
+  }
+
+  /** As {@link #run(PortfwConfig, PrintWriter, PrintWriter, Consumer)}; {@code stopping} runs when a stop signal came. */
+  static int run(PortfwConfig config, PrintWriter out, PrintWriter err, Runnable stopping,
+      Consumer<PortfwRuntime> started) throws InterruptedException {
     // Installed before anything binds: a SIGTERM that arrives during start-up still drains, never exits 143.
     CompletableFuture<String> signalled = new CompletableFuture<>();
     Signals.onStop(signalled::complete);
@@ -39,6 +45,7 @@ final class RunUntilStopped {
       started.accept(instance.runtime());
     }
     String signal = signalled.join();
+    stopping.run();
     LOG.info("{}: stopped accepting, draining live connections", signal);
     CountDownLatch stopped = new CountDownLatch(1);
     instance.stop().onComplete(done -> {
