@@ -42,9 +42,12 @@ class DashboardIT {
              """.formatted(Ports.free(), a.address(), b.address()))) {
       AdminHttp admin = new AdminHttp(forwarder.adminUrl());
       assertThat(admin.post("/api/v1/pools/web/backends/" + b.address() + "/drain").status()).isEqualTo(200);
+      assertThat(admin.post("/api/v1/pools/web/backends/" + a.address() + "/weight", "{\"weight\": 3}").status())
+          .isEqualTo(200);
 
       String dom = chromium(forwarder.adminUrl() + "/", "--dump-dom");
-      assertThat(dom).contains("data-pool=\"web\" data-backend=\"" + a.address() + "\" data-state=\"up\"");
+      assertThat(dom).as("a runtime change is marked").contains("data-pool=\"web\" data-backend=\"" + a.address()
+          + "\" data-state=\"up\" data-runtime=\"weight 1 -");
       assertThat(dom).contains("data-pool=\"web\" data-backend=\"" + b.address() + "\" data-state=\"draining\"");
       assertThat(dom).contains("data-listener=\"web\"");
       assertThat(dom).as("no error shown").contains("<div id=\"error\"></div>");
