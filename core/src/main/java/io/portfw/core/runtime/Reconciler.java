@@ -105,6 +105,10 @@ final class Reconciler {
     for (var e : listeners.entrySet()) {
       ServerTls next = tls.byListener().get(e.getKey());
       ServerTls now = e.getValue().tls();
+      if (next != null && now != null && next.fingerprint().equals(now.fingerprint())
+          && next.config().equals(now.config())) {
+        continue; // the same certificates and settings: the running contexts stay, and their session caches
+      }
       if (next != null && now != null && !next.fingerprint().equals(now.fingerprint())) {
         LOG.info("listener {}: certificates reloaded", e.getKey());
         renewed = true;

@@ -10,6 +10,7 @@ import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.haproxy.HAProxySSLTLV;
 import io.netty.handler.codec.haproxy.HAProxyTLV;
 import io.portfw.core.observe.Refusal;
+import io.portfw.core.observe.ReloadResult;
 import io.portfw.testing.AdminHttp;
 import io.portfw.testing.EchoBackend;
 import io.portfw.testing.Eventually;
@@ -44,6 +45,7 @@ class TlsTerminationIT {
 
   @TempDir
   static Path dir;
+  private String config;
   private static TestCa ca;
   private static TestCa.Issued www;
   private static TestCa.Issued api;
@@ -60,7 +62,7 @@ class TlsTerminationIT {
   @Test
   void handshakes_pickTheCertificateByServerName_andRoutesSendThePlaintextOn() throws Exception {
     try (TaggedBackend web = new TaggedBackend("web"); TaggedBackend apis = new TaggedBackend("apis");
-         RunningForwarder forwarder = RunningForwarder.start("""
+         RunningForwarder forwarder = RunningForwarder.start(config = """
              { "listeners": [ { "name": "tls", "listen": "127.0.0.1:%d", "pool": "web",
                                 "tls": { "certificates": [ { "cert": "%s", "key": "%s", "default": true },
                                                            { "cert": "%s", "key": "%s" } ] },
@@ -85,6 +87,8 @@ class TlsTerminationIT {
         List<String> save = new ArrayList<>(sClientCommand(forwarder.port(), "www.example.test"));
         save.addAll(List.of("-sess_out", session.toString()));
         assertThat(run(save)).contains("web\n");
+        // A reload that changes nothing keeps the running TLS contexts, and with them the sessions to resume.
+        assertThat(forwarder.reload(config).outcome()).isEqualTo(ReloadResult.Outcome.UNCHANGED);
         List<String> resume = new ArrayList<>(sClientCommand(forwarder.port(), "www.example.test"));
         resume.addAll(List.of("-sess_in", session.toString()));
         assertThat(run(resume)).contains("web\n");
