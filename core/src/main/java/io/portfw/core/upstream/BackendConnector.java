@@ -215,8 +215,10 @@ public final class BackendConnector {
       if (queue.leave(self[0])) {
         long waited = System.nanoTime() - q.sinceNanos;
         queue.stats().left(waited);
-        a.waiting().queued(TimeUnit.NANOSECONDS.toMillis(waited));
-        a.waiting().refused(Refusal.QUEUE_TIMEOUT);
+        if (a.waiting().isWaiting()) { // a client that left meanwhile is no refusal
+          a.waiting().queued(TimeUnit.NANOSECONDS.toMillis(waited));
+          a.waiting().refused(Refusal.QUEUE_TIMEOUT);
+        }
       }
     }, Math.max(0, left), TimeUnit.NANOSECONDS);
   }
