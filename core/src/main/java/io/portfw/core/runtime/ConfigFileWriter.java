@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Iterator;
 import java.util.List;
 
@@ -28,7 +29,12 @@ final class ConfigFileWriter {
 
   private ConfigFileWriter() {}
 
-  static void write(Path file, List<RuntimeChanges.Change> changes) throws IOException {
+  /**
+   * Writes the changes into {@code link} (the file it points to, when a symlink), after checking
+   * that the edited file reads back with {@code check}: a file that would not load is never put in place.
+   */
+  static void write(Path link, List<RuntimeChanges.Change> changes, ReadBack check) throws IOException {
+    Path file = link.toRealPath(); // a symlinked config stays a symlink: its target is what is replaced
     JsonNode root = JSON.readTree(Files.readString(file));
     if (!(root instanceof ObjectNode) || !(root.get("pools") instanceof ArrayNode pools)) {
       throw new IOException(file + " has no \"pools\" list to write the changes into");
@@ -36,6 +42,10 @@ final class ConfigFileWriter {
     for (RuntimeChanges.Change c : changes) {
       ArrayNode backends = backendsOf(pools, c.pool(), file);
       int at = indexOf(backends, c.address());
+      if (at < 0 && c.inFile().isPresent()) {
+        throw new IOException("pool " + c.pool() + ": backend " + c.address() + " is written in " + file
+            + " with a ${NAME} reference, which save does not rewrite; change that entry by hand");
+      }
       if (c.runtime().isEmpty()) {
         if (at >= 0) {
           backends.remove(at);
@@ -47,12 +57,24 @@ final class ConfigFileWriter {
       }
     }
     Path next = file.resolveSibling("." + file.getFileName() + ".saving");
-    Files.writeString(next, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+    Files.deleteIfExists(next);
     PosixFileAttributeView mode = Files.getFileAttributeView(file, PosixFileAttributeView.class);
     if (mode != null) {
-      Files.setPosixFilePermissions(next, mode.readAttributes().permissions()); // the file keeps its mode
+      // Made with the file's own mode from the start: a config holding a token is never readable by others.
+      Files.createFile(next, PosixFilePermissions.asFileAttribute(mode.readAttributes().permissions()));
     }
-    Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    try {
+      Files.writeString(next, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+      check.verify(next);
+      Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(next);
+    }
+  }
+
+  /** Whether an edited file, not yet in place, reads as it should; throws with why when not. */
+  interface ReadBack {
+    void verify(Path edited) throws IOException;
   }
 
   private static ArrayNode backendsOf(ArrayNode pools, String name, Path file) throws IOException {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.portfw.balancing.Pool;
 import io.portfw.config.BackendAddress;
 import io.portfw.config.BackendConfig;
+import io.portfw.config.ConfigException;
 import io.portfw.config.ConfigLoader;
 import io.portfw.config.ListenerConfig;
 import io.portfw.config.PoolConfig;
@@ -29,8 +30,8 @@ import io.portfw.core.tls.ServerTls;
 import io.portfw.core.udp.UdpForwarder;
 import io.portfw.core.udp.UdpSessions;
 import io.portfw.core.upstream.BackendResolver;
-import io.portfw.core.upstream.WarmPool;
 import io.portfw.core.upstream.WaitQueues;
+import io.portfw.core.upstream.WarmPool;
 import io.portfw.core.upstream.WarmPools;
 import io.portfw.health.HealthChecks;
 import io.vertx.core.DeploymentOptions;
@@ -321,13 +322,17 @@ public final class PortfwRuntime implements RuntimeView {
         if (pending.isEmpty()) {
           return "nothing to save: the file already says what runs";
         }
-        ConfigFileWriter.write(file, pending);
-        PortfwConfig written = ConfigLoader.load(file);
-        if (!written.equals(changes.applyTo(fileConfig))) {
-          throw new IllegalStateException(file + " was written but does not read back as the running state;"
-              + " the runtime changes stay in effect");
-        }
-        saved(written);
+        PortfwConfig wanted = changes.applyTo(fileConfig);
+        ConfigFileWriter.write(file, pending, edited -> {
+          try {
+            if (!ConfigLoader.load(edited).equals(wanted)) {
+              throw new IOException("the edited file would not read as the running state; " + file + " is unchanged");
+            }
+          } catch (ConfigException e) {
+            throw new IOException("the edited file would not load (" + e.getMessage() + "); " + file + " is unchanged");
+          }
+        });
+        saved(ConfigLoader.load(file));
         LOG.info("config saved to {} with {} runtime change(s), asked by {}", file, pending.size(), who);
         return "saved " + pending.size() + " runtime change" + (pending.size() == 1 ? "" : "s") + " to " + file;
       }

@@ -72,7 +72,7 @@ public final class TcpForwarder extends VerticleBase {
   public Future<?> start() {
     ListenerConfig listener = live.config();
     loop = ((ContextInternal) context).nettyEventLoop();
-    connector = new BackendConnector(((VertxInternal) vertx).transport(), loop, observer, warm, poolTls, queues);
+    connector = new BackendConnector(((VertxInternal) vertx).transport(), loop, observer, warm, poolTls, queues, pools);
     String host = listener.listen().host();
     try {
       address = InetAddress.getByName(host); // a literal or localhost: validated, no lookup on the network

@@ -55,6 +55,8 @@ public final class BackendConnector {
   /** A pool's TLS toward its backends, or null for plain TCP. */
   private final Function<String, ClientTls> tlsOf;
   private final WaitQueues queues;
+  /** The pools as they run now: a client that waited meets the pool of its turn, not of its arrival. */
+  private final Function<String, Pool> pools;
   /** Rebuilt when a reload changes the listener's socket options or connect timeout. */
   private volatile Template template;
 
@@ -72,8 +74,9 @@ public final class BackendConnector {
   }
 
   public BackendConnector(Transport transport, EventLoop loop, ConnectObserver observer, WarmPools warm,
-      Function<String, ClientTls> tlsOf, WaitQueues queues) {
+      Function<String, ClientTls> tlsOf, WaitQueues queues, Function<String, Pool> pools) {
     this.transport = transport;
+    this.pools = pools;
     this.queues = queues;
     this.tlsOf = tlsOf;
     this.loop = loop;
@@ -119,6 +122,11 @@ public final class BackendConnector {
         Bootstraps bootstraps) {
       this(waiting, client, pool, socket, connectTimeoutMillis, bootstraps, new HashSet<>());
     }
+
+    /** The same client, facing the pool as it runs now (a reload since it began to wait replaced the snapshot). */
+    Attempt with(Pool now) {
+      return new Attempt(waiting, client, now, socket, connectTimeoutMillis, bootstraps, new HashSet<>());
+    }
   }
 
   private void attempt(Attempt a, int failures) {
@@ -126,7 +134,13 @@ public final class BackendConnector {
   }
 
   /** {@code turn}: set when a client that waited in the pool's line is having its turn. */
-  private void attempt(Attempt a, int failures, Queued turn) {
+  private void attempt(Attempt given, int failures, Queued turn) {
+    Pool now = turn == null ? given.pool() : pools.apply(given.pool().name());
+    if (now == null) {
+      given.waiting().refused(Refusal.NO_BACKEND); // the pool was removed while it waited
+      return;
+    }
+    Attempt a = turn == null ? given : given.with(now);
     WaitQueue queue = failures == 0 ? queues.of(a.pool().name()) : null;
     if (!a.waiting().isWaiting()) {
       if (turn != null && queue != null) {
@@ -150,8 +164,13 @@ public final class BackendConnector {
     }
     if (turn != null) {
       long waited = System.nanoTime() - turn.sinceNanos;
-      queue.stats().left(waited);
       a.waiting().queued(TimeUnit.NANOSECONDS.toMillis(waited));
+      if (queue != null) { // null when a reload took the pool's line away while it waited
+        queue.stats().left(waited);
+        if (!queue.isEmpty() && hasRoom(a.pool())) {
+          queue.freed(); // more room than this one slot (a reload, a backend added): the next one goes too
+        }
+      }
     }
     WarmPool ready = warm.on(a.waiting().loop());
     WarmConnection warmed = ready == null ? null : ready.take(backend);
@@ -183,6 +202,15 @@ public final class BackendConnector {
         });
   }
 
+  private static boolean hasRoom(Pool pool) {
+    for (Backend b : pool.backends()) {
+      if (b.canTake()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** A client in a pool's line: since when it waits (across turns that found the slot taken), and its deadline. */
   private static final class Queued {
     final long sinceNanos;
@@ -205,10 +233,13 @@ public final class BackendConnector {
     self[0] = new WaitQueue.Waiter(clientLoop, () -> {
       q.deadline.cancel(false);
       attempt(a, 0, q);
-    }, q.sinceNanos);
+    }, q.sinceNanos, a.waiting()::isWaiting);
     if (!queue.join(self[0], previous != null)) {
       a.waiting().refused(Refusal.QUEUE_FULL);
       return;
+    }
+    if (hasRoom(a.pool())) {
+      queue.freed(); // a slot freed between the full pick and the join, and its wake-up found the line empty
     }
     long left = queue.config().timeout().toNanos() - (System.nanoTime() - q.sinceNanos);
     q.deadline = clientLoop.schedule(() -> {

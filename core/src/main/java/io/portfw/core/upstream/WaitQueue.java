@@ -5,6 +5,7 @@ import io.portfw.config.QueueConfig;
 import io.portfw.core.observe.QueueStats;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.BooleanSupplier;
 
 /**
  * A pool's waiting line, shared by every event loop: clients that found every usable backend full
@@ -18,11 +19,14 @@ public final class WaitQueue {
     final EventLoop loop;
     final Runnable retry;
     final long sinceNanos;
+    /** False once its client has gone: it no longer holds a place in the line. */
+    final BooleanSupplier alive;
 
-    Waiter(EventLoop loop, Runnable retry, long sinceNanos) {
+    Waiter(EventLoop loop, Runnable retry, long sinceNanos, BooleanSupplier alive) {
       this.loop = loop;
       this.retry = retry;
       this.sinceNanos = sinceNanos;
+      this.alive = alive;
     }
   }
 
@@ -56,6 +60,9 @@ public final class WaitQueue {
 
   /** Joins at the end, or at the head for one that had its turn and found the slot taken; false when the line is full. */
   synchronized boolean join(Waiter w, boolean atHead) {
+    if (!atHead && waiting.size() >= config.max()) {
+      waiting.removeIf(gone -> !gone.alive.getAsBoolean()); // clients that left count no more
+    }
     if (!atHead && waiting.size() >= config.max()) {
       return false;
     }

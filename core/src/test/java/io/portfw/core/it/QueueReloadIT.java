@@ -1,0 +1,110 @@
+package io.portfw.core.it;
+
+import static io.portfw.testing.Clients.connect;
+import static io.portfw.testing.Clients.echo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portfw.core.observe.ReloadResult;
+import io.portfw.testing.AdminHttp;
+import io.portfw.testing.EchoBackend;
+import io.portfw.testing.Eventually;
+import io.portfw.testing.Ports;
+import io.portfw.testing.RunningForwarder;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The waiting line across reloads: waiters meet the pool as it runs when their turn comes. */
+class QueueReloadIT {
+
+  private static final String CONFIG = """
+      { "listeners": [ { "name": "l", "listen": "127.0.0.1:%d", "pool": "p" } ],
+        "pools": [ { "name": "p", "backends": [ %s ] %s } ] }
+      """;
+
+  /** A reload that drops the pool's queue and raises the limit: the waiter should be served. */
+  @Test
+  void reloadRemovingQueue_waiterIsServed_noSlotLeak() throws Exception {
+    int port = Ports.free();
+    try (EchoBackend backend = new EchoBackend();
+         RunningForwarder forwarder = RunningForwarder.start(CONFIG.formatted(port,
+             "{ \"address\": \"" + backend.address() + "\", \"maxConnections\": 1 }",
+             ", \"queue\": { \"max\": 5, \"timeout\": \"20s\" }"))) {
+      AdminHttp admin = new AdminHttp(forwarder.adminUrl());
+      Socket first = connect(forwarder.port());
+      assertThat(echo(first, "one")).isEqualTo("one");
+      Socket second = connect(forwarder.port());
+      send(second, "two");
+      Eventually.holds(Duration.ofSeconds(5), "the second waits", () -> queueLength(admin) == 1);
+
+      ReloadResult r = forwarder.reload(CONFIG.formatted(port,
+          "{ \"address\": \"" + backend.address() + "\", \"maxConnections\": 2 }", ""));
+      assertThat(r.outcome()).isEqualTo(ReloadResult.Outcome.APPLIED);
+
+      String got = answer(second, 3_000);
+      assertThat(got).as("the waiter, called when the line went away, gets the free slot").isEqualTo("two");
+      first.close();
+      second.close();
+      Eventually.holds(Duration.ofSeconds(5), "no slot leaks", () -> forwarder.activeConnections("p") == 0);
+    }
+  }
+
+  /** A backend added (capacity) while clients wait: the waiter should get it. */
+  @Test
+  void backendAddedWhileWaiting_waiterUsesIt() throws Exception {
+    int port = Ports.free();
+    try (EchoBackend one = new EchoBackend(); EchoBackend two = new EchoBackend();
+         RunningForwarder forwarder = RunningForwarder.start(CONFIG.formatted(port,
+             "{ \"address\": \"" + one.address() + "\", \"maxConnections\": 1 }",
+             ", \"queue\": { \"max\": 5, \"timeout\": \"20s\" }"))) {
+      AdminHttp admin = new AdminHttp(forwarder.adminUrl());
+      Socket first = connect(forwarder.port());
+      assertThat(echo(first, "one")).isEqualTo("one");
+      Socket second = connect(forwarder.port());
+      send(second, "two");
+      Eventually.holds(Duration.ofSeconds(5), "the second waits", () -> queueLength(admin) == 1);
+
+      ReloadResult r = forwarder.reload(CONFIG.formatted(port,
+          "{ \"address\": \"" + one.address() + "\", \"maxConnections\": 1 }, { \"address\": \"" + two.address()
+              + "\", \"maxConnections\": 1 }",
+          ", \"queue\": { \"max\": 5, \"timeout\": \"20s\" }"));
+      assertThat(r.outcome()).isEqualTo(ReloadResult.Outcome.APPLIED);
+      String got = answer(second, 3_000);
+      Socket third = connect(forwarder.port()); // both backends full again: a newcomer waits
+      send(third, "three");
+      String got3 = answer(third, 1_000);
+      assertThat(got).as("the waiter takes the new backend's free slot").isEqualTo("two");
+      assertThat(got3).as("no slot left for the newcomer: it waits").isNull();
+      first.close();
+      second.close();
+      third.close();
+    }
+  }
+
+  private static int queueLength(AdminHttp admin) {
+    try {
+      return admin.get("/api/v1/pools").json().getJsonArray("pools").getJsonObject(0).getJsonObject("queue")
+          .getInteger("length");
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void send(Socket s, String text) throws Exception {
+    s.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+    s.getOutputStream().flush();
+  }
+
+  private static String answer(Socket s, int millis) throws Exception {
+    s.setSoTimeout(millis);
+    byte[] buffer = new byte[64];
+    try {
+      int n = s.getInputStream().read(buffer);
+      return n <= 0 ? null : new String(buffer, 0, n, StandardCharsets.US_ASCII);
+    } catch (SocketTimeoutException nothing) {
+      return null;
+    }
+  }
+}
