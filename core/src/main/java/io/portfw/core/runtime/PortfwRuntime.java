@@ -259,9 +259,9 @@ public final class PortfwRuntime implements RuntimeView {
   public Future<ReloadResult> changeBackend(String pool, BackendAddress address, Optional<BackendConfig> wanted,
       String kind, String who) {
     PortfwConfig effective;
-    List<RuntimeChanges.Change> before;
+    Optional<RuntimeChanges.Change> before;
     synchronized (this) {
-      before = changes.all();
+      before = changes.of(pool, address);
       changes.put(fileConfig, pool, address, wanted, kind);
       effective = changes.applyTo(fileConfig);
     }
@@ -269,8 +269,7 @@ public final class PortfwRuntime implements RuntimeView {
     return reconciler.apply(effective, false).map(result -> {
       if (result.outcome() == ReloadResult.Outcome.FAILED || result.outcome() == ReloadResult.Outcome.INVALID) {
         synchronized (this) {
-          changes.clear();
-          before.forEach(c -> changes.put(fileConfig, c.pool(), c.address(), c.runtime(), c.kind()));
+          changes.restore(pool, address, before); // only this change is undone: others made meanwhile stand
         }
       }
       return result;

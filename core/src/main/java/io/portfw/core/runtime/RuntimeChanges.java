@@ -39,6 +39,15 @@ final class RuntimeChanges {
     byKey.put(key(pool, address), new Change(pool, address, runtime, inFile, kind));
   }
 
+  /** Puts back what stood for this backend before a change that could not be applied (empty: nothing). */
+  void restore(String pool, BackendAddress address, Optional<Change> before) {
+    if (before.isPresent()) {
+      byKey.put(key(pool, address), before.get());
+    } else {
+      byKey.remove(key(pool, address));
+    }
+  }
+
   /** A new file: a change to a backend the file now says something else about gives way to the file. */
   List<Change> fileChanged(PortfwConfig next) {
     List<Change> dropped = new ArrayList<>();
