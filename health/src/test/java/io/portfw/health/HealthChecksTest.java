@@ -100,7 +100,8 @@ class HealthChecksTest {
       await(() -> backend.state() == BackendState.UP, 5000, "up again");
       long passed = stats(backend).run() - stats(backend).failed() - passedBefore;
       assertThat(passed).as("back on the second pass in a row").isEqualTo(2);
-      assertThat(restarted.accepted.get()).isGreaterThanOrEqualTo(2);
+      // A check passes once the kernel completed the handshake; the server's own accept may come a moment later.
+      await(() -> restarted.accepted.get() >= 2, 5000, "the restarted server accepted both passing checks");
     }
   }
 
