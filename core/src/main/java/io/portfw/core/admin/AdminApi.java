@@ -18,8 +18,6 @@ import io.portfw.health.CheckStats;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -225,7 +223,6 @@ final class AdminApi {
       return;
     }
     String poolName = ctx.pathParam("pool");
-    String address = URLDecoder.decode(ctx.pathParam("address"), StandardCharsets.UTF_8);
     String action = ctx.pathParam("action");
     AdminState target = switch (action) {
       case "drain" -> AdminState.DRAINING;
@@ -237,15 +234,8 @@ final class AdminApi {
       ApiErrors.send(ctx, 404, "\"" + action + "\" is not a backend action (use drain, enable or disable)");
       return;
     }
-    Pool pool = runtime.pool(poolName);
-    if (pool == null) {
-      ApiErrors.send(ctx, 404, "no pool named \"" + poolName + "\"");
-      return;
-    }
-    Optional<Backend> found = pool.backends().stream().filter(b -> b.address().toString().equals(address)).findFirst();
+    Optional<Backend> found = PathBackend.find(ctx, runtime);
     if (found.isEmpty()) {
-      ApiErrors.send(ctx, 404, "pool " + poolName + " has no backend " + address + " (it has: "
-          + String.join(", ", pool.backends().stream().map(b -> b.address().toString()).toList()) + ")");
       return;
     }
     Backend backend = found.get();

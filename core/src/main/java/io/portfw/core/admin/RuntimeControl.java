@@ -36,7 +36,7 @@ final class RuntimeControl {
 
   /** {@code POST /api/v1/pools/{pool}/backends/{address}/weight} with {@code {"weight": N}}. */
   void weight(RoutingContext ctx) {
-    Optional<Backend> backend = existing(ctx);
+    Optional<Backend> backend = PathBackend.find(ctx, runtime);
     if (backend.isEmpty()) {
       return;
     }
@@ -95,7 +95,7 @@ final class RuntimeControl {
 
   /** {@code DELETE /api/v1/pools/{pool}/backends/{address}}: it drains, nothing new goes to it. */
   void remove(RoutingContext ctx) {
-    Optional<Backend> backend = existing(ctx);
+    Optional<Backend> backend = PathBackend.find(ctx, runtime);
     if (backend.isEmpty()) {
       return;
     }
@@ -158,23 +158,6 @@ final class RuntimeControl {
       }
       json(ctx, answer.get());
     });
-  }
-
-  /** The pool's backend the path names, or empty after answering 404. */
-  private Optional<Backend> existing(RoutingContext ctx) {
-    String poolName = ctx.pathParam("pool");
-    String address = ctx.pathParam("address");
-    Pool pool = runtime.pool(poolName);
-    if (pool == null) {
-      ApiErrors.send(ctx, 404, "no pool named \"" + poolName + "\"");
-      return Optional.empty();
-    }
-    Optional<Backend> found = pool.backends().stream().filter(b -> b.address().toString().equals(address)).findFirst();
-    if (found.isEmpty()) {
-      ApiErrors.send(ctx, 404, "pool " + poolName + " has no backend " + address + " (it has: "
-          + pool.backends().stream().map(b -> b.address().toString()).collect(Collectors.joining(", ")) + ")");
-    }
-    return found;
   }
 
   /** The body as a JSON object, or null after answering 400. */

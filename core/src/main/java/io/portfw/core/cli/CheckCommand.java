@@ -2,7 +2,6 @@ package io.portfw.core.cli;
 
 import io.portfw.config.ConfigException;
 import io.portfw.config.PortfwConfig;
-import io.portfw.core.runtime.TlsMaterial;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -34,7 +33,7 @@ final class CheckCommand implements Callable<Integer> {
       out.println(config.file + ": valid (" + loaded.summary() + ")");
       // What each TLS listener will present: an operator checks names and expiry before a renewal is due.
       Instant now = Instant.now();
-      TlsMaterial.load(loaded).byListener().forEach((listener, tls) -> tls.certificates().forEach(c -> out.println(
+      config.tls().byListener().forEach((listener, tls) -> tls.certificates().forEach(c -> out.println(
           "  listener " + listener + ": " + c.certFile() + ": " + String.join(", ", c.names())
               + (c.isDefault() ? " (default)" : "") + "; expires " + DateTimeFormatter.ISO_LOCAL_DATE.format(
                   c.notAfter().atZone(ZoneOffset.UTC)) + " (in " + Duration.between(now, c.notAfter()).toDays() + " days)")));

@@ -13,13 +13,21 @@ final class ConfigFileOption {
   @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "the JSON config file")
   Path file;
 
+  private TlsMaterial tls;
+
   /** The config, with every certificate and key it names read and checked: a file that cannot serve is a config error. */
   PortfwConfig load() throws ConfigException {
     PortfwConfig config = ConfigLoader.load(file);
-    TlsMaterial tls = TlsMaterial.load(config);
-    if (!tls.errors().isEmpty()) {
-      throw new ConfigException(file.toString(), tls.errors());
+    TlsMaterial loaded = TlsMaterial.load(config);
+    if (!loaded.errors().isEmpty()) {
+      throw new ConfigException(file.toString(), loaded.errors());
     }
+    tls = loaded;
     return config;
+  }
+
+  /** The certificates the last {@link #load} read and checked ({@code check} prints them). */
+  TlsMaterial tls() {
+    return tls;
   }
 }

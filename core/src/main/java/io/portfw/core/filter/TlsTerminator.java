@@ -9,6 +9,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.portfw.core.observe.TlsFacts;
 import io.portfw.core.observe.TlsFailure;
+import io.portfw.core.tls.CertificateNames;
 import io.portfw.core.tls.ResumedSessions;
 import io.portfw.core.tls.ServerTls;
 import java.security.cert.Certificate;
@@ -109,6 +110,7 @@ public final class TlsTerminator extends ChannelDuplexHandler {
       // no client certificate: the usual case
     }
     return new TlsFacts(serverName, session.getProtocol(), session.getCipherSuite(), ssl.applicationProtocol(), subject,
+        subject == null ? null : CertificateNames.commonName(subject).orElse(null),
         ResumedSessions.resumed(ssl.engine(), startedMillis));
   }
 

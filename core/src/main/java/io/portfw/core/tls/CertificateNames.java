@@ -6,12 +6,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 
 /** The server names a certificate is for: its DNS subject alternative names, else its subject's common name. */
-final class CertificateNames {
+public final class CertificateNames {
 
   /** The subjectAltName type of a DNS name (RFC 5280). */
   private static final int DNS_NAME = 2;
@@ -38,16 +39,21 @@ final class CertificateNames {
     return names;
   }
 
-  static java.util.Optional<String> commonName(X509Certificate certificate) {
+  static Optional<String> commonName(X509Certificate certificate) {
+    return commonName(certificate.getSubjectX500Principal().getName());
+  }
+
+  /** The common name of an RFC 2253 subject ({@code CN=alice,O=example}), if it has one. */
+  public static Optional<String> commonName(String subject) {
     try {
-      for (Rdn rdn : new LdapName(certificate.getSubjectX500Principal().getName()).getRdns()) {
+      for (Rdn rdn : new LdapName(subject).getRdns()) {
         if (rdn.getType().equalsIgnoreCase("CN")) {
-          return java.util.Optional.of(rdn.getValue().toString());
+          return Optional.of(rdn.getValue().toString());
         }
       }
     } catch (InvalidNameException e) {
-      // no readable subject
+      // not an RFC 2253 name: no common name
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 }

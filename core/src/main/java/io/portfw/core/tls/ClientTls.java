@@ -31,7 +31,7 @@ public final class ClientTls {
   }
 
   public static ClientTls load(BackendTlsConfig config) throws TlsFileException {
-    SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(TlsProvider.server())
+    SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(TlsProvider.provider())
         .protocols(config.protocols());
     if (!config.verify()) {
       builder.trustManager(InsecureTrustManagerFactory.INSTANCE);

@@ -110,7 +110,7 @@ public final class ServerTls {
       throws TlsFileException {
     try {
       SslContextBuilder builder = SslContextBuilder.forServer(certificate.key(), certificate.chain())
-          .sslProvider(TlsProvider.server())
+          .sslProvider(TlsProvider.provider())
           .protocols(config.protocols())
           .ciphers(config.ciphers().isEmpty() ? null : config.ciphers(), SupportedCipherSuiteFilter.INSTANCE)
           .clientAuth(switch (config.clientAuth()) {

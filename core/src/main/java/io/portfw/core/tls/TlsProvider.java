@@ -11,7 +11,8 @@ public final class TlsProvider {
 
   private TlsProvider() {}
 
-  static SslProvider server() {
+  /** For both sides of portfw: listeners terminating TLS and pools speaking it to backends. */
+  static SslProvider provider() {
     return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
   }
 

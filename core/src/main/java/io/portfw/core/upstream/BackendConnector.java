@@ -233,7 +233,7 @@ public final class BackendConnector {
     self[0] = new WaitQueue.Waiter(clientLoop, () -> {
       q.deadline.cancel(false);
       attempt(a, 0, q);
-    }, q.sinceNanos, a.waiting()::isWaiting);
+    }, a.waiting()::isWaiting);
     if (!queue.join(self[0], previous != null)) {
       a.waiting().refused(Refusal.QUEUE_FULL);
       return;

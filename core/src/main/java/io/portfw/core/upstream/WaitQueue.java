@@ -18,14 +18,12 @@ public final class WaitQueue {
   static final class Waiter {
     final EventLoop loop;
     final Runnable retry;
-    final long sinceNanos;
     /** False once its client has gone: it no longer holds a place in the line. */
     final BooleanSupplier alive;
 
-    Waiter(EventLoop loop, Runnable retry, long sinceNanos, BooleanSupplier alive) {
+    Waiter(EventLoop loop, Runnable retry, BooleanSupplier alive) {
       this.loop = loop;
       this.retry = retry;
-      this.sinceNanos = sinceNanos;
       this.alive = alive;
     }
   }
