@@ -1,5 +1,6 @@
 package io.portfw.testing;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -57,6 +58,21 @@ public final class AdminHttp {
     HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(20)).build(),
         HttpResponse.BodyHandlers.ofString());
     return new Answer(response.statusCode(), response.body());
+  }
+
+  /** How many clients wait in the pool's line now ({@code queue.length} of {@code GET /api/v1/pools}). */
+  public int queueLength(String pool) {
+    try {
+      JsonArray pools = get("/api/v1/pools").json().getJsonArray("pools");
+      for (int i = 0; i < pools.size(); i++) {
+        if (pools.getJsonObject(i).getString("name").equals(pool)) {
+          return pools.getJsonObject(i).getJsonObject("queue").getInteger("length");
+        }
+      }
+      throw new AssertionError("no pool " + pool);
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The sum of every sample of a Prometheus metric whose labels include all of {@code labels} (e.g. {@code listener="l"}). */

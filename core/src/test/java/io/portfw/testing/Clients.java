@@ -3,6 +3,8 @@ package io.portfw.testing;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /** Plain JDK client sockets on loopback, with timeouts so that no test can hang. */
@@ -56,6 +58,36 @@ public final class Clients {
       throw new AssertionError("the forwarder left the client hanging", hung);
     } catch (java.net.SocketException reset) {
       return "";
+    }
+  }
+
+  /** Writes {@code text} without waiting for an answer (a client whose connection may be held back). */
+  public static void send(Socket s, String text) throws IOException {
+    s.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+    s.getOutputStream().flush();
+  }
+
+  /** What came back within {@code millis}, or null when nothing did. */
+  public static String answerWithin(Socket s, int millis) throws IOException {
+    s.setSoTimeout(millis);
+    byte[] buffer = new byte[64];
+    try {
+      int n = s.getInputStream().read(buffer);
+      return n <= 0 ? null : new String(buffer, 0, n, StandardCharsets.US_ASCII);
+    } catch (SocketTimeoutException nothing) {
+      return null;
+    }
+  }
+
+  /** Whether the connection ends (FIN or reset) within {@code millis}. */
+  public static boolean endsWithin(Socket s, int millis) throws IOException {
+    s.setSoTimeout(millis);
+    try {
+      return s.getInputStream().read() == -1;
+    } catch (SocketTimeoutException stillOpen) {
+      return false;
+    } catch (SocketException reset) {
+      return true;
     }
   }
 }

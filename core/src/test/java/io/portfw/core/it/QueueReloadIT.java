@@ -1,7 +1,9 @@
 package io.portfw.core.it;
 
+import static io.portfw.testing.Clients.answerWithin;
 import static io.portfw.testing.Clients.connect;
 import static io.portfw.testing.Clients.echo;
+import static io.portfw.testing.Clients.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portfw.core.observe.ReloadResult;
@@ -11,8 +13,6 @@ import io.portfw.testing.Eventually;
 import io.portfw.testing.Ports;
 import io.portfw.testing.RunningForwarder;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -37,13 +37,13 @@ class QueueReloadIT {
       assertThat(echo(first, "one")).isEqualTo("one");
       Socket second = connect(forwarder.port());
       send(second, "two");
-      Eventually.holds(Duration.ofSeconds(5), "the second waits", () -> queueLength(admin) == 1);
+      Eventually.holds(Duration.ofSeconds(5), "the second waits", () -> admin.queueLength("p") == 1);
 
       ReloadResult r = forwarder.reload(CONFIG.formatted(port,
           "{ \"address\": \"" + backend.address() + "\", \"maxConnections\": 2 }", ""));
       assertThat(r.outcome()).isEqualTo(ReloadResult.Outcome.APPLIED);
 
-      String got = answer(second, 3_000);
+      String got = answerWithin(second, 3_000);
       assertThat(got).as("the waiter, called when the line went away, gets the free slot").isEqualTo("two");
       first.close();
       second.close();
@@ -64,47 +64,22 @@ class QueueReloadIT {
       assertThat(echo(first, "one")).isEqualTo("one");
       Socket second = connect(forwarder.port());
       send(second, "two");
-      Eventually.holds(Duration.ofSeconds(5), "the second waits", () -> queueLength(admin) == 1);
+      Eventually.holds(Duration.ofSeconds(5), "the second waits", () -> admin.queueLength("p") == 1);
 
       ReloadResult r = forwarder.reload(CONFIG.formatted(port,
           "{ \"address\": \"" + one.address() + "\", \"maxConnections\": 1 }, { \"address\": \"" + two.address()
               + "\", \"maxConnections\": 1 }",
           ", \"queue\": { \"max\": 5, \"timeout\": \"20s\" }"));
       assertThat(r.outcome()).isEqualTo(ReloadResult.Outcome.APPLIED);
-      String got = answer(second, 3_000);
+      String got = answerWithin(second, 3_000);
       Socket third = connect(forwarder.port()); // both backends full again: a newcomer waits
       send(third, "three");
-      String got3 = answer(third, 1_000);
+      String got3 = answerWithin(third, 1_000);
       assertThat(got).as("the waiter takes the new backend's free slot").isEqualTo("two");
       assertThat(got3).as("no slot left for the newcomer: it waits").isNull();
       first.close();
       second.close();
       third.close();
-    }
-  }
-
-  private static int queueLength(AdminHttp admin) {
-    try {
-      return admin.get("/api/v1/pools").json().getJsonArray("pools").getJsonObject(0).getJsonObject("queue")
-          .getInteger("length");
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static void send(Socket s, String text) throws Exception {
-    s.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
-    s.getOutputStream().flush();
-  }
-
-  private static String answer(Socket s, int millis) throws Exception {
-    s.setSoTimeout(millis);
-    byte[] buffer = new byte[64];
-    try {
-      int n = s.getInputStream().read(buffer);
-      return n <= 0 ? null : new String(buffer, 0, n, StandardCharsets.US_ASCII);
-    } catch (SocketTimeoutException nothing) {
-      return null;
     }
   }
 }
