@@ -199,15 +199,25 @@ public final class Connection {
   }
 
   public void countFromClient(int bytes) {
+    countFromClient(bytes, System.nanoTime());
+  }
+
+  /** As {@link #countFromClient(int)}, at {@code nowNanos} (System.nanoTime), which the caller has read already. */
+  public void countFromClient(int bytes, long nowNanos) {
     FROM_CLIENT.setOpaque(this, fromClient + bytes);
-    LAST_ACTIVE.setOpaque(this, System.nanoTime());
+    LAST_ACTIVE.setOpaque(this, nowNanos);
     counters.fromClients(bytes);
     backend.sent(bytes);
   }
 
   public void countFromBackend(int bytes) {
+    countFromBackend(bytes, System.nanoTime());
+  }
+
+  /** As {@link #countFromBackend(int)}, at {@code nowNanos} (System.nanoTime), which the caller has read already. */
+  public void countFromBackend(int bytes, long nowNanos) {
     FROM_BACKEND.setOpaque(this, fromBackend + bytes);
-    LAST_ACTIVE.setOpaque(this, System.nanoTime());
+    LAST_ACTIVE.setOpaque(this, nowNanos);
     counters.fromBackends(bytes);
     backend.received(bytes);
   }

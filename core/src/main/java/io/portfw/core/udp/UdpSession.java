@@ -160,9 +160,10 @@ final class UdpSession {
       counters.dropped(UdpDrop.SEND_FAILED);
       return false;
     }
-    connection.countFromClient(payload.readableBytes());
+    long now = table.now(); // one clock read per datagram: the session's idle sweep and the listing share it
+    connection.countFromClient(payload.readableBytes(), now);
     requests++;
-    lastActiveNanos = table.now();
+    lastActiveNanos = now;
     if (!ready) {
       if (pending.size() >= MAX_PENDING) {
         payload.release();
@@ -245,11 +246,12 @@ final class UdpSession {
         return;
       }
       counters.datagramFromBackend();
-      connection.countFromBackend(payload.readableBytes());
+      long now = table.now();
+      connection.countFromBackend(payload.readableBytes(), now);
       if (replies++ == 0) {
         pool.outcomes().ended(backend, false, startNanos); // it answers: passive health counts a success
       }
-      lastActiveNanos = table.now();
+      lastActiveNanos = now;
       if (front.isWritable()) {
         // Flushed once the loop has handled this batch of events: the replies of many sessions leave in one sendmmsg.
         front.write(new DatagramPacket(DatagramBuffers.ownCopy(front.alloc(), payload), client), front.voidPromise());
