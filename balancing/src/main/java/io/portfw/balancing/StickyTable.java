@@ -8,6 +8,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.portfw.config.BackendAddress;
 import io.portfw.config.StickyConfig;
 import java.net.InetAddress;
+import java.util.Map;
 
 /**
  * Which backend each client address was last given, bounded in size and forgetting a client
@@ -40,6 +41,16 @@ public final class StickyTable {
 
   void remember(InetAddress client, BackendAddress backend) {
     entries.put(client, backend);
+  }
+
+  /** Every client remembered now and its backend, for a process that takes this one over. */
+  public Map<InetAddress, BackendAddress> entries() {
+    return Map.copyOf(entries.asMap());
+  }
+
+  /** Clients remembered by the process this one took over; each one's time to live starts again. */
+  public void carry(Map<InetAddress, BackendAddress> remembered) {
+    entries.putAll(remembered);
   }
 
   public long size() {

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  *     they must be bound anew
  * @param changed listeners (as in the next config) with the same address and other settings
  *     changed (pool, timeouts): they change in place
- * @param adminChanged the admin endpoint, the access log or the dns settings changed: applied at the next start
+ * @param adminChanged the admin endpoint, the access log, the dns settings or the state directory changed: applied at the next start
  * @param renamed listeners that only changed their name (new name to old name): they keep
  *     their socket and connections and change in place too
  */
@@ -74,7 +74,7 @@ public record ConfigDiff(
     List<PoolConfig> poolsRemoved = old.pools().stream().filter(p -> !poolsAfter.containsKey(p.name())).toList();
     return new ConfigDiff(added, removed, rebound, changed, renamed, poolsAdded, poolsRemoved, poolsChanged,
         !old.admin().equals(next.admin()) || !old.accessLog().equals(next.accessLog())
-            || !old.dns().equals(next.dns()));
+            || !old.dns().equals(next.dns()) || !old.stateDir().equals(next.stateDir()));
   }
 
   public boolean isEmpty() {
@@ -94,7 +94,7 @@ public record ConfigDiff(
     count(parts, "-", poolsRemoved.size(), "pool");
     count(parts, "~", poolsChanged.size(), "pool");
     if (adminChanged) {
-      parts.add("admin, accessLog or dns changed (applies at the next start)");
+      parts.add("admin, accessLog, dns or stateDir changed (applies at the next start)");
     }
     return parts.isEmpty() ? "no change" : String.join(", ", parts);
   }

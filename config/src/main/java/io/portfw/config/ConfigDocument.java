@@ -40,8 +40,12 @@ final class ConfigDocument {
     Optional<AccessLogConfig> accessLog =
         top.has("accessLog") ? sections.accessLog(top.object("accessLog")) : Optional.empty();
     DnsConfig dns = top.has("dns") ? sections.dns(top.object("dns")) : DnsConfig.DEFAULT;
+    Optional<String> stateDir = top.string("stateDir", false);
+    if (stateDir.isPresent() && stateDir.get().isBlank()) {
+      problems.add(top.pathOf("stateDir"), "must be a directory path (or left out: beside the config file)");
+    }
     top.rejectUnknownKeys();
     cross.checkPoolReferences(); // only now is every pool name known
-    return problems.isEmpty() ? new PortfwConfig(admin, listeners, pools, accessLog, dns) : null;
+    return problems.isEmpty() ? new PortfwConfig(admin, listeners, pools, accessLog, dns, stateDir) : null;
   }
 }

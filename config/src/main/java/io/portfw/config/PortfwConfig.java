@@ -10,9 +10,11 @@ import java.util.Optional;
  *
  * @param accessLog where finished connections are logged, when set
  * @param dns how backend host names are resolved
+ * @param stateDir where a running portfw keeps what a take-over needs (its control socket), as
+ *     written; empty: beside the config file. Relative to the config file's directory.
  */
 public record PortfwConfig(AdminConfig admin, List<ListenerConfig> listeners, List<PoolConfig> pools,
-    Optional<AccessLogConfig> accessLog, DnsConfig dns) {
+    Optional<AccessLogConfig> accessLog, DnsConfig dns, Optional<String> stateDir) {
 
   public PortfwConfig {
     requireNonNull(admin, "admin");
@@ -20,6 +22,12 @@ public record PortfwConfig(AdminConfig admin, List<ListenerConfig> listeners, Li
     pools = List.copyOf(pools);
     requireNonNull(accessLog, "accessLog");
     requireNonNull(dns, "dns");
+    requireNonNull(stateDir, "stateDir");
+  }
+
+  public PortfwConfig(AdminConfig admin, List<ListenerConfig> listeners, List<PoolConfig> pools,
+      Optional<AccessLogConfig> accessLog, DnsConfig dns) {
+    this(admin, listeners, pools, accessLog, dns, Optional.empty());
   }
 
   public PortfwConfig(AdminConfig admin, List<ListenerConfig> listeners, List<PoolConfig> pools,
@@ -33,7 +41,12 @@ public record PortfwConfig(AdminConfig admin, List<ListenerConfig> listeners, Li
 
   /** The same config with another admin endpoint. */
   public PortfwConfig withAdmin(AdminConfig next) {
-    return new PortfwConfig(next, listeners, pools, accessLog, dns);
+    return new PortfwConfig(next, listeners, pools, accessLog, dns, stateDir);
+  }
+
+  /** The same config with other pools (the listeners and the rest kept). */
+  public PortfwConfig withPools(List<PoolConfig> next) {
+    return new PortfwConfig(admin, listeners, next, accessLog, dns, stateDir);
   }
 
   public Optional<PoolConfig> pool(String name) {

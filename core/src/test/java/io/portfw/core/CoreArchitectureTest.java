@@ -33,9 +33,10 @@ class CoreArchitectureTest {
       Map.entry("tcp", List.of("listener", "filter", "upstream", "relay", "observe", "tls")),
       Map.entry("udp", List.of("listener", "filter", "upstream", "observe")),
       Map.entry("runtime", List.of("tcp", "udp", "listener", "upstream", "observe", "tls")),
-      Map.entry("admin", List.of("runtime", "observe", "tls")),
-      Map.entry("cli", List.of("admin", "runtime", "tcp", "udp", "relay", "upstream", "filter", "listener", "observe",
-          "tls")));
+      Map.entry("admin", List.of("runtime", "listener", "observe", "tls")),
+      Map.entry("takeover", List.of("runtime", "listener", "observe")),
+      Map.entry("cli", List.of("admin", "takeover", "runtime", "tcp", "udp", "relay", "upstream", "filter",
+          "listener", "observe", "tls")));
 
   private static JavaClasses product;
 

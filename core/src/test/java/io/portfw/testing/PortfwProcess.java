@@ -40,14 +40,25 @@ public final class PortfwProcess implements AutoCloseable {
   /** As {@link #startWithJvmFlags}, with variables added to its environment. */
   public static PortfwProcess startWith(Map<String, String> env, List<String> jvmFlags, String... args)
       throws IOException {
+    return startJar(builtJar(), env, jvmFlags, args);
+  }
+
+  /** The jar this build packaged. */
+  public static Path builtJar() {
     String jar = System.getProperty("portfw.jar");
     if (jar == null || !Files.exists(Path.of(jar))) {
       throw new IllegalStateException("the packaged jar is missing (system property portfw.jar=" + jar + ")");
     }
+    return Path.of(jar);
+  }
+
+  /** As {@link #startWith}, from another copy of the jar (a build installed elsewhere). */
+  public static PortfwProcess startJar(Path jar, Map<String, String> env, List<String> jvmFlags, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m"));
     command.addAll(jvmFlags);
-    command.addAll(List.of("-jar", jar));
+    command.addAll(List.of("-jar", jar.toString()));
     command.addAll(List.of(args));
     Path out = Files.createTempFile("portfw-out", ".txt");
     Path err = Files.createTempFile("portfw-err", ".txt");

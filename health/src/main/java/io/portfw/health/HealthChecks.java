@@ -10,6 +10,7 @@ import io.portfw.config.HealthConfig;
 import io.portfw.config.PoolConfig;
 import io.portfw.config.ProbeConfig;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -17,6 +18,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -118,6 +120,20 @@ public final class HealthChecks {
       }
       loopsByAddress.remove(pool);
     });
+  }
+
+  /** The backends of a pool ejected by passive checking now; none when it has no passive checks. */
+  public Future<List<OutlierDetector.Ejection>> ejections(String pool) {
+    OutlierDetector detector = detectors.get(pool);
+    return detector == null ? Future.succeededFuture(List.of()) : detector.ejections();
+  }
+
+  /** Keeps a backend out for what was left of an ejection made by the process this one took over. */
+  public void carryEjection(String pool, OutlierDetector.Ejection ejection) {
+    OutlierDetector detector = detectors.get(pool);
+    if (detector != null) {
+      detector.carry(ejection);
+    }
   }
 
   /** A backend's active checks so far; empty when its pool has none. */

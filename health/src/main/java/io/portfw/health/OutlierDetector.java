@@ -3,12 +3,17 @@ package io.portfw.health;
 import io.portfw.balancing.Backend;
 import io.portfw.balancing.ConnectionOutcomes;
 import io.portfw.balancing.StateChange;
+import io.portfw.config.BackendAddress;
 import io.portfw.config.OutlierConfig;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Passive health for one pool, after Envoy's outlier detection: a backend whose live traffic
@@ -23,10 +28,14 @@ import java.util.Map;
  */
 public final class OutlierDetector implements ConnectionOutcomes {
 
+  /** A backend out now: how long it has left, and how far its cool-down had grown (handed on by a take-over). */
+  public record Ejection(BackendAddress backend, long remainingMillis, int steps) {}
+
   /** One backend's ejection history; confined to the health context. */
   private static final class History {
     int steps;
     long backAtNanos;
+    long outUntilNanos;
     long timer = -1;
     long ceilingLoggedAtNanos = Long.MIN_VALUE;
   }
@@ -130,7 +139,41 @@ public final class OutlierDetector implements ConnectionOutcomes {
     StateChange change = backend.ejected(true);
     StateLog.changed(pool, backend, change, "ejected for " + DurationWords.words(millis),
         streak + " failures in a row, last: " + reason);
+    history.outUntilNanos = now + TimeUnit.MILLISECONDS.toNanos(millis);
     history.timer = vertx.setTimer(millis, id -> letBack(backend, history, millis));
+  }
+
+  /** The backends out now, for a process that takes this one over. */
+  Future<List<Ejection>> ejections() {
+    Promise<List<Ejection>> out = Promise.promise();
+    context.runOnContext(v -> {
+      long now = System.nanoTime();
+      List<Ejection> all = new ArrayList<>();
+      histories.forEach((backend, h) -> {
+        if (h.timer >= 0 && backend.isEjected()) {
+          all.add(new Ejection(backend.address(), Math.max(1, TimeUnit.NANOSECONDS.toMillis(h.outUntilNanos - now)),
+              h.steps));
+        }
+      });
+      out.complete(all);
+    });
+    return out.future();
+  }
+
+  /** An ejection the process this one took over had made: the backend stays out for what was left of it. */
+  void carry(Ejection e) {
+    context.runOnContext(v -> {
+      Backend backend = backends.stream().filter(b -> b.address().equals(e.backend())).findFirst().orElse(null);
+      if (closed || backend == null || backend.isEjected()) {
+        return;
+      }
+      History history = histories.computeIfAbsent(backend, b -> new History());
+      history.steps = e.steps();
+      history.outUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(e.remainingMillis());
+      StateLog.changed(pool, backend, backend.ejected(true), "ejected for " + DurationWords.words(e.remainingMillis()),
+          "carried over from the process this one took over");
+      history.timer = vertx.setTimer(e.remainingMillis(), id -> letBack(backend, history, e.remainingMillis()));
+    });
   }
 
   private void letBack(Backend backend, History history, long millis) {

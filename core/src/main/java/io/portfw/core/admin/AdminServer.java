@@ -2,6 +2,7 @@ package io.portfw.core.admin;
 
 import io.portfw.config.AdminConfig;
 import io.portfw.config.Hosts;
+import io.portfw.core.listener.BindCheck;
 import io.portfw.core.runtime.RuntimeView;
 import io.portfw.core.tls.ServerTls;
 import io.portfw.core.tls.TlsFileException;
@@ -12,6 +13,8 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +35,12 @@ public final class AdminServer {
     this.host = host;
   }
 
-  public static Future<AdminServer> start(Vertx vertx, AdminConfig config, RuntimeView runtime) {
+  /**
+   * Listens for the admin API. The socket allows SO_REUSEPORT, so that a process taking this one
+   * over can listen beside it; {@code sharing} says this one takes over, else a port already
+   * taken (by another portfw, say) is refused as a plain bind would.
+   */
+  public static Future<AdminServer> start(Vertx vertx, AdminConfig config, RuntimeView runtime, boolean sharing) {
     if (config.token().isEmpty() && !Hosts.isLoopback(config.listen().host())) {
       // The config loader refuses this too; checked here as well for configs made in code (demo --admin).
       return Future.failedFuture(new IllegalStateException("admin: " + config.listen()
@@ -41,7 +49,15 @@ public final class AdminServer {
     Router router = router(vertx, config, runtime);
     String host = config.listen().host();
     int port = config.listen().firstPort();
-    HttpServerOptions options = new HttpServerOptions().setIdleTimeout(60);
+    if (!sharing && port != 0) {
+      try {
+        BindCheck.tryBindTcp(InetAddress.getByName(host), port);
+      } catch (IOException e) {
+        return Future.failedFuture(new IllegalStateException(
+            "admin: cannot listen on " + config.listen() + ": " + e.getMessage(), e));
+      }
+    }
+    HttpServerOptions options = new HttpServerOptions().setIdleTimeout(60).setReusePort(true);
     if (config.tls().isPresent()) {
       try {
         AdminTls.apply(ServerTls.load(config.tls().get()), options);
@@ -93,6 +109,11 @@ public final class AdminServer {
     router.errorHandler(500, ctx -> ApiErrors.send(ctx, 500, "internal error"
         + (ctx.failure() == null ? "" : ": " + ctx.failure().getMessage())));
     return router;
+  }
+
+  /** Stops listening (a process that took this one over answers now); requests under way finish. */
+  public Future<Void> close() {
+    return server.close();
   }
 
   public InetSocketAddress address() {

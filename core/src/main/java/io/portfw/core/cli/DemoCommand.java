@@ -59,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     try (DemoBackends backends = DemoBackends.start(BACKENDS)) {
       PortfwConfig config = config(address, backends.ports()).withAdmin(new AdminConfig(adminAddress, Optional.empty()));
-      return RunUntilStopped.run(config, out, err, runtime -> {
+      return RunUntilStopped.run(config, out, err, instance -> {
         String url = "http://" + address + "/";
         out.println();
         out.println("portfw demo: " + BACKENDS + " backends behind " + url);

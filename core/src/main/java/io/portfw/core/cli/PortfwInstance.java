@@ -34,7 +34,15 @@ public final class PortfwInstance {
     } catch (IllegalStateException e) {
       return Future.failedFuture(e);
     }
-    return AdminServer.start(runtime.vertx(), config.admin(), runtime)
+    return start(runtime, config, false);
+  }
+
+  /**
+   * Starts the admin endpoint and every listener on {@code runtime}, created for {@code config};
+   * {@code takingOver}: beside a running portfw whose sockets this one was handed.
+   */
+  static Future<PortfwInstance> start(PortfwRuntime runtime, PortfwConfig config, boolean takingOver) {
+    return AdminServer.start(runtime.vertx(), config.admin(), runtime, takingOver)
         .compose(admin -> runtime.run(config).map(ran -> new PortfwInstance(runtime, admin)))
         .recover(cause -> {
           runtime.stop(); // in the background: see PortfwRuntime.start
@@ -54,6 +62,11 @@ public final class PortfwInstance {
   /** The table of listeners and backends as they run now, as {@code ipmasqadm portfw -ln} printed it. */
   public String forwardingTable() {
     return ForwardingTable.render(runtime.config(), runtime::pool);
+  }
+
+  /** Stops the admin endpoint alone: a process that took this one over answers from now on. */
+  public Future<Void> stopAdmin() {
+    return admin.close();
   }
 
   /** Drains and stops everything, the admin endpoint with it. */

@@ -2,10 +2,15 @@ package io.portfw.core.cli;
 
 import io.portfw.config.ConfigException;
 import io.portfw.config.PortfwConfig;
+import io.portfw.core.runtime.PortfwRuntime;
+import io.portfw.core.takeover.StateDirectory;
+import io.portfw.core.takeover.TakeOverServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -16,12 +21,17 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code portfw run --config FILE}: forwards until SIGTERM or SIGINT, then drains and exits 0. */
+/**
+ * {@code portfw run --config FILE}: forwards until SIGTERM or SIGINT, or until a new process takes
+ * it over, then drains and exits 0.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = {"Runs the listeners of a config file until SIGTERM or SIGINT.",
         "The file is reloaded when it changes and on SIGHUP; an invalid file is reported and changes nothing.",
         "On SIGTERM/SIGINT it stops accepting, lets live connections finish up to each listener's drain timeout,"
-            + " and exits 0."})
+            + " and exits 0.",
+        "With --take-over it starts on the sockets of the portfw already running: an upgrade or restart that"
+            + " drops no connection."})
 final class RunCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -32,6 +42,17 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--pid-file", paramLabel = "FILE",
       description = "write the process id to this file once listening (removed at exit)")
   Path pidFile;
+
+  @Option(names = "--take-over",
+      description = {"start on the listening sockets and runtime state of the portfw running with the same state"
+          + " directory (stateDir); it stops accepting once this one serves, drains and exits 0.",
+          "If this process cannot start, the running one goes on untouched."})
+  boolean takeOver;
+
+  @Option(names = "--background",
+      description = "with --take-over: return once the new process serves (exit 0) or has failed (its exit code),"
+          + " leaving it running; for a service manager's ExecReload")
+  boolean background;
 
   @Spec
   CommandSpec spec;
@@ -44,7 +65,10 @@ final class RunCommand implements Callable<Integer> {
       return;
     }
     try {
-      Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
+      // Whole or not at all: a take-over run with --background waits to read this process's pid here.
+      Path written = Files.writeString(pidFile.resolveSibling(pidFile.getFileName() + ".new"),
+          ProcessHandle.current().pid() + "\n");
+      Files.move(written, pidFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       LOG.warn("--pid-file: cannot write {}: {}", pidFile, e.getMessage());
     }
@@ -59,43 +83,89 @@ final class RunCommand implements Callable<Integer> {
       spec.commandLine().getErr().println(e.getMessage());
       return ExitCodes.INVALID;
     }
+    StateDirectory state = StateDirectory.of(loaded.stateDir(), config.file);
+    if (background) {
+      if (!takeOver) {
+        spec.commandLine().getErr().println("--background goes with --take-over");
+        return ExitCodes.INVALID;
+      }
+      return InBackground.start(spec.commandLine().getErr(), pidFile, state);
+    }
     // Until the reloader takes SIGHUP over, one must not end the process (its default action);
     // it is remembered and served once the reloader is there.
     AtomicBoolean hangupDuringStart = new AtomicBoolean();
     Signals.onHangup(() -> hangupDuringStart.set(true));
     AtomicReference<ConfigReloader> reloader = new AtomicReference<>();
+    AtomicReference<TakeOverServer> control = new AtomicReference<>();
     ServiceState notify = new ServiceState(System.getenv(SystemdNotify.VARIABLE));
+    RunUntilStopped runner = new RunUntilStopped();
     try {
-      return RunUntilStopped.run(loaded, spec.commandLine().getOut(), spec.commandLine().getErr(), notify::stopping,
-          runtime -> {
-        ConfigReloader started = new ConfigReloader(config.file, runtime).onHangup();
-        reloader.set(started);
-        runtime.reloadSource(started::reload);
-        runtime.saveTarget(config.file);
-        started.onReloading(notify::reloading, notify::ready);
-        writePidFile();
-        notify.attach(runtime);
-        notify.ready();
-        if (!noWatch) {
-          try {
-            started.watch();
-          } catch (IOException e) {
-            LOG.warn("cannot watch {} ({}); SIGHUP still reloads it", config.file, e.getMessage());
-          }
-        }
-        if (hangupDuringStart.get()) {
-          LOG.info("SIGHUP during start-up: reloading {}", config.file);
-          started.reload();
-        }
-      });
+      return runner.run(() -> takeOver ? TakingOver.start(loaded, state) : PortfwInstance.start(loaded), loaded,
+          spec.commandLine().getOut(), spec.commandLine().getErr(), stop -> {
+            ConfigReloader watching = reloader.getAndSet(null);
+            if (watching != null) {
+              try {
+                watching.close(); // a file changed during the drain is the next process's business
+              } catch (IOException e) {
+                LOG.debug("closing the config watcher: {}", e.getMessage());
+              }
+            }
+            if (!stop.takenOver()) {
+              notify.stopping(); // after a take-over the service goes on, in the new process
+            }
+          }, instance -> {
+            PortfwRuntime runtime = instance.runtime();
+            ConfigReloader started = new ConfigReloader(config.file, runtime).onHangup();
+            reloader.set(started);
+            runtime.reloadSource(started::reload);
+            runtime.saveTarget(config.file);
+            started.onReloading(notify::reloading, notify::ready);
+            listenForTakeOver(state, instance, runner, control);
+            writePidFile();
+            notify.attach(runtime);
+            notify.ready();
+            if (!noWatch) {
+              try {
+                started.watch();
+              } catch (IOException e) {
+                LOG.warn("cannot watch {} ({}); SIGHUP still reloads it", config.file, e.getMessage());
+              }
+            }
+            if (hangupDuringStart.get()) {
+              LOG.info("SIGHUP during start-up: reloading {}", config.file);
+              started.reload();
+            }
+          });
     } finally {
       notify.close();
-      if (pidFile != null) {
-        Files.deleteIfExists(pidFile);
+      if (control.get() != null) {
+        control.get().close();
       }
+      removePidFile();
       if (reloader.get() != null) {
         reloader.get().close();
       }
+    }
+  }
+
+  /** Opens the control socket a later {@code --take-over} asks; without it this process cannot be taken over. */
+  private static void listenForTakeOver(StateDirectory state, PortfwInstance instance, RunUntilStopped runner,
+      AtomicReference<TakeOverServer> control) {
+    try {
+      control.set(TakeOverServer.open(state, instance.runtime(), instance::stopAdmin, runner::takenOver)
+          .toCompletionStage().toCompletableFuture().get());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      LOG.warn("stateDir: {}; this process cannot be taken over (run --take-over)", e.getCause().getMessage());
+    }
+  }
+
+  /** Removes the pid file unless a process that took this one over has written its own there. */
+  private void removePidFile() throws IOException {
+    if (pidFile != null && Files.exists(pidFile)
+        && Files.readString(pidFile).trim().equals(Long.toString(ProcessHandle.current().pid()))) {
+      Files.deleteIfExists(pidFile);
     }
   }
 }

@@ -21,8 +21,11 @@ public final class BindCheck {
 
   private BindCheck() {}
 
-  /** The first address of the reload that cannot be bound, as the one-line reason; empty when all can. */
-  public static Optional<String> firstFailure(ConfigDiff diff, PortfwConfig running) {
+  /**
+   * The first address of the reload that cannot be bound, as the one-line reason; empty when all
+   * can. Ports whose sockets were handed over by a take-over are not tried: they are bound already.
+   */
+  public static Optional<String> firstFailure(ConfigDiff diff, PortfwConfig running, SocketInheritance handedOver) {
     for (ListenerConfig l : (Iterable<ListenerConfig>) Stream.concat(diff.added().stream(), diff.rebound().stream())::iterator) {
       String host = l.listen().host();
       for (int port = l.listen().firstPort(); port <= l.listen().lastPort(); port++) {
@@ -30,6 +33,9 @@ public final class BindCheck {
           continue;
         }
         try {
+          if (handedOver.wasInherited(new SocketInheritance.Place(l.protocol(), InetAddress.getByName(host), port))) {
+            continue;
+          }
           tryBind(l, host, port);
         } catch (IOException e) {
           return Optional.of(new ListenException(l, host, port, e).getMessage());
@@ -55,7 +61,7 @@ public final class BindCheck {
    * then reset) clients for an instant. With SO_REUSEADDR, as Netty binds, a port in TIME_WAIT is
    * free and one with a listener is not.
    */
-  static void tryBindTcp(InetAddress address, int port) throws IOException {
+  public static void tryBindTcp(InetAddress address, int port) throws IOException {
     try (Socket probe = new Socket()) {
       probe.setReuseAddress(true);
       probe.bind(new InetSocketAddress(address, port));

@@ -7,6 +7,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.unix.FileDescriptor;
+import io.portfw.config.Protocol;
 import io.portfw.config.SocketConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -18,6 +21,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The listening TCP sockets of a running portfw. With the native transport each event loop has
@@ -37,6 +42,8 @@ public final class ListeningSockets {
     void accept(Channel child);
   }
 
+  private static final Logger LOG = LoggerFactory.getLogger(ListeningSockets.class);
+
   private record Key(InetAddress address, int port, EventLoop loop) {}
 
   private static final class Entry {
@@ -52,11 +59,14 @@ public final class ListeningSockets {
   private final ChannelOption<Boolean> reusePort;
   private final EventLoopGroup allLoops;
   private final Map<Key, Entry> sockets = new HashMap<>();
+  private final SocketInheritance inheritance;
 
-  public ListeningSockets(Transport transport, ChannelOption<Boolean> reusePort, EventLoopGroup allLoops) {
+  public ListeningSockets(Transport transport, ChannelOption<Boolean> reusePort, EventLoopGroup allLoops,
+      SocketInheritance inheritance) {
     this.transport = transport;
     this.reusePort = reusePort;
     this.allLoops = allLoops;
+    this.inheritance = inheritance;
   }
 
   /** Whether each event loop accepts for itself; otherwise one deployment instance serves every loop. */
@@ -70,7 +80,16 @@ public final class ListeningSockets {
     Key key = new Key(address, port, perLoop() ? loop : null);
     Entry entry = sockets.get(key);
     if (entry == null) {
-      if (sockets.keySet().stream().noneMatch(k -> k.port() == port && k.address().equals(address))) {
+      SocketInheritance.Place place = new SocketInheritance.Place(Protocol.TCP, address, port);
+      FileDescriptor handed = inheritance.take(place);
+      if (handed == null && inheritance.holding() && inheritance.wasInherited(place)) {
+        // Taking over, and no socket of the old process left for this loop: a fresh one would join the port's
+        // SO_REUSEPORT group and queue a share of new clients before this process is sure to start.
+        LOG.debug("take-over: no socket handed over for {} on this event loop; it does not accept there", place);
+        return Future.succeededFuture(null);
+      }
+      if (handed == null
+          && sockets.keySet().stream().noneMatch(k -> k.port() == port && k.address().equals(address))) {
         // SO_REUSEPORT would let us share the port with another process of the same user: refuse that,
         // as a plain bind would, by trying it without the option first.
         try {
@@ -82,7 +101,11 @@ public final class ListeningSockets {
       Entry fresh = new Entry();
       sockets.put(key, fresh);
       fresh.bound.future().onFailure(e -> forget(key, fresh));
-      bind(address, port, loop, options, fresh);
+      if (handed != null) {
+        adopt(place, handed, loop, options, fresh);
+      } else {
+        bind(place, loop, options, fresh);
+      }
       entry = fresh;
     }
     entry.acceptors.add(acceptor);
@@ -114,11 +137,9 @@ public final class ListeningSockets {
     sockets.remove(key, entry);
   }
 
-  private void bind(InetAddress address, int port, EventLoop loop, SocketConfig options, Entry entry) {
+  private ServerBootstrap bootstrap(EventLoop loop, SocketConfig options, Entry entry) {
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(loop, perLoop() ? loop : allLoops)
-        .channelFactory(transport.serverChannelFactory(false))
-        .option(ChannelOption.SO_REUSEADDR, true)
         // Reading starts when the relay has a backend to write to.
         .childOption(ChannelOption.AUTO_READ, false)
         .childHandler(new ChannelInitializer<>() {
@@ -132,18 +153,43 @@ public final class ListeningSockets {
             acceptor.accept(child);
           }
         });
+    if (options.receiveBuffer() > 0) {
+      // Set on the listening socket so the window scale of every accepted connection is chosen for it.
+      bootstrap.option(ChannelOption.SO_RCVBUF, options.receiveBuffer());
+    }
+    return bootstrap;
+  }
+
+  private void bind(SocketInheritance.Place place, EventLoop loop, SocketConfig options, Entry entry) {
+    ServerBootstrap bootstrap = bootstrap(loop, options, entry)
+        .channelFactory(transport.serverChannelFactory(false))
+        .option(ChannelOption.SO_REUSEADDR, true);
     if (perLoop()) {
       bootstrap.option(reusePort, true);
     }
     if (options.backlog() > 0) {
       bootstrap.option(ChannelOption.SO_BACKLOG, options.backlog());
     }
-    if (options.receiveBuffer() > 0) {
-      // Set on the listening socket so the window scale of every accepted connection is chosen for it.
-      bootstrap.option(ChannelOption.SO_RCVBUF, options.receiveBuffer());
-    }
-    bootstrap.bind(new InetSocketAddress(address, port)).addListener((ChannelFutureListener) f -> {
+    bootstrap.bind(new InetSocketAddress(place.address(), place.port())).addListener((ChannelFutureListener) f -> {
       if (f.isSuccess()) {
+        inheritance.opened(place, f.channel(), false);
+        entry.bound.complete(f.channel());
+      } else {
+        entry.bound.fail(f.cause());
+      }
+    });
+  }
+
+  /** Serves a socket handed over by the process this one takes over from: already bound and listening. */
+  private void adopt(SocketInheritance.Place place, FileDescriptor fd, EventLoop loop, SocketConfig options,
+      Entry entry) {
+    ServerBootstrap bootstrap = bootstrap(loop, options, entry)
+        .channelFactory(() -> new EpollServerSocketChannel(fd.intValue()))
+        // Accepting starts once the whole process has started (SocketInheritance.startReading).
+        .option(ChannelOption.AUTO_READ, !inheritance.holding());
+    bootstrap.register().addListener((ChannelFutureListener) f -> {
+      if (f.isSuccess()) {
+        inheritance.opened(place, f.channel(), true);
         entry.bound.complete(f.channel());
       } else {
         entry.bound.fail(f.cause());

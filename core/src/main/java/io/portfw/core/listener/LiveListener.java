@@ -5,8 +5,12 @@ import io.portfw.config.TimeoutsConfig;
 import io.portfw.core.filter.Admission;
 import io.portfw.core.observe.ListenerCounters;
 import io.portfw.core.tls.ServerTls;
+import io.portfw.config.BackendAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -26,6 +30,8 @@ public final class LiveListener {
   /** What it presents when it terminates TLS; replaced whole when the certificates are reloaded. */
   private volatile ServerTls tls;
   private String deploymentId;
+  /** UDP clients whose session a take-over could not move: their next session goes to the same backend. */
+  private final Map<InetSocketAddress, BackendAddress> carriedSessions = new ConcurrentHashMap<>();
 
   /** A listener new to the running config: fresh counts, an empty door. */
   public LiveListener(ListenerConfig config) {
@@ -94,6 +100,21 @@ public final class LiveListener {
 
   public Admission admission() {
     return admission;
+  }
+
+  /** The backends the UDP sessions of the process this one took over had, by client address and port. */
+  public void carrySessions(Map<InetSocketAddress, BackendAddress> sessions) {
+    carriedSessions.putAll(sessions);
+  }
+
+  /** The backend this UDP client's session had in the process this one took over, once; null when none. */
+  public BackendAddress carriedSession(InetSocketAddress client) {
+    return carriedSessions.isEmpty() ? null : carriedSessions.remove(client);
+  }
+
+  /** Clients that did not come back while their sessions would have lasted are forgotten. */
+  public void forgetCarriedSessions() {
+    carriedSessions.clear();
   }
 
   /** Set and read by the runtime only, one reload at a time. */

@@ -102,7 +102,8 @@ final class ConfigFileWriter {
     return -1;
   }
 
-  private static ObjectNode objectOf(BackendConfig b) {
+  /** A backend as the config file writes it. */
+  static ObjectNode objectOf(BackendConfig b) {
     ObjectNode o = JSON.createObjectNode().put("address", b.address().toString());
     if (b.weight() != BackendConfig.DEFAULT_WEIGHT) {
       o.put("weight", b.weight());

@@ -2,6 +2,8 @@ package io.portfw.core.runtime;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.portfw.balancing.Pool;
 import io.portfw.config.BackendAddress;
 import io.portfw.config.BackendConfig;
@@ -14,6 +16,7 @@ import io.portfw.config.Protocol;
 import io.portfw.core.listener.ListeningSockets;
 import io.portfw.core.listener.LiveListener;
 import io.portfw.core.listener.NettyTransport;
+import io.portfw.core.listener.SocketInheritance;
 import io.portfw.core.observe.AccessLog;
 import io.portfw.core.observe.CertificateExpiry;
 import io.portfw.core.observe.Connections;
@@ -81,6 +84,8 @@ public final class PortfwRuntime implements RuntimeView {
   private final Connections connections;
   private final PortfwMetrics metrics;
   private final ListeningSockets listeningSockets;
+  /** The listening sockets a take-over hands on, and those handed to this process by one. */
+  private final SocketInheritance inheritance = new SocketInheritance();
   private final BackendResolver resolver;
   private final WarmPools warm;
   private final Reconciler reconciler;
@@ -99,12 +104,12 @@ public final class PortfwRuntime implements RuntimeView {
     this.metrics = new PortfwMetrics(health, connections, accessLog, warmCounts);
     VertxInternal internal = (VertxInternal) vertx;
     this.listeningSockets = new ListeningSockets(internal.transport(), NettyTransport.of(vertx).reusePort(),
-        internal.nettyEventLoopGroup());
+        internal.nettyEventLoopGroup(), inheritance);
     this.resolver = new BackendResolver(internal.transport(), internal.nettyEventLoopGroup().next(), config.dns());
     this.warm = new WarmPools(internal.transport(), internal.nettyEventLoopGroup(), this::warmWanted, warmCounts);
     PortfwConfig empty = new PortfwConfig(config.admin(), List.of(), List.of(), config.accessLog(), config.dns());
     this.reconciler = new Reconciler(empty, health, resolver, this::deploy, this::retire, this::recorded,
-        this::syncMetrics);
+        this::syncMetrics, inheritance);
     this.certificates = new CertificateWatcher(reconciler::liveListeners, CERTIFICATE_POLL_MILLIS, this::syncMetrics);
   }
 
@@ -157,10 +162,12 @@ public final class PortfwRuntime implements RuntimeView {
    */
   public Future<Void> run(PortfwConfig config) {
     requireNonNull(config, "config");
+    PortfwConfig effective;
     synchronized (this) {
       fileConfig = config;
+      effective = changes.applyTo(config); // none, unless taken over from a process that had some
     }
-    return reconciler.apply(config, true).compose(result -> result.outcome() == ReloadResult.Outcome.APPLIED
+    return reconciler.apply(effective, true).compose(result -> result.outcome() == ReloadResult.Outcome.APPLIED
         ? Future.succeededFuture()
         : Future.failedFuture(new IllegalStateException(String.join("; ", result.errors()))));
   }
@@ -187,7 +194,7 @@ public final class PortfwRuntime implements RuntimeView {
       UdpSessions sessions = new UdpSessions(live.config().udp());
       live.onChange(next -> sessions.apply(next.udp()));
       // Without SO_REUSEPORT (the NIO fallback) only one socket may bind a UDP port.
-      return vertx.deployVerticle(() -> new UdpForwarder(live, sessions, reconciler.pools()::get, connections, metrics),
+      return vertx.deployVerticle(() -> new UdpForwarder(live, sessions, reconciler.pools()::get, connections, metrics, inheritance),
               new DeploymentOptions().setInstances(NettyTransport.of(vertx).reusePort() != null ? loops : 1))
           .onSuccess(id -> {
             live.deploymentId(id);
@@ -343,6 +350,43 @@ public final class PortfwRuntime implements RuntimeView {
     return changes.all();
   }
 
+  /**
+   * What a take-over carries besides the sockets: the runtime changes, the drains and disables,
+   * the passive ejections and the sticky tables, as JSON.
+   */
+  public Future<JsonNode> handOverState() {
+    ArrayNode carried;
+    synchronized (this) {
+      carried = CarriedState.changes(changes.all());
+    }
+    return CarriedState.pools(reconciler.pools(), health, connections.live())
+        .map(state -> state.set("changes", carried));
+  }
+
+  /**
+   * Before {@link #run}: the runtime changes of the process this one takes over, laid over
+   * {@code file} as they were there, except where the file now says otherwise of that backend.
+   */
+  public synchronized void takeOverChanges(JsonNode state, PortfwConfig file) throws ConfigException {
+    for (RuntimeChanges.Change c : CarriedState.changesFrom(state.path("changes"))) {
+      changes.restore(c.pool(), c.address(), Optional.of(c));
+    }
+    for (RuntimeChanges.Change gone : changes.fileChanged(file)) {
+      LOG.info("pool {}: backend {}: the file now says otherwise, the runtime change ({}) handed over gives way",
+          gone.pool(), gone.address(), gone.kind());
+    }
+  }
+
+  /** After {@link #run}, before accepting: the pools' state handed over; returns an account of it. */
+  public String takeOverPools(JsonNode state) {
+    Map<String, LiveListener> listeners = reconciler.listeners();
+    String carried = CarriedState.takeOn(state, reconciler.pools(), health, listeners);
+    // A UDP client that has not come back by the time its session would have ended starts afresh.
+    listeners.values().stream().filter(l -> l.config().protocol() == Protocol.UDP).forEach(l ->
+        vertx.setTimer(Math.max(1, l.config().udp().sessionIdle().toMillis()), t -> l.forgetCarriedSessions()));
+    return carried;
+  }
+
   /** Records a reload that never reached {@link #reload}, e.g. an invalid file, in turn with the others. */
   public void recordFailedReload(ReloadResult result) {
     reconciler.recordInTurn(result);
@@ -359,6 +403,11 @@ public final class PortfwRuntime implements RuntimeView {
         new MeteredListener(live.counters(), live.config().protocol() == Protocol.UDP, certificates(live))));
     queues.apply(reconciler.config().pools()); // the pools' waiting lines follow the running config too
     metrics.sync(metered, Map.copyOf(reconciler.pools()), queues.stats());
+  }
+
+  /** The listening sockets a take-over hands on (or was handed). */
+  public SocketInheritance sockets() {
+    return inheritance;
   }
 
   /** The Vert.x instance everything runs on: the admin endpoint joins it. */

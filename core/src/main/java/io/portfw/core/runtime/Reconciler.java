@@ -8,6 +8,7 @@ import io.portfw.config.ListenerConfig;
 import io.portfw.config.PoolConfig;
 import io.portfw.config.PortfwConfig;
 import io.portfw.core.listener.BindCheck;
+import io.portfw.core.listener.SocketInheritance;
 import io.portfw.core.listener.LiveListener;
 import io.portfw.core.observe.ReloadResult;
 import io.portfw.core.tls.ClientTls;
@@ -60,6 +61,8 @@ final class Reconciler {
    * @param recorded told of every outcome, as it is known
    * @param changed told whenever the running listeners or pools have changed (metrics follow)
    */
+  /** Sockets a take-over handed over: bound already, so not tried before a start. */
+  private final SocketInheritance handedOver;
   /** The certificates loaded for the config being applied; read by its commit. */
   private TlsMaterial pendingTls = TlsMaterial.NONE;
   /** Each pool's TLS toward its backends, as of the last applied config; read by every connect. */
@@ -67,7 +70,8 @@ final class Reconciler {
 
   Reconciler(PortfwConfig empty, HealthChecks health, BackendResolver resolver,
       Function<LiveListener, Future<String>> deploy, Function<LiveListener, Future<Void>> retire,
-      Consumer<ReloadResult> recorded, Runnable changed) {
+      Consumer<ReloadResult> recorded, Runnable changed, SocketInheritance handedOver) {
+    this.handedOver = handedOver;
     this.config = empty;
     this.health = health;
     this.resolver = resolver;
@@ -146,7 +150,7 @@ final class Reconciler {
           renewed ? "no change to the config; certificates reloaded" : "no change"));
     }
     this.pendingTls = tls;
-    Optional<String> unbindable = BindCheck.firstFailure(diff, config);
+    Optional<String> unbindable = BindCheck.firstFailure(diff, config, handedOver);
     if (unbindable.isPresent()) {
       LOG.warn("{} failed, the running config stays: {}", starting ? "start" : "reload", unbindable.get());
       return Future.succeededFuture(record(ReloadResult.Outcome.FAILED, List.of(unbindable.get()), hash, "not applied"));

@@ -82,7 +82,7 @@ final class RuntimeChanges {
           .forEach(c -> backends.add(c.runtime().get()));
       pools.add(p.withBackends(backends));
     }
-    return new PortfwConfig(file.admin(), file.listeners(), pools, file.accessLog(), file.dns());
+    return file.withPools(pools);
   }
 
   /** The change to this backend, if the operator made one that still stands. */

@@ -6,18 +6,22 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.InternetProtocolFamily;
 import io.portfw.balancing.Backend;
 import io.portfw.balancing.ClientContext;
 import io.portfw.balancing.Pool;
+import io.portfw.config.BackendAddress;
 import io.portfw.config.ListenerConfig;
 import io.portfw.config.Protocol;
 import io.portfw.config.SocketConfig;
 import io.portfw.core.listener.ListenException;
 import io.portfw.core.listener.LiveListener;
 import io.portfw.core.listener.NettyTransport;
+import io.portfw.core.listener.SocketInheritance;
 import io.portfw.core.observe.ConnectObserver;
 import io.portfw.core.observe.Connection;
 import io.portfw.core.observe.Connections;
@@ -56,6 +60,8 @@ public final class UdpForwarder extends VerticleBase {
   private final Connections connections;
   private final ConnectObserver observer;
   private final List<Channel> fronts = new ArrayList<>();
+  /** Sockets handed over by a process this one took over from, and the list of those it listens on. */
+  private final SocketInheritance inheritance;
   /** The read buffer of this instance's sockets, listening and toward backends, all on its event loop. */
   /** How often a stopping listener looks whether its last session has ended. */
   private static final long DRAIN_CHECK_MILLIS = 50;
@@ -69,7 +75,8 @@ public final class UdpForwarder extends VerticleBase {
   private volatile boolean stopping;
 
   public UdpForwarder(LiveListener live, UdpSessions sessions, Function<String, Pool> pools, Connections connections,
-      ConnectObserver observer) {
+      ConnectObserver observer, SocketInheritance inheritance) {
+    this.inheritance = inheritance;
     this.live = live;
     this.sessions = sessions;
     this.pools = pools;
@@ -106,8 +113,19 @@ public final class UdpForwarder extends VerticleBase {
     } catch (UnknownHostException e) {
       return Future.failedFuture(e);
     }
-    DatagramChannel channel = transport.datagramChannel(address instanceof Inet6Address
-        ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4);
+    SocketInheritance.Place place = new SocketInheritance.Place(Protocol.UDP, address, port);
+    FileDescriptor handed = inheritance.take(place);
+    if (handed == null && inheritance.holding() && inheritance.wasInherited(place)) {
+      // Taking over, and no socket of the old process left for this loop: a fresh one would take a share of the
+      // port's datagrams before this process is sure to start.
+      return Future.succeededFuture(null);
+    }
+    DatagramChannel channel = handed != null ? new EpollDatagramChannel(handed.intValue())
+        : transport.datagramChannel(address instanceof Inet6Address ? InternetProtocolFamily.IPv6
+            : InternetProtocolFamily.IPv4);
+    if (handed != null) {
+      channel.config().setAutoRead(!inheritance.holding()); // reads once the whole process has started
+    }
     // Up to 16 datagrams per wake-up: the sessions they go to are flushed once, at the end of the batch.
     channel.config().setRecvByteBufAllocator(buffers);
     // Bursts of datagrams wait in these while the loop is busy: larger than the kernel's default, unless configured.
@@ -127,9 +145,16 @@ public final class UdpForwarder extends VerticleBase {
       }
       datagrams.table = sessions.tableOf(channel); // before the bind: no datagram comes earlier
       tables.add(datagrams.table);
+      if (handed != null) {
+        fronts.add(channel); // bound already, by the process that handed it over
+        inheritance.opened(place, channel, true);
+        done.complete(channel);
+        return;
+      }
       channel.bind(new InetSocketAddress(address, port)).addListener((ChannelFutureListener) b -> {
         if (b.isSuccess()) {
           fronts.add(channel);
+          inheritance.opened(place, channel, false);
           done.complete(channel);
         } else {
           channel.close();
@@ -262,11 +287,28 @@ public final class UdpForwarder extends VerticleBase {
     return session;
   }
 
+  /** The backend this client's session had before a take-over, when it can still take the client. */
+  private Backend carriedOver(Pool pool, InetSocketAddress sender) {
+    BackendAddress had = live.carriedSession(sender);
+    if (had == null || pool == null) {
+      return null;
+    }
+    for (Backend b : pool.backends()) {
+      if (b.address().equals(had) && b.isUsable() && b.tryAcquire()) {
+        return b;
+      }
+    }
+    return null;
+  }
+
   private UdpSession pickAndOpen(UdpSessions.Table table, InetSocketAddress sender, int localPort,
       ListenerCounters counters, ListenerConfig listener) {
     Pool pool = pools.apply(listener.pool());
     ClientContext client = new ClientContext(sender, listener.name(), localPort);
-    Backend backend = BackendPicks.acquire(pool, client, new HashSet<>());
+    Backend backend = carriedOver(pool, sender);
+    if (backend == null) {
+      backend = BackendPicks.acquire(pool, client, new HashSet<>());
+    }
     if (backend == null) {
       counters.refused(BackendPicks.noBackend(pool));
       return null;
