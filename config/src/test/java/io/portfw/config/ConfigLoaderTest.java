@@ -214,11 +214,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void parse_stateDir_isKeptAsWritten_andMustNameADirectory() throws Exception {
+    String base = "{ \"listeners\": [], \"pools\": [] %s }";
+    assertThat(ConfigLoader.parse(base.formatted(""), "t.json").stateDir()).isEmpty();
+    assertThat(ConfigLoader.parse(base.formatted(", \"stateDir\": \"/var/lib/portfw\""), "t.json").stateDir())
+        .contains("/var/lib/portfw");
+    assertThat(errorsOf(base.formatted(", \"stateDir\": \" \""))).containsExactly(
+        "stateDir: must be a directory path (or left out: beside the config file)");
+    assertThat(errorsOf(base.formatted(", \"stateDir\": 7"))).containsExactly("stateDir: must be a string, not a number");
+  }
+
+  @Test
   void parse_missingAndMistypedSections_areReported() {
     assertThat(errorsOf("{ \"pools\": {}, \"extra\": 1 }")).containsExactly(
         "listeners: is required",
         "pools: must be an array, not an object",
-        "extra: unknown key (known keys: admin, listeners, pools, accessLog, dns)");
+        "extra: unknown key (known keys: admin, listeners, pools, accessLog, dns, stateDir)");
     assertThat(errorsOf("[]")).containsExactly("(root): must be an object, not an array");
     assertThat(errorsOf("")).containsExactly("(json): the file is empty");
   }
