@@ -64,6 +64,38 @@ class ConfigWatcherTest {
     }
   }
 
+  /**
+   * The kubelet's whole update of a mounted ConfigMap, twice: a new timestamped directory, a
+   * {@code ..data_tmp} link renamed over {@code ..data}, then the old directory removed. Each
+   * update is seen within 3 s, sooner than the 5 s poll: the directory events catch it.
+   */
+  @Test
+  void configMapUpdates_asTheKubeletWritesThem_areSeenByTheirEvents() throws Exception {
+    Path first = kubeletVersion("..2026_12_06_10_00_00.000000001", "v1");
+    Files.createSymbolicLink(dir.resolve("..data"), first.getFileName());
+    Path file = Files.createSymbolicLink(dir.resolve("portfw.json"), Path.of("..data/portfw.json"));
+    try (ConfigWatcher w = ConfigWatcher.watch(file, SETTLE, this::record)) {
+      Path previous = first;
+      for (String content : new String[] {"v2", "v3"}) {
+        Path next = kubeletVersion("..2026_12_06_10_00_0" + content.charAt(1) + ".000000001", content);
+        Path tmpLink = Files.createSymbolicLink(dir.resolve("..data_tmp"), next.getFileName());
+        Files.move(tmpLink, dir.resolve("..data"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.delete(previous.resolve("portfw.json"));
+        Files.delete(previous);
+        previous = next;
+
+        assertThat(calls.poll(3, TimeUnit.SECONDS)).as("update to " + content).isEqualTo(content);
+        assertThat(calls.poll(300, TimeUnit.MILLISECONDS)).isNull();
+      }
+    }
+  }
+
+  private Path kubeletVersion(String name, String content) throws Exception {
+    Path version = Files.createDirectory(dir.resolve(name));
+    Files.writeString(version.resolve("portfw.json"), content);
+    return version;
+  }
+
   @Test
   void otherFilesChurning_doNotHoldTheChangeBack() throws Exception {
     Path file = Files.writeString(dir.resolve("portfw.json"), "v1");
