@@ -23,6 +23,11 @@ abstract class AdminCommand implements Callable<Integer> {
   /** The one exchange with the admin API; returns the text to print. */
   abstract String exchange(AdminClient client) throws AdminClient.AdminException;
 
+  /** The {@code -o} option of a command that has one: its failures are then JSON documents too in json mode. */
+  OutputOption output() {
+    return null;
+  }
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -32,6 +37,7 @@ abstract class AdminCommand implements Callable<Integer> {
       client = target.client();
     } catch (ConfigException | IllegalArgumentException e) {
       err.println(e.getMessage());
+      failure(out, e.getMessage());
       return ExitCodes.INVALID;
     }
     try {
@@ -40,7 +46,14 @@ abstract class AdminCommand implements Callable<Integer> {
       return ExitCodes.OK;
     } catch (AdminClient.AdminException e) {
       err.println("portfw " + spec.name() + ": " + e.getMessage());
+      failure(out, e.getMessage());
       return ExitCodes.FAILURE;
+    }
+  }
+
+  private void failure(PrintWriter out, String message) {
+    if (output() != null) {
+      output().failure(out, message);
     }
   }
 }

@@ -4,14 +4,24 @@ import io.vertx.core.json.JsonObject;
 import java.util.Locale;
 import java.util.Set;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code portfw connections}: the live connections of a running portfw, like the old masquerading table. */
 @Command(name = "connections", mixinStandardHelpOptions = true,
     description = {"Prints the live TCP connections and UDP sessions of a running portfw: protocol, client, the local port it",
         "reached, listener, backend with its port, age, idle time, time left before the idle timeout, and bytes.",
+        "With -o json: the answer of GET /api/v1/connections (connections, shown, total).",
         "Exits 1 when the admin API cannot be reached or refuses the request."})
 final class ConnectionsCommand extends AdminCommand {
+
+  @Mixin
+  OutputOption output;
+
+  @Override
+  OutputOption output() {
+    return output;
+  }
 
   @Option(names = "--limit", defaultValue = "100", description = "show at most this many (default: ${DEFAULT-VALUE})")
   int limit;
@@ -32,6 +42,9 @@ final class ConnectionsCommand extends AdminCommand {
     param(query, "pool", pool);
     param(query, "backend", backend);
     JsonObject answer = client.get(query.toString());
+    if (output.json()) {
+      return OutputOption.render(answer);
+    }
     TextTable table = new TextTable(Set.of(2, 6, 7, 8, 9, 10), "prot", "client", "port", "listener", "backend", "pool",
         "age", "idle", "expires", "from client", "from backend");
     answer.getJsonArray("connections").forEach(c -> {

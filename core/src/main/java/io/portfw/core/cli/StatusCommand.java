@@ -7,17 +7,30 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /** {@code portfw status}: the listeners, pools and backends of a running portfw, as {@code portfw -ln} showed them. */
 @Command(name = "status", mixinStandardHelpOptions = true,
     description = {"Prints the listeners, pools and backends of a running portfw, read from its admin API.",
+        "With -o json: {\"listeners\": [...], \"pools\": [...]}, as GET /api/v1/listeners and /api/v1/pools answer.",
         "Exits 1 when the admin API cannot be reached or refuses the request."})
 final class StatusCommand extends AdminCommand {
+
+  @Mixin
+  OutputOption output;
+
+  @Override
+  OutputOption output() {
+    return output;
+  }
 
   @Override
   String exchange(AdminClient client) throws AdminClient.AdminException {
     JsonArray listeners = client.get("/api/v1/listeners").getJsonArray("listeners");
     JsonArray pools = client.get("/api/v1/pools").getJsonArray("pools");
+    if (output.json()) {
+      return OutputOption.render(new JsonObject().put("listeners", listeners).put("pools", pools));
+    }
     Map<String, JsonObject> poolByName = new HashMap<>();
     pools.forEach(p -> poolByName.put(((JsonObject) p).getString("name"), (JsonObject) p));
     TextTable table = new TextTable(Set.of(3, 5, 6), "prot", "local", "remote", "weight", "state", "active", "total",
