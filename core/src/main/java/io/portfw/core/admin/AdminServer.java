@@ -8,6 +8,7 @@ import io.portfw.core.tls.ServerTls;
 import io.portfw.core.tls.TlsFileException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
@@ -16,6 +17,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -86,6 +88,16 @@ public final class AdminServer {
         .end(new JsonObject().put("status", "ok").encode()));
     router.get("/").handler(dashboard::serve);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(64 * 1024); // no file uploads, ever
+    // While a take-over moves the state to a new process, a change made here would be lost: refused, with why.
+    router.route().handler(ctx -> {
+      Optional<String> frozen = runtime.frozen();
+      HttpMethod method = ctx.request().method();
+      if (frozen.isPresent() && method != HttpMethod.GET && method != HttpMethod.HEAD) {
+        ApiErrors.send(ctx, 503, frozen.get());
+      } else {
+        ctx.next();
+      }
+    });
     router.get("/metrics").handler(api::metrics);
     router.get("/api/v1/listeners").handler(api::listeners);
     router.get("/api/v1/pools").handler(api::pools);

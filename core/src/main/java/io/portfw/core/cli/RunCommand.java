@@ -100,16 +100,10 @@ final class RunCommand implements Callable<Integer> {
     ServiceState notify = new ServiceState(System.getenv(SystemdNotify.VARIABLE));
     RunUntilStopped runner = new RunUntilStopped();
     try {
-      return runner.run(() -> takeOver ? TakingOver.start(loaded, state) : PortfwInstance.start(loaded), loaded,
+      return runner.run(() -> takeOver ? TakingOver.start(loaded, state, runner::stopAsked)
+              : PortfwInstance.start(loaded), loaded,
           spec.commandLine().getOut(), spec.commandLine().getErr(), stop -> {
-            ConfigReloader watching = reloader.getAndSet(null);
-            if (watching != null) {
-              try {
-                watching.close(); // a file changed during the drain is the next process's business
-              } catch (IOException e) {
-                LOG.debug("closing the config watcher: {}", e.getMessage());
-              }
-            }
+            stopReloading(reloader);
             if (!stop.takenOver()) {
               notify.stopping(); // after a take-over the service goes on, in the new process
             }
@@ -120,7 +114,12 @@ final class RunCommand implements Callable<Integer> {
             runtime.reloadSource(started::reload);
             runtime.saveTarget(config.file);
             started.onReloading(notify::reloading, notify::ready);
-            listenForTakeOver(state, instance, runner, control);
+            listenForTakeOver(state, instance, runner, control, () -> {
+              // The new process reloads and reports to the service manager from now on: a reload or a READY from
+              // this one would move the service's main process back to the one leaving.
+              stopReloading(reloader);
+              notify.close();
+            });
             writePidFile();
             notify.attach(runtime);
             notify.ready();
@@ -148,11 +147,28 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  /** Opens the control socket a later {@code --take-over} asks; without it this process cannot be taken over. */
+  private static void stopReloading(AtomicReference<ConfigReloader> reloader) {
+    ConfigReloader watching = reloader.getAndSet(null);
+    if (watching != null) {
+      try {
+        watching.close(); // a file changed during the drain is the next process's business
+      } catch (IOException e) {
+        LOG.debug("closing the config watcher: {}", e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Opens the control socket a later {@code --take-over} asks; without it this process cannot be
+   * taken over. {@code leaving} runs when a new process serves, before this one stops accepting.
+   */
   private static void listenForTakeOver(StateDirectory state, PortfwInstance instance, RunUntilStopped runner,
-      AtomicReference<TakeOverServer> control) {
+      AtomicReference<TakeOverServer> control, Runnable leaving) {
     try {
-      control.set(TakeOverServer.open(state, instance.runtime(), instance::stopAdmin, runner::takenOver)
+      control.set(TakeOverServer.open(state, instance.runtime(), () -> {
+        leaving.run();
+        return instance.stopAdmin();
+      }, runner::takenOver)
           .toCompletionStage().toCompletableFuture().get());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

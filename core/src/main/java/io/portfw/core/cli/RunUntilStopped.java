@@ -31,6 +31,11 @@ final class RunUntilStopped {
     Signals.onStop(signal -> stop.complete(new Stop(signal, false)));
   }
 
+  /** Whether it has been told to stop (a signal during the start, say). */
+  boolean stopAsked() {
+    return stop.isDone();
+  }
+
   /** Another process serves the sockets now: this one drains and exits 0, as on SIGTERM. */
   void takenOver(long pid) {
     stop.complete(new Stop("taken over by process " + pid, true));

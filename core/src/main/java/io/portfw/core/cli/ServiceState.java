@@ -13,7 +13,8 @@ final class ServiceState implements AutoCloseable {
 
   private final String socket;
   private PortfwRuntime runtime;
-  private SystemdNotify notify;
+  /** Closed from another thread when a take-over hands the service on. */
+  private volatile SystemdNotify notify;
 
   ServiceState(String socket) {
     this.socket = socket;
@@ -45,16 +46,18 @@ final class ServiceState implements AutoCloseable {
   }
 
   private void send(String message) {
-    if (notify != null) {
-      notify.send(message);
+    SystemdNotify open = notify;
+    if (open != null) {
+      open.send(message);
     }
   }
 
   @Override
-  public void close() {
-    if (notify != null) {
-      notify.close();
-      notify = null;
+  public synchronized void close() {
+    SystemdNotify open = notify;
+    notify = null;
+    if (open != null) {
+      open.close();
     }
   }
 }

@@ -7,6 +7,7 @@ import io.portfw.core.runtime.PortfwRuntime;
 import io.portfw.core.takeover.StateDirectory;
 import io.portfw.core.takeover.TakeOverClient;
 import io.vertx.core.Future;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,8 @@ final class TakingOver {
 
   private TakingOver() {}
 
-  static Future<PortfwInstance> start(PortfwConfig config, StateDirectory dir) {
+  /** {@code stopAsked}: a stop signal came meanwhile: the running process is then left serving. */
+  static Future<PortfwInstance> start(PortfwConfig config, StateDirectory dir, BooleanSupplier stopAsked) {
     PortfwRuntime runtime;
     try {
       runtime = PortfwRuntime.create(config);
@@ -33,6 +35,8 @@ final class TakingOver {
       return Future.failedFuture(new IllegalStateException(
           "--take-over needs the native transport (epoll), which passes sockets between processes; this JVM runs NIO"));
     }
+    // Until the state handed over is laid on, an operator's change here would be overwritten by it.
+    runtime.freeze("this process is taking over from the running one; it takes changes once it serves");
     return TakeOverClient.connect(runtime.vertx(), dir.socket()).compose(client -> {
       TakeOverClient.Handover handover = client.handover();
       LOG.info("take-over: process {} handed over {} listening socket(s)", handover.pid(), handover.sockets().size());
@@ -41,16 +45,27 @@ final class TakingOver {
         runtime.takeOverChanges(handover.state(), config);
       } catch (ConfigException e) {
         client.close();
+        runtime.sockets().closeUnclaimed();
         runtime.stop();
         return Future.failedFuture(new IllegalStateException("take-over: the state handed over is unreadable: "
             + e.getMessage(), e));
       }
       return PortfwInstance.start(runtime, config, true)
-          .onFailure(e -> client.close()) // the running process carries on untouched
+          .onFailure(e -> {
+            client.close(); // the running process carries on untouched
+            runtime.sockets().closeUnclaimed();
+          })
           .compose(instance -> {
+            if (stopAsked.getAsBoolean()) {
+              client.close();
+              instance.stop();
+              return Future.failedFuture(new IllegalStateException(
+                  "take-over: stopped by a signal before it served; the running portfw goes on serving"));
+            }
             LOG.info("take-over: carried over {}", runtime.takeOverPools(handover.state()));
+            runtime.freeze(null);
             runtime.sockets().startReading();
-            return client.accepting(runtime.vertx())
+            return client.accepting(runtime.vertx(), runtime.sockets().taken())
                 .onSuccess(v -> LOG.info("take-over: process {} stopped accepting; this process serves alone",
                     handover.pid()))
                 .otherwise(e -> {

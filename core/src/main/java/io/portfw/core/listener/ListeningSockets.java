@@ -48,6 +48,8 @@ public final class ListeningSockets {
 
   private static final class Entry {
     final Promise<Channel> bound = Promise.promise();
+    /** Every socket of this entry: one, or several handed over by a take-over from a process with more loops. */
+    final List<Channel> channels = new ArrayList<>();
     /** Every deployment sharing the socket, oldest first; the last takes new connections. */
     final List<Acceptor> acceptors = new ArrayList<>();
     /** Read by the accepting event loop; null once every deployment has left. */
@@ -81,14 +83,14 @@ public final class ListeningSockets {
     Entry entry = sockets.get(key);
     if (entry == null) {
       SocketInheritance.Place place = new SocketInheritance.Place(Protocol.TCP, address, port);
-      FileDescriptor handed = inheritance.take(place);
-      if (handed == null && inheritance.holding() && inheritance.wasInherited(place)) {
+      List<FileDescriptor> handed = inheritance.take(place);
+      if (handed.isEmpty() && inheritance.holding() && inheritance.wasInherited(place)) {
         // Taking over, and no socket of the old process left for this loop: a fresh one would join the port's
         // SO_REUSEPORT group and queue a share of new clients before this process is sure to start.
         LOG.debug("take-over: no socket handed over for {} on this event loop; it does not accept there", place);
         return Future.succeededFuture(null);
       }
-      if (handed == null
+      if (handed.isEmpty()
           && sockets.keySet().stream().noneMatch(k -> k.port() == port && k.address().equals(address))) {
         // SO_REUSEPORT would let us share the port with another process of the same user: refuse that,
         // as a plain bind would, by trying it without the option first.
@@ -101,7 +103,7 @@ public final class ListeningSockets {
       Entry fresh = new Entry();
       sockets.put(key, fresh);
       fresh.bound.future().onFailure(e -> forget(key, fresh));
-      if (handed != null) {
+      if (!handed.isEmpty()) {
         adopt(place, handed, loop, options, fresh);
       } else {
         bind(place, loop, options, fresh);
@@ -127,9 +129,15 @@ public final class ListeningSockets {
     entry.current = null;
     sockets.remove(key);
     return entry.bound.future().compose(channel -> {
-      Promise<Void> closed = Promise.promise();
-      channel.close().addListener(f -> closed.complete());
-      return closed.future();
+      List<Future<Void>> closed = new ArrayList<>();
+      synchronized (entry.channels) {
+        for (Channel c : entry.channels) {
+          Promise<Void> p = Promise.promise();
+          c.close().addListener(f -> p.complete());
+          closed.add(p.future());
+        }
+      }
+      return Future.all(closed).<Void>mapEmpty();
     }, failed -> Future.succeededFuture());
   }
 
@@ -173,6 +181,9 @@ public final class ListeningSockets {
     bootstrap.bind(new InetSocketAddress(place.address(), place.port())).addListener((ChannelFutureListener) f -> {
       if (f.isSuccess()) {
         inheritance.opened(place, f.channel(), false);
+        synchronized (entry.channels) {
+          entry.channels.add(f.channel());
+        }
         entry.bound.complete(f.channel());
       } else {
         entry.bound.fail(f.cause());
@@ -180,19 +191,37 @@ public final class ListeningSockets {
     });
   }
 
-  /** Serves a socket handed over by the process this one takes over from: already bound and listening. */
-  private void adopt(SocketInheritance.Place place, FileDescriptor fd, EventLoop loop, SocketConfig options,
+  /**
+   * Serves sockets handed over by the process this one takes over from: already bound and
+   * listening. Usually one per loop; several when that process had more event loops.
+   */
+  private void adopt(SocketInheritance.Place place, List<FileDescriptor> fds, EventLoop loop, SocketConfig options,
       Entry entry) {
-    ServerBootstrap bootstrap = bootstrap(loop, options, entry)
-        .channelFactory(() -> new EpollServerSocketChannel(fd.intValue()))
-        // Accepting starts once the whole process has started (SocketInheritance.startReading).
-        .option(ChannelOption.AUTO_READ, !inheritance.holding());
-    bootstrap.register().addListener((ChannelFutureListener) f -> {
-      if (f.isSuccess()) {
-        inheritance.opened(place, f.channel(), true);
-        entry.bound.complete(f.channel());
+    List<Future<Channel>> registered = new ArrayList<>();
+    for (FileDescriptor fd : fds) {
+      Promise<Channel> one = Promise.promise();
+      bootstrap(loop, options, entry)
+          .channelFactory(() -> new EpollServerSocketChannel(fd.intValue()))
+          // Accepting starts once the whole process has started (SocketInheritance.startReading).
+          .option(ChannelOption.AUTO_READ, !inheritance.holding())
+          .register().addListener((ChannelFutureListener) f -> {
+            if (f.isSuccess()) {
+              inheritance.opened(place, f.channel(), true);
+              synchronized (entry.channels) {
+                entry.channels.add(f.channel());
+              }
+              one.complete(f.channel());
+            } else {
+              one.fail(f.cause());
+            }
+          });
+      registered.add(one.future());
+    }
+    Future.all(registered).onComplete(all -> {
+      if (all.succeeded()) {
+        entry.bound.complete(registered.get(0).result());
       } else {
-        entry.bound.fail(f.cause());
+        entry.bound.fail(all.cause());
       }
     });
   }

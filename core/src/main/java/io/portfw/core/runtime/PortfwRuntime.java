@@ -85,7 +85,9 @@ public final class PortfwRuntime implements RuntimeView {
   private final PortfwMetrics metrics;
   private final ListeningSockets listeningSockets;
   /** The listening sockets a take-over hands on, and those handed to this process by one. */
-  private final SocketInheritance inheritance = new SocketInheritance();
+  private final SocketInheritance inheritance;
+  /** Why changes are refused now (a take-over under way), or null. */
+  private volatile String frozen;
   private final BackendResolver resolver;
   private final WarmPools warm;
   private final Reconciler reconciler;
@@ -103,6 +105,7 @@ public final class PortfwRuntime implements RuntimeView {
     WarmCounts warmCounts = new WarmCounts();
     this.metrics = new PortfwMetrics(health, connections, accessLog, warmCounts);
     VertxInternal internal = (VertxInternal) vertx;
+    this.inheritance = new SocketInheritance(loops);
     this.listeningSockets = new ListeningSockets(internal.transport(), NettyTransport.of(vertx).reusePort(),
         internal.nettyEventLoopGroup(), inheritance);
     this.resolver = new BackendResolver(internal.transport(), internal.nettyEventLoopGroup().next(), config.dns());
@@ -246,6 +249,14 @@ public final class PortfwRuntime implements RuntimeView {
    */
   public Future<ReloadResult> reload(PortfwConfig next) {
     requireNonNull(next, "next");
+    String busy = frozen;
+    if (busy != null) {
+      LOG.warn("reload refused, the running config stays: {}", busy);
+      ReloadResult refused = new ReloadResult(Instant.now(), ReloadResult.Outcome.FAILED, List.of(busy), "-",
+          "not applied");
+      recordFailedReload(refused);
+      return Future.succeededFuture(refused);
+    }
     PortfwConfig effective;
     synchronized (this) {
       for (RuntimeChanges.Change gone : changes.fileChanged(next)) {
@@ -265,6 +276,10 @@ public final class PortfwRuntime implements RuntimeView {
    */
   public Future<ReloadResult> changeBackend(String pool, BackendAddress address, Optional<BackendConfig> wanted,
       String kind, String who) {
+    String busy = frozen;
+    if (busy != null) {
+      return Future.failedFuture(new IllegalStateException(busy));
+    }
     PortfwConfig effective;
     Optional<RuntimeChanges.Change> before;
     synchronized (this) {
@@ -281,6 +296,19 @@ public final class PortfwRuntime implements RuntimeView {
       }
       return result;
     });
+  }
+
+  /**
+   * Refuses reloads and operator changes, with {@code why}, while a take-over moves the state
+   * between processes (a change made meanwhile would be lost); null lets them through again.
+   */
+  public void freeze(String why) {
+    this.frozen = why;
+  }
+
+  @Override
+  public Optional<String> frozen() {
+    return Optional.ofNullable(frozen);
   }
 
   @Override

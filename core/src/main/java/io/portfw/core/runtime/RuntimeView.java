@@ -59,4 +59,7 @@ public interface RuntimeView {
 
   /** Reloads from the config's source, or fails when it came from no file. */
   Future<ReloadResult> reloadFromSource();
+
+  /** Why operator changes and reloads are refused now (a take-over under way); empty when they are not. */
+  Optional<String> frozen();
 }

@@ -28,9 +28,18 @@ final class Peers {
     }
   }
 
+  /**
+   * The effective uid, as SO_PEERCRED reports a peer's, from /proc/self/status (real, effective,
+   * saved, fs): /proc/self itself belongs to root in a process that is not dumpable.
+   */
   private static int readOwnUid() {
     try {
-      return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("Uid:")) {
+          return Integer.parseInt(line.substring("Uid:".length()).trim().split("\\s+")[1]);
+        }
+      }
+      throw new IOException("no Uid line in /proc/self/status");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read this process's uid", e);
     }

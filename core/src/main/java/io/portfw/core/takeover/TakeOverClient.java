@@ -1,6 +1,7 @@
 package io.portfw.core.takeover;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -26,6 +27,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -78,7 +80,7 @@ public final class TakeOverClient implements AutoCloseable {
           f.channel().writeAndFlush(Wire.line(Wire.message(Wire.HELLO).put("pid", ProcessHandle.current().pid())));
         });
     return connected.future().compose(client -> within(vertx, client.conversation.handover.future(),
-        "the running portfw did not hand its sockets over").map(client));
+        "the running portfw did not hand its sockets over").map(client).onFailure(e -> client.close()));
   }
 
   /** The sockets and state handed over. */
@@ -86,9 +88,14 @@ public final class TakeOverClient implements AutoCloseable {
     return conversation.handover.future().result();
   }
 
-  /** Tells the running process this one serves now; completes once it has stopped accepting. */
-  public Future<Void> accepting(Vertx vertx) {
-    channel.writeAndFlush(Wire.line(Wire.message(Wire.ACCEPTING)));
+  /**
+   * Tells the running process this one serves now on the sockets {@code taken} (positions in the
+   * list it sent; it closes the others); completes once it has stopped accepting.
+   */
+  public Future<Void> accepting(Vertx vertx, Set<Integer> taken) {
+    ObjectNode message = Wire.message(Wire.ACCEPTING);
+    taken.stream().sorted().forEach(message.putArray("taken")::add);
+    channel.writeAndFlush(Wire.line(message));
     return within(vertx, conversation.stopped.future(), "the running portfw did not confirm that it stopped");
   }
 
@@ -122,6 +129,8 @@ public final class TakeOverClient implements AutoCloseable {
     private JsonNode state;
     private List<SocketInheritance.Place> places;
     private final List<SocketInheritance.Handed> received = new ArrayList<>();
+    /** The end (exclusive) of the batch of descriptors asked for. */
+    private int batchEnd;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws IOException {
@@ -152,22 +161,36 @@ public final class TakeOverClient implements AutoCloseable {
       }
       // Descriptors come next: reads take them (with their one byte each) instead of bytes until all are here.
       ctx.channel().config().setOption(UnixChannelOption.DOMAIN_SOCKET_READ_MODE, DomainSocketReadMode.FILE_DESCRIPTORS);
-      ctx.writeAndFlush(Wire.line(Wire.message(Wire.SEND_SOCKETS)));
+      askFrom(ctx, 0);
+    }
+
+    /** Asks for the next batch of descriptors: a bounded number at a time, so none waits on a full socket buffer. */
+    private void askFrom(ChannelHandlerContext ctx, int from) {
+      batchEnd = Math.min(places.size(), from + TakeOverServer.DESCRIPTORS_PER_BATCH);
+      ctx.writeAndFlush(Wire.line(Wire.message(Wire.SEND_SOCKETS).put("from", from)));
     }
 
     private void descriptor(ChannelHandlerContext ctx, FileDescriptor fd) throws IOException {
+      if (places == null || received.size() >= batchEnd) {
+        fd.close();
+        fail(new IOException("the running portfw sent a socket it had not listed"));
+        ctx.close();
+        return;
+      }
       SocketInheritance.Place place = places.get(received.size());
       InetSocketAddress local = new Socket(fd.intValue()).localAddress();
-      if (local == null || local.getPort() != place.port()) {
+      if (local == null || local.getPort() != place.port() || !local.getAddress().equals(place.address())) {
         fd.close();
         fail(new IOException("a socket handed over is not " + place + " (it is " + local + ")"));
         ctx.close();
         return;
       }
-      received.add(new SocketInheritance.Handed(place, fd));
+      received.add(new SocketInheritance.Handed(place, fd, null));
       if (received.size() == places.size()) {
         ctx.channel().config().setOption(UnixChannelOption.DOMAIN_SOCKET_READ_MODE, DomainSocketReadMode.BYTES);
         handover.tryComplete(new Handover(pid, List.copyOf(received), state));
+      } else if (received.size() == batchEnd) {
+        askFrom(ctx, batchEnd);
       }
     }
 
@@ -178,7 +201,9 @@ public final class TakeOverClient implements AutoCloseable {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      fail(new IOException("the running portfw closed the take-over"));
+      fail(new IOException(places != null && !handover.future().isComplete()
+          ? "the running portfw closed the take-over while handing the sockets over (did its sockets change?)"
+          : "the running portfw closed the take-over"));
       if (!handover.future().succeeded()) {
         received.forEach(h -> closeQuietly(h.fd()));
       }

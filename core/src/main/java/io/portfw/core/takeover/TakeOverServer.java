@@ -19,9 +19,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.internal.VertxInternal;
 import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
@@ -40,6 +44,11 @@ public final class TakeOverServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(TakeOverServer.class);
   private static final long REFUSED_LINGER_SECONDS = 5;
+  /**
+   * Descriptors sent per request of the new process: few enough that the unix socket's buffer
+   * never fills (Netty cannot retry a descriptor whose send would block).
+   */
+  static final int DESCRIPTORS_PER_BATCH = 64;
 
   private final Path socket;
   private final Channel listening;
@@ -60,7 +69,11 @@ public final class TakeOverServer implements AutoCloseable {
     Path path = dir.socket();
     try {
       dir.prepare();
-      Files.deleteIfExists(path); // left by a process that was killed: a live one with this config would hold its ports
+      if (answers(path)) {
+        return Future.failedFuture(new IOException("another portfw listens on " + path
+            + " (do two configs share one stateDir?)"));
+      }
+      Files.deleteIfExists(path); // left by a process that was killed
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
@@ -87,6 +100,18 @@ public final class TakeOverServer implements AutoCloseable {
 
   public Path socket() {
     return socket;
+  }
+
+  /** Whether a process listens on the socket file (one left by a killed process refuses the connection). */
+  private static boolean answers(Path path) {
+    if (!Files.exists(path)) {
+      return false;
+    }
+    try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+      return true;
+    } catch (IOException refused) {
+      return false;
+    }
   }
 
   /** Stops listening; Netty removes the socket file as it closes. */
@@ -140,8 +165,8 @@ public final class TakeOverServer implements AutoCloseable {
       JsonNode message = Wire.read(line);
       switch (message.path("type").asText()) {
         case Wire.HELLO -> hello(ctx, message);
-        case Wire.SEND_SOCKETS -> sendSockets(ctx);
-        case Wire.ACCEPTING -> accepting(ctx);
+        case Wire.SEND_SOCKETS -> sendSockets(ctx, message.path("from").asInt(-1));
+        case Wire.ACCEPTING -> accepting(ctx, message.path("taken"));
         default -> refuse(ctx, "unexpected message " + message.path("type").asText());
       }
     }
@@ -153,37 +178,49 @@ public final class TakeOverServer implements AutoCloseable {
         return;
       }
       LOG.info("take-over: process {} asks to take over; handing over the listening sockets and the state", peerPid);
-      runtime.handOverState().onComplete(state -> ctx.executor().execute(() -> {
-        if (state.failed()) {
-          refuse(ctx, "cannot gather the state: " + state.cause().getMessage());
-          return;
-        }
+      // From the state taken now to the end: a reload or an operator's change made here would not reach the new process.
+      runtime.freeze("a take-over by process " + peerPid + " is under way: changes go to the new process once it serves");
+      runtime.handOverState().compose(state -> runtime.vertx().executeBlocking(() -> {
         handed = runtime.sockets().listening();
         ObjectNode reply = Wire.message(Wire.STATE).put("pid", ProcessHandle.current().pid());
         reply.set("sockets", Wire.places(handed));
-        reply.set("state", state.result());
-        ctx.writeAndFlush(Wire.line(reply));
+        reply.set("state", state);
+        return Wire.line(reply); // large with big sticky tables: written off the event loops
+      }, false)).onComplete(line -> ctx.executor().execute(() -> {
+        if (line.failed()) {
+          refuse(ctx, "cannot gather the state: " + line.cause().getMessage());
+        } else {
+          ctx.writeAndFlush(line.result());
+        }
       }));
     }
 
-    private void sendSockets(ChannelHandlerContext ctx) {
-      if (handed.stream().anyMatch(h -> !h.fd().isOpen())) {
-        refuse(ctx, "the listening sockets changed during the take-over (a reload?); try again");
+    private void sendSockets(ChannelHandlerContext ctx, int from) {
+      if (from < 0 || from > handed.size()) {
+        refuse(ctx, "no such socket: " + from);
         return;
       }
-      handed.forEach(h -> ctx.write(h.fd()));
+      List<SocketInheritance.Handed> batch = handed.subList(from, Math.min(handed.size(), from + DESCRIPTORS_PER_BATCH));
+      if (batch.stream().anyMatch(h -> !h.channel().isOpen())) {
+        refuse(ctx, "the listening sockets changed during the take-over; try again");
+        return;
+      }
+      batch.forEach(h -> ctx.write(h.fd()));
       ctx.flush();
     }
 
-    private void accepting(ChannelHandlerContext ctx) {
-      LOG.info("take-over: process {} accepts on the {} socket(s) handed over; this process stops accepting",
-          peerPid, handed.size());
+    private void accepting(ChannelHandlerContext ctx, JsonNode takenList) {
+      Set<Integer> taken = new HashSet<>();
+      takenList.forEach(i -> taken.add(i.asInt()));
+      LOG.info("take-over: process {} accepts on {} of the {} socket(s) handed over; this process stops accepting",
+          peerPid, taken.size(), handed.size());
       done = true;
       // The control socket closes first (Netty removes its file as it does): the new process puts its own in place
       // once told that this one stopped, and this one's later exit must not remove that.
       Promise<Void> controlClosed = Promise.promise();
       ctx.channel().parent().close().addListener(f -> controlClosed.complete());
-      controlClosed.future().compose(closed -> runtime.sockets().stopReading()).compose(stopped -> stopAccepting.get())
+      controlClosed.future().compose(closed -> runtime.sockets().handedOver(handed, taken))
+          .compose(stopped -> stopAccepting.get())
           .onComplete(stopped -> ctx.executor().execute(() -> {
             ctx.writeAndFlush(Wire.line(Wire.message(Wire.STOPPED))).addListener(ChannelFutureListener.CLOSE);
             takenOver.accept(peerPid);
@@ -199,22 +236,25 @@ public final class TakeOverServer implements AutoCloseable {
       ctx.writeAndFlush(Wire.line(Wire.message(Wire.REFUSED).put("reason", reason)))
           .addListener(f -> ((DuplexChannel) ctx.channel()).shutdownOutput());
       ctx.executor().schedule(() -> ctx.close(), REFUSED_LINGER_SECONDS, TimeUnit.SECONDS);
-      if (turnTaken) {
+      endTurn();
+    }
+
+    /** This conversation no longer holds the take-over: another may start, and changes are let through again. */
+    private void endTurn() {
+      if (turnTaken && !done) {
         turnTaken = false;
+        runtime.freeze(null);
         busy.set(false);
       }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      if (holdsTurn) {
-        holdsTurn = false;
-        turnTaken = false;
-        busy.set(false);
-        if (!done && peerPid != 0) {
-          LOG.warn("take-over: process {} went away before it accepted; this process goes on serving", peerPid);
-        }
+      if (turnTaken && !done && peerPid != 0) {
+        LOG.warn("take-over: process {} went away before it accepted; this process goes on serving", peerPid);
       }
+      holdsTurn = false;
+      endTurn();
     }
 
     @Override

@@ -105,8 +105,7 @@ public final class UdpForwarder extends VerticleBase {
     });
   }
 
-  private Future<Channel> bind(EventLoop loop, String host, int port) {
-    Promise<Channel> done = Promise.promise();
+  private Future<?> bind(EventLoop loop, String host, int port) {
     InetAddress address;
     try {
       address = InetAddress.getByName(host); // a literal or localhost: validated, no lookup on the network
@@ -114,18 +113,30 @@ public final class UdpForwarder extends VerticleBase {
       return Future.failedFuture(e);
     }
     SocketInheritance.Place place = new SocketInheritance.Place(Protocol.UDP, address, port);
-    FileDescriptor handed = inheritance.take(place);
-    if (handed == null && inheritance.holding() && inheritance.wasInherited(place)) {
+    List<FileDescriptor> handed = inheritance.take(place);
+    if (handed.isEmpty() && inheritance.holding() && inheritance.wasInherited(place)) {
       // Taking over, and no socket of the old process left for this loop: a fresh one would take a share of the
       // port's datagrams before this process is sure to start.
-      return Future.succeededFuture(null);
+      return Future.succeededFuture();
     }
-    DatagramChannel channel = handed != null ? new EpollDatagramChannel(handed.intValue())
-        : transport.datagramChannel(address instanceof Inet6Address ? InternetProtocolFamily.IPv6
-            : InternetProtocolFamily.IPv4);
-    if (handed != null) {
+    if (handed.isEmpty()) {
+      return open(loop, place, transport.datagramChannel(address instanceof Inet6Address
+          ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4), false);
+    }
+    // Bound already, by the process that handed them over; several when it had more event loops than this one.
+    List<Future<Channel>> adopted = new ArrayList<>();
+    for (FileDescriptor fd : handed) {
+      EpollDatagramChannel channel = new EpollDatagramChannel(fd.intValue());
       channel.config().setAutoRead(!inheritance.holding()); // reads once the whole process has started
+      adopted.add(open(loop, place, channel, true));
     }
+    return Future.all(adopted);
+  }
+
+  /** Sets a listening socket up on {@code loop} and binds it, unless it was handed over bound. */
+  private Future<Channel> open(EventLoop loop, SocketInheritance.Place place, DatagramChannel channel,
+      boolean handedOver) {
+    Promise<Channel> done = Promise.promise();
     // Up to 16 datagrams per wake-up: the sessions they go to are flushed once, at the end of the batch.
     channel.config().setRecvByteBufAllocator(buffers);
     // Bursts of datagrams wait in these while the loop is busy: larger than the kernel's default, unless configured.
@@ -136,7 +147,7 @@ public final class UdpForwarder extends VerticleBase {
     if (reusePort != null) {
       channel.config().setOption(reusePort, true);
     }
-    Datagrams datagrams = new Datagrams(port);
+    Datagrams datagrams = new Datagrams(place.port());
     channel.pipeline().addLast(datagrams);
     loop.register(channel).addListener((ChannelFutureListener) registered -> {
       if (!registered.isSuccess()) {
@@ -145,13 +156,13 @@ public final class UdpForwarder extends VerticleBase {
       }
       datagrams.table = sessions.tableOf(channel); // before the bind: no datagram comes earlier
       tables.add(datagrams.table);
-      if (handed != null) {
-        fronts.add(channel); // bound already, by the process that handed it over
+      if (handedOver) {
+        fronts.add(channel);
         inheritance.opened(place, channel, true);
         done.complete(channel);
         return;
       }
-      channel.bind(new InetSocketAddress(address, port)).addListener((ChannelFutureListener) b -> {
+      channel.bind(new InetSocketAddress(place.address(), place.port())).addListener((ChannelFutureListener) b -> {
         if (b.isSuccess()) {
           fronts.add(channel);
           inheritance.opened(place, channel, false);

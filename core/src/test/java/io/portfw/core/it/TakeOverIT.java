@@ -236,6 +236,103 @@ class TakeOverIT {
   }
 
   /**
+   * From a process with 16 event loops and a range of 20 ports (over 300 listening sockets, more
+   * than one batch of descriptors) to one with a single loop, whose config drops a listener: every
+   * socket of the kept ports is served (several on its one loop), the dropped port is closed.
+   */
+  @Test
+  void aProcessWithFewerEventLoops_servesEverySocketHandedOver_andClosesADroppedPort() throws Exception {
+    try (EchoBackend echo1 = new EchoBackend(); EchoBackend echo2 = new EchoBackend();
+        UdpEchoBackend udp = new UdpEchoBackend("u"); TaggedBackend a = new TaggedBackend("a");
+        TaggedBackend b = new TaggedBackend("b")) {
+      Path config = config(echo1, echo2, udp, a, b);
+      int range = Ports.freeRange(20, "127.0.0.1");
+      String withRange = Files.readString(config).replace("\"listeners\": [", "\"listeners\": [ { \"name\": \"range\", "
+          + "\"listen\": \"127.0.0.1:" + range + "-" + (range + 19) + "\", \"pool\": \"echo\" },");
+      Files.writeString(config, withRange);
+      Path jar = install("old");
+      try (PortfwProcess old = PortfwProcess.startJar(jar, Map.of(), List.of("-XX:ActiveProcessorCount=16"), "run",
+          "--no-watch", "--config", config.toString())) {
+        old.awaitListening(tcpPort);
+        Eventually.holds(Duration.ofSeconds(10), "the control socket",
+            () -> Files.exists(dir.resolve("portfw.state").resolve("control.sock")));
+        // The new config drops the sticky listener (and the game one, whose sessions would hold the drain).
+        String next = withRange.replaceAll("\\{ \"name\": \"sticky\", \"listen\": \"[^\"]+\", \"pool\": \"sticky\" \\},", "")
+            .replaceAll("(?s),\\s*\\{ \"name\": \"game\".*?\"drain\": \"2s\" \\} \\}", "");
+        assertThat(next).doesNotContain("\"name\": \"sticky\", \"listen\"").doesNotContain("\"name\": \"game\", \"protocol\"");
+        Path nextConfig = Files.writeString(dir.resolve("next.json"), next.replaceFirst("\\{",
+            "{ \"stateDir\": \"portfw.state\","));
+        ContinuousLoad load = ContinuousLoad.start(tcpPort, udpPort);
+        try {
+          load.awaitShortOk(30);
+          try (PortfwProcess fresh = PortfwProcess.startJar(install("new"), Map.of(),
+              List.of("-XX:ActiveProcessorCount=1"), "run", "--no-watch", "--config", nextConfig.toString(),
+              "--take-over")) {
+            assertThat(old.waitFor(Duration.ofSeconds(45))).as("old: %s%nnew: %s", old.stderr(), fresh.stderr())
+                .isTrue();
+            assertThat(old.exitCode()).isZero();
+            assertThat(fresh.stderr()).contains("handed over");
+            load.awaitShortOk(load.shortOk() + 30);
+            for (int port = range; port <= range + 19; port++) {
+              try (var s = Clients.connect(port)) {
+                assertThat(Clients.echo(s, "range " + port)).isEqualTo("range " + port);
+              }
+            }
+            assertThat(Clients.accepts(stickyPort)).as("the dropped listener's port is closed").isFalse();
+            ContinuousLoad.Result result = load.stop();
+            assertThat(result.failures()).isEmpty();
+            assertThat(old.stderr()).containsPattern("accepts on \\d+ of the \\d+ socket\\(s\\) handed over");
+          }
+        } finally {
+          load.stop();
+        }
+      }
+    }
+  }
+
+  /**
+   * From the state taken for a take-over to its end, the running process refuses changes (they
+   * would not reach the new one), with why; a take-over that goes away lets them through again.
+   */
+  @Test
+  void changesAreRefusedWhileATakeOverIsUnderWay_andAllowedOnceItIsAbandoned() throws Exception {
+    try (EchoBackend echo1 = new EchoBackend(); EchoBackend echo2 = new EchoBackend();
+        UdpEchoBackend udp = new UdpEchoBackend("u"); TaggedBackend a = new TaggedBackend("a");
+        TaggedBackend b = new TaggedBackend("b")) {
+      Path config = config(echo1, echo2, udp, a, b);
+      try (PortfwProcess old = PortfwProcess.start("run", "--no-watch", "--config", config.toString())) {
+        old.awaitListening(tcpPort);
+        Path socket = dir.resolve("portfw.state").resolve("control.sock");
+        Eventually.holds(Duration.ofSeconds(10), "the control socket", () -> Files.exists(socket));
+        AdminHttp api = new AdminHttp("http://127.0.0.1:" + adminPort);
+        String drain = "/api/v1/pools/echo/backends/" + echo2.address() + "/drain";
+        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
+            java.net.UnixDomainSocketAddress.of(socket))) {
+          ch.write(java.nio.ByteBuffer.wrap("{\"type\":\"hello\",\"pid\":1}\n".getBytes()));
+          java.nio.ByteBuffer in = java.nio.ByteBuffer.allocate(1 << 20);
+          while (in.position() == 0 || in.get(in.position() - 1) != '\n') {
+            assertThat(ch.read(in)).isNotNegative();
+          }
+          assertThat(new String(in.array(), 0, in.position())).startsWith("{\"type\":\"state\"");
+          AdminHttp.Answer refused = api.post(drain);
+          assertThat(refused.status()).isEqualTo(503);
+          assertThat(refused.body()).contains("a take-over by process 1 is under way");
+          assertThat(api.post("/api/v1/reload").status()).isEqualTo(503);
+          assertThat(api.get("/api/v1/pools").status()).as("reading goes on").isEqualTo(200);
+        }
+        Eventually.holds(Duration.ofSeconds(10), "changes allowed again", () -> {
+          try {
+            return api.post(drain).status() == 200;
+          } catch (Exception e) {
+            return false;
+          }
+        });
+        assertThat(old.stderr()).contains("process 1 went away before it accepted; this process goes on serving");
+      }
+    }
+  }
+
+  /**
    * Sticky clients on 127.0.0.11-22, placed by round robin with other clients in between at
    * random, so that a fresh table would place them differently; returns each one's backend.
    */
