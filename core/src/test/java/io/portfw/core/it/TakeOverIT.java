@@ -39,11 +39,27 @@ class TakeOverIT {
   @TempDir
   Path dir;
 
+  private EchoBackend echo1;
+  private EchoBackend echo2;
+  private UdpEchoBackend udp;
+  private TaggedBackend a;
+  private TaggedBackend b;
+
+  @org.junit.jupiter.api.BeforeEach
+  void startBackends() throws Exception {
+    echo1 = new EchoBackend();
+    echo2 = new EchoBackend();
+    udp = new UdpEchoBackend("u");
+    a = new TaggedBackend("a");
+    b = new TaggedBackend("b");
+    game1 = new UdpEchoBackend("g1");
+    game2 = new UdpEchoBackend("g2");
+  }
+
   @org.junit.jupiter.api.AfterEach
-  void closeGameBackends() {
-    if (game1 != null) {
-      game1.close();
-      game2.close();
+  void closeBackends() throws Exception {
+    for (AutoCloseable c : new AutoCloseable[] {echo1, echo2, udp, a, b, game1, game2}) {
+      c.close();
     }
   }
 
@@ -57,16 +73,13 @@ class TakeOverIT {
   private UdpEchoBackend game1;
   private UdpEchoBackend game2;
 
-  private Path config(EchoBackend echo1, EchoBackend echo2, UdpEchoBackend udp, TaggedBackend a, TaggedBackend b)
-      throws Exception {
+  private Path config() throws Exception {
     tcpPort = Ports.free();
     udpPort = Ports.free();
     stickyPort = Ports.free();
     deadPort = Ports.free();
     adminPort = Ports.free();
     gamePort = Ports.free();
-    game1 = new UdpEchoBackend("g1");
-    game2 = new UdpEchoBackend("g2");
     return Files.writeString(dir.resolve("portfw.json"), """
         { "admin": { "listen": "127.0.0.1:%d" },
           "listeners": [
@@ -94,83 +107,75 @@ class TakeOverIT {
 
   @Test
   void takeOverUnderLoad_servesEveryConnectionAndCarriesTheState() throws Exception {
-    try (EchoBackend echo1 = new EchoBackend(); EchoBackend echo2 = new EchoBackend();
-        UdpEchoBackend udp = new UdpEchoBackend("u"); TaggedBackend a = new TaggedBackend("a");
-        TaggedBackend b = new TaggedBackend("b")) {
-      Path config = config(echo1, echo2, udp, a, b);
-      Path pidFile = dir.resolve("portfw.pid");
-      try (PortfwProcess old = PortfwProcess.startJar(install("old"), Map.of(), List.of(), "run", "--no-watch",
-          "--config", config.toString(), "--pid-file", pidFile.toString())) {
-        old.awaitListening(tcpPort);
-        AdminHttp api = new AdminHttp("http://127.0.0.1:" + adminPort);
-        assertThat(api.post("/api/v1/pools/echo/backends/" + echo2.address() + "/drain").status()).isEqualTo(200);
-        assertThat(api.post("/api/v1/pools/echo/backends/" + echo1.address() + "/weight", "{\"weight\": 7}")
-            .status()).isEqualTo(200);
-        int other = 1;
-        while (!ejected(api, "127.0.0.1:" + deadPort) && other < 20) {
-          answerFrom("127.0.2." + other++); // round robin reaches the refusing backend, which is ejected
-        }
-        assertThat(ejected(api, "127.0.0.1:" + deadPort)).as("the refusing backend, ejected on the old process")
-            .isTrue();
-        Map<String, String> homes = stickyHomes();
-        List<DatagramSocket> players = new ArrayList<>();
-        Map<DatagramSocket, String> servers = gameSessions(players);
-        Path stateDir = dir.resolve("portfw.state");
-        assertThat(Files.getPosixFilePermissions(stateDir)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    Path config = config();
+    Path pidFile = dir.resolve("portfw.pid");
+    try (PortfwProcess old = PortfwProcess.startJar(install("old"), Map.of(), List.of(), "run", "--no-watch",
+        "--config", config.toString(), "--pid-file", pidFile.toString())) {
+      old.awaitListening(tcpPort);
+      AdminHttp api = new AdminHttp("http://127.0.0.1:" + adminPort);
+      assertThat(api.post("/api/v1/pools/echo/backends/" + echo2.address() + "/drain").status()).isEqualTo(200);
+      assertThat(api.post("/api/v1/pools/echo/backends/" + echo1.address() + "/weight", "{\"weight\": 7}")
+          .status()).isEqualTo(200);
+      int other = 1;
+      while (!ejected(api, "127.0.0.1:" + deadPort) && other < 20) {
+        answerFrom("127.0.2." + other++); // round robin reaches the refusing backend, which is ejected
+      }
+      assertThat(ejected(api, "127.0.0.1:" + deadPort)).as("the refusing backend, ejected on the old process")
+          .isTrue();
+      Map<String, String> homes = stickyHomes();
+      List<DatagramSocket> players = new ArrayList<>();
+      Map<DatagramSocket, String> servers = gameSessions(players);
+      Path stateDir = dir.resolve("portfw.state");
+      assertThat(Files.getPosixFilePermissions(stateDir)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
 
-        ContinuousLoad load = ContinuousLoad.start(tcpPort, udpPort);
-        try {
-          load.awaitShortOk(50);
-          try (PortfwProcess fresh = PortfwProcess.startJar(install("new"), Map.of(), List.of(), "run",
-              "--no-watch", "--config", config.toString(), "--take-over", "--pid-file", pidFile.toString())) {
-            Eventually.holds(Duration.ofSeconds(30), () -> "the new process serves; its stderr: " + fresh.stderr(),
-                () -> pidOf(pidFile).equals(String.valueOf(fresh.pid())));
-            assertThat(old.waitFor(Duration.ofSeconds(45))).as("the old process drains and exits; stderr: %s",
-                old.stderr()).isTrue();
-            assertThat(old.exitCode()).isZero();
-            assertThat(old.stderr()).contains("taken over by process " + fresh.pid());
-            load.awaitShortOk(load.shortOk() + 50); // the new process alone now
-            ContinuousLoad.Result result = load.stop();
-            assertThat(result.failures()).as("every attempt served, every byte back").isEmpty();
-            assertThat(result.longOk()).as("long connections ended on their own, across the take-over")
-                .isGreaterThanOrEqualTo(ContinuousLoad.LONG_CLIENTS);
-            assertThat(result.datagramsAnswered()).isGreaterThan(0);
+      ContinuousLoad load = ContinuousLoad.start(tcpPort, udpPort);
+      try {
+        load.awaitShortOk(50);
+        try (PortfwProcess fresh = PortfwProcess.startJar(install("new"), Map.of(), List.of(), "run",
+            "--no-watch", "--config", config.toString(), "--take-over", "--pid-file", pidFile.toString())) {
+          Eventually.holds(Duration.ofSeconds(30), () -> "the new process serves; its stderr: " + fresh.stderr(),
+              () -> pidOf(pidFile).equals(String.valueOf(fresh.pid())));
+          assertThat(old.waitFor(Duration.ofSeconds(45))).as("the old process drains and exits; stderr: %s",
+              old.stderr()).isTrue();
+          assertThat(old.exitCode()).isZero();
+          assertThat(old.stderr()).contains("taken over by process " + fresh.pid());
+          load.awaitShortOk(load.shortOk() + 50); // the new process alone now
+          ContinuousLoad.Result result = load.stop();
+          assertThat(result.failures()).as("every attempt served, every byte back").isEmpty();
+          assertThat(result.longOk()).as("long connections ended on their own, across the take-over")
+              .isGreaterThanOrEqualTo(ContinuousLoad.LONG_CLIENTS);
+          assertThat(result.datagramsAnswered()).isGreaterThan(0);
 
-            AdminHttp after = new AdminHttp("http://127.0.0.1:" + adminPort);
-            JsonObject echo = pool(after, "echo");
-            assertThat(backend(echo, echo2.address()).getString("adminState")).isEqualTo("draining");
-            assertThat(backend(echo, echo1.address()).getInteger("weight")).isEqualTo(7);
-            assertThat(backend(echo, echo1.address()).getString("runtime")).isNotNull();
-            assertThat(ejected(after, "127.0.0.1:" + deadPort)).as("the ejection carried over").isTrue();
-            for (Map.Entry<String, String> home : homes.entrySet()) {
-              assertThat(answerFrom(home.getKey())).as("sticky client %s", home.getKey()).isEqualTo(home.getValue());
-            }
-            assertThat(Files.exists(stateDir.resolve("control.sock"))).as("the new process can be taken over too")
-                .isTrue();
-            assertThat(fresh.stderr()).contains("carried over 1 drained or disabled backend(s)");
-            for (Map.Entry<DatagramSocket, String> player : servers.entrySet()) {
-              assertThat(gameAnswer(player.getKey())).as("the UDP session's backend, carried over")
-                  .isEqualTo(player.getValue());
-            }
-            players.forEach(DatagramSocket::close);
-          } finally {
-            load.stop();
+          AdminHttp after = new AdminHttp("http://127.0.0.1:" + adminPort);
+          JsonObject echo = pool(after, "echo");
+          assertThat(backend(echo, echo2.address()).getString("adminState")).isEqualTo("draining");
+          assertThat(backend(echo, echo1.address()).getInteger("weight")).isEqualTo(7);
+          assertThat(backend(echo, echo1.address()).getString("runtime")).isNotNull();
+          assertThat(ejected(after, "127.0.0.1:" + deadPort)).as("the ejection carried over").isTrue();
+          for (Map.Entry<String, String> home : homes.entrySet()) {
+            assertThat(answerFrom(home.getKey())).as("sticky client %s", home.getKey()).isEqualTo(home.getValue());
           }
+          assertThat(Files.exists(stateDir.resolve("control.sock"))).as("the new process can be taken over too")
+              .isTrue();
+          assertThat(fresh.stderr()).contains("carried over 1 drained or disabled backend(s)");
+          for (Map.Entry<DatagramSocket, String> player : servers.entrySet()) {
+            assertThat(gameAnswer(player.getKey())).as("the UDP session's backend, carried over")
+                .isEqualTo(player.getValue());
+          }
+          players.forEach(DatagramSocket::close);
         } finally {
           load.stop();
         }
+      } finally {
+        load.stop();
       }
     }
   }
 
   @Test
   void aTakeOverThatCannotStart_leavesTheRunningOneServing() throws Exception {
-    try (EchoBackend echo1 = new EchoBackend(); EchoBackend echo2 = new EchoBackend();
-        UdpEchoBackend udp = new UdpEchoBackend("u"); TaggedBackend a = new TaggedBackend("a");
-        TaggedBackend b = new TaggedBackend("b");
-        java.net.ServerSocket squatter = new java.net.ServerSocket(0, 50,
-            java.net.InetAddress.getLoopbackAddress())) {
-      Path config = config(echo1, echo2, udp, a, b);
+    try (java.net.ServerSocket squatter = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Path config = config();
       Path jar = install("old");
       try (PortfwProcess old = PortfwProcess.startJar(jar, Map.of(), List.of(), "run", "--no-watch",
           "--config", config.toString())) {
@@ -212,25 +217,21 @@ class TakeOverIT {
 
   @Test
   void theControlSocketRefusesAnotherUser() throws Exception {
-    try (EchoBackend echo1 = new EchoBackend(); EchoBackend echo2 = new EchoBackend();
-        UdpEchoBackend udp = new UdpEchoBackend("u"); TaggedBackend a = new TaggedBackend("a");
-        TaggedBackend b = new TaggedBackend("b")) {
-      Path config = config(echo1, echo2, udp, a, b);
-      try (PortfwProcess old = PortfwProcess.start("run", "--no-watch", "--config", config.toString())) {
-        old.awaitListening(tcpPort);
-        Path stateDir = dir.resolve("portfw.state");
-        Eventually.holds(Duration.ofSeconds(10), "the control socket", () -> Files.exists(stateDir.resolve("control.sock")));
-        assertThat(Files.getPosixFilePermissions(stateDir)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
-        // Open the way for the test only (the directory's mode is the first guard); the socket must still refuse.
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.setPosixFilePermissions(stateDir.resolve("control.sock"), PosixFilePermissions.fromString("rwxrwxrwx"));
-        String reply = OtherUser.exchange(stateDir.resolve("control.sock"), "{\"type\":\"hello\",\"pid\":1}\n");
-        assertThat(reply).contains("\"refused\"", "is not this process's user");
-        assertThat(old.stderr()).contains("take-over refused: peer uid 65534");
-        try (var s = Clients.connect(tcpPort)) {
-          assertThat(Clients.echo(s, "untouched")).isEqualTo("untouched");
-        }
+    Path config = config();
+    try (PortfwProcess old = PortfwProcess.start("run", "--no-watch", "--config", config.toString())) {
+      old.awaitListening(tcpPort);
+      Path stateDir = dir.resolve("portfw.state");
+      Eventually.holds(Duration.ofSeconds(10), "the control socket", () -> Files.exists(stateDir.resolve("control.sock")));
+      assertThat(Files.getPosixFilePermissions(stateDir)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+      // Open the way for the test only (the directory's mode is the first guard); the socket must still refuse.
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.setPosixFilePermissions(stateDir.resolve("control.sock"), PosixFilePermissions.fromString("rwxrwxrwx"));
+      String reply = OtherUser.exchange(stateDir.resolve("control.sock"), "{\"type\":\"hello\",\"pid\":1}\n");
+      assertThat(reply).contains("\"refused\"", "is not this process's user");
+      assertThat(old.stderr()).contains("take-over refused: peer uid 65534");
+      try (var s = Clients.connect(tcpPort)) {
+        assertThat(Clients.echo(s, "untouched")).isEqualTo("untouched");
       }
     }
   }
@@ -242,50 +243,46 @@ class TakeOverIT {
    */
   @Test
   void aProcessWithFewerEventLoops_servesEverySocketHandedOver_andClosesADroppedPort() throws Exception {
-    try (EchoBackend echo1 = new EchoBackend(); EchoBackend echo2 = new EchoBackend();
-        UdpEchoBackend udp = new UdpEchoBackend("u"); TaggedBackend a = new TaggedBackend("a");
-        TaggedBackend b = new TaggedBackend("b")) {
-      Path config = config(echo1, echo2, udp, a, b);
-      int range = Ports.freeRange(20, "127.0.0.1");
-      String withRange = Files.readString(config).replace("\"listeners\": [", "\"listeners\": [ { \"name\": \"range\", "
-          + "\"listen\": \"127.0.0.1:" + range + "-" + (range + 19) + "\", \"pool\": \"echo\" },");
-      Files.writeString(config, withRange);
-      Path jar = install("old");
-      try (PortfwProcess old = PortfwProcess.startJar(jar, Map.of(), List.of("-XX:ActiveProcessorCount=16"), "run",
-          "--no-watch", "--config", config.toString())) {
-        old.awaitListening(tcpPort);
-        Eventually.holds(Duration.ofSeconds(10), "the control socket",
-            () -> Files.exists(dir.resolve("portfw.state").resolve("control.sock")));
-        // The new config drops the sticky listener (and the game one, whose sessions would hold the drain).
-        String next = withRange.replaceAll("\\{ \"name\": \"sticky\", \"listen\": \"[^\"]+\", \"pool\": \"sticky\" \\},", "")
-            .replaceAll("(?s),\\s*\\{ \"name\": \"game\".*?\"drain\": \"2s\" \\} \\}", "");
-        assertThat(next).doesNotContain("\"name\": \"sticky\", \"listen\"").doesNotContain("\"name\": \"game\", \"protocol\"");
-        Path nextConfig = Files.writeString(dir.resolve("next.json"), next.replaceFirst("\\{",
-            "{ \"stateDir\": \"portfw.state\","));
-        ContinuousLoad load = ContinuousLoad.start(tcpPort, udpPort);
-        try {
-          load.awaitShortOk(30);
-          try (PortfwProcess fresh = PortfwProcess.startJar(install("new"), Map.of(),
-              List.of("-XX:ActiveProcessorCount=1"), "run", "--no-watch", "--config", nextConfig.toString(),
-              "--take-over")) {
-            assertThat(old.waitFor(Duration.ofSeconds(45))).as("old: %s%nnew: %s", old.stderr(), fresh.stderr())
-                .isTrue();
-            assertThat(old.exitCode()).isZero();
-            assertThat(fresh.stderr()).contains("handed over");
-            load.awaitShortOk(load.shortOk() + 30);
-            for (int port = range; port <= range + 19; port++) {
-              try (var s = Clients.connect(port)) {
-                assertThat(Clients.echo(s, "range " + port)).isEqualTo("range " + port);
-              }
+    Path config = config();
+    int range = Ports.freeRange(20, "127.0.0.1");
+    String withRange = Files.readString(config).replace("\"listeners\": [", "\"listeners\": [ { \"name\": \"range\", "
+        + "\"listen\": \"127.0.0.1:" + range + "-" + (range + 19) + "\", \"pool\": \"echo\" },");
+    Files.writeString(config, withRange);
+    Path jar = install("old");
+    try (PortfwProcess old = PortfwProcess.startJar(jar, Map.of(), List.of("-XX:ActiveProcessorCount=16"), "run",
+        "--no-watch", "--config", config.toString())) {
+      old.awaitListening(tcpPort);
+      Eventually.holds(Duration.ofSeconds(10), "the control socket",
+          () -> Files.exists(dir.resolve("portfw.state").resolve("control.sock")));
+      // The new config drops the sticky listener (and the game one, whose sessions would hold the drain).
+      String next = withRange.replaceAll("\\{ \"name\": \"sticky\", \"listen\": \"[^\"]+\", \"pool\": \"sticky\" \\},", "")
+          .replaceAll("(?s),\\s*\\{ \"name\": \"game\".*?\"drain\": \"2s\" \\} \\}", "");
+      assertThat(next).doesNotContain("\"name\": \"sticky\", \"listen\"").doesNotContain("\"name\": \"game\", \"protocol\"");
+      Path nextConfig = Files.writeString(dir.resolve("next.json"), next.replaceFirst("\\{",
+          "{ \"stateDir\": \"portfw.state\","));
+      ContinuousLoad load = ContinuousLoad.start(tcpPort, udpPort);
+      try {
+        load.awaitShortOk(30);
+        try (PortfwProcess fresh = PortfwProcess.startJar(install("new"), Map.of(),
+            List.of("-XX:ActiveProcessorCount=1"), "run", "--no-watch", "--config", nextConfig.toString(),
+            "--take-over")) {
+          assertThat(old.waitFor(Duration.ofSeconds(45))).as("old: %s%nnew: %s", old.stderr(), fresh.stderr())
+              .isTrue();
+          assertThat(old.exitCode()).isZero();
+          assertThat(fresh.stderr()).contains("handed over");
+          load.awaitShortOk(load.shortOk() + 30);
+          for (int port = range; port <= range + 19; port++) {
+            try (var s = Clients.connect(port)) {
+              assertThat(Clients.echo(s, "range " + port)).isEqualTo("range " + port);
             }
-            assertThat(Clients.accepts(stickyPort)).as("the dropped listener's port is closed").isFalse();
-            ContinuousLoad.Result result = load.stop();
-            assertThat(result.failures()).isEmpty();
-            assertThat(old.stderr()).containsPattern("accepts on \\d+ of the \\d+ socket\\(s\\) handed over");
           }
-        } finally {
-          load.stop();
+          assertThat(Clients.accepts(stickyPort)).as("the dropped listener's port is closed").isFalse();
+          ContinuousLoad.Result result = load.stop();
+          assertThat(result.failures()).isEmpty();
+          assertThat(old.stderr()).containsPattern("accepts on \\d+ of the \\d+ socket\\(s\\) handed over");
         }
+      } finally {
+        load.stop();
       }
     }
   }
@@ -296,39 +293,35 @@ class TakeOverIT {
    */
   @Test
   void changesAreRefusedWhileATakeOverIsUnderWay_andAllowedOnceItIsAbandoned() throws Exception {
-    try (EchoBackend echo1 = new EchoBackend(); EchoBackend echo2 = new EchoBackend();
-        UdpEchoBackend udp = new UdpEchoBackend("u"); TaggedBackend a = new TaggedBackend("a");
-        TaggedBackend b = new TaggedBackend("b")) {
-      Path config = config(echo1, echo2, udp, a, b);
-      try (PortfwProcess old = PortfwProcess.start("run", "--no-watch", "--config", config.toString())) {
-        old.awaitListening(tcpPort);
-        Path socket = dir.resolve("portfw.state").resolve("control.sock");
-        Eventually.holds(Duration.ofSeconds(10), "the control socket", () -> Files.exists(socket));
-        AdminHttp api = new AdminHttp("http://127.0.0.1:" + adminPort);
-        String drain = "/api/v1/pools/echo/backends/" + echo2.address() + "/drain";
-        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
-            java.net.UnixDomainSocketAddress.of(socket))) {
-          ch.write(java.nio.ByteBuffer.wrap("{\"type\":\"hello\",\"pid\":1}\n".getBytes()));
-          java.nio.ByteBuffer in = java.nio.ByteBuffer.allocate(1 << 20);
-          while (in.position() == 0 || in.get(in.position() - 1) != '\n') {
-            assertThat(ch.read(in)).isNotNegative();
-          }
-          assertThat(new String(in.array(), 0, in.position())).startsWith("{\"type\":\"state\"");
-          AdminHttp.Answer refused = api.post(drain);
-          assertThat(refused.status()).isEqualTo(503);
-          assertThat(refused.body()).contains("a take-over by process 1 is under way");
-          assertThat(api.post("/api/v1/reload").status()).isEqualTo(503);
-          assertThat(api.get("/api/v1/pools").status()).as("reading goes on").isEqualTo(200);
+    Path config = config();
+    try (PortfwProcess old = PortfwProcess.start("run", "--no-watch", "--config", config.toString())) {
+      old.awaitListening(tcpPort);
+      Path socket = dir.resolve("portfw.state").resolve("control.sock");
+      Eventually.holds(Duration.ofSeconds(10), "the control socket", () -> Files.exists(socket));
+      AdminHttp api = new AdminHttp("http://127.0.0.1:" + adminPort);
+      String drain = "/api/v1/pools/echo/backends/" + echo2.address() + "/drain";
+      try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
+          java.net.UnixDomainSocketAddress.of(socket))) {
+        ch.write(java.nio.ByteBuffer.wrap("{\"type\":\"hello\",\"pid\":1}\n".getBytes()));
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.allocate(1 << 20);
+        while (in.position() == 0 || in.get(in.position() - 1) != '\n') {
+          assertThat(ch.read(in)).isNotNegative();
         }
-        Eventually.holds(Duration.ofSeconds(10), "changes allowed again", () -> {
-          try {
-            return api.post(drain).status() == 200;
-          } catch (Exception e) {
-            return false;
-          }
-        });
-        assertThat(old.stderr()).contains("process 1 went away before it accepted; this process goes on serving");
+        assertThat(new String(in.array(), 0, in.position())).startsWith("{\"type\":\"state\"");
+        AdminHttp.Answer refused = api.post(drain);
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.body()).contains("a take-over by process 1 is under way");
+        assertThat(api.post("/api/v1/reload").status()).isEqualTo(503);
+        assertThat(api.get("/api/v1/pools").status()).as("reading goes on").isEqualTo(200);
       }
+      Eventually.holds(Duration.ofSeconds(10), "changes allowed again", () -> {
+        try {
+          return api.post(drain).status() == 200;
+        } catch (Exception e) {
+          return false;
+        }
+      });
+      assertThat(old.stderr()).contains("process 1 went away before it accepted; this process goes on serving");
     }
   }
 
