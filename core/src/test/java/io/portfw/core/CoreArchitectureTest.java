@@ -35,7 +35,8 @@ class CoreArchitectureTest {
       Map.entry("runtime", List.of("tcp", "udp", "listener", "upstream", "observe", "tls")),
       Map.entry("admin", List.of("runtime", "listener", "observe", "tls")),
       Map.entry("takeover", List.of("runtime", "listener", "observe")),
-      Map.entry("cli", List.of("admin", "takeover", "runtime", "tcp", "udp", "relay", "upstream", "filter",
+      Map.entry("importing", List.of()),
+      Map.entry("cli", List.of("admin", "takeover", "importing", "runtime", "tcp", "udp", "relay", "upstream", "filter",
           "listener", "observe", "tls")));
 
   private static JavaClasses product;

@@ -9,6 +9,8 @@ final class ExitCodes {
   static final int FAILURE = 1;
   /** The config file is invalid, or the command line is wrong. */
   static final int INVALID = 2;
+  /** {@code import}: the config was written, but something was approximated or dropped (see the report). */
+  static final int PARTIAL = 3;
 
   private ExitCodes() {}
 }

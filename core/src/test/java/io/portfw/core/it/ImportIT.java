@@ -1,0 +1,168 @@
+package io.portfw.core.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portfw.testing.Clients;
+import io.portfw.testing.PortfwProcess;
+import io.portfw.testing.Ports;
+import io.portfw.testing.TaggedBackend;
+import io.portfw.testing.UdpEchoBackend;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code portfw import}: rules written as operators have them (an rc script with variables, the
+ * table {@code ipmasqadm portfw -ln} prints, an /etc/rinetd.conf with patterns) become a config
+ * that {@code check} accepts, and traffic through it goes where the old rules sent it.
+ */
+class ImportIT {
+
+  @TempDir
+  Path dir;
+
+  /** Imports {@code input}; returns the exit code, the report in {@code report[0]}. */
+  private int importing(String kind, Path input, Path output, String[] report) throws Exception {
+    try (PortfwProcess p = PortfwProcess.start("import", "--from", kind, input.toString(), "-o", output.toString())) {
+      int code = p.exitCode();
+      report[0] = p.stderr();
+      return code;
+    }
+  }
+
+  /** The imported config with an admin endpoint of its own (the default port may be taken here), then run. */
+  private PortfwProcess run(Path imported) throws Exception {
+    String json = Files.readString(imported).replaceFirst("\\{", "{ \"admin\": { \"listen\": \"127.0.0.1:"
+        + Ports.free() + "\" },");
+    Path config = Files.writeString(dir.resolve("run-" + imported.getFileName()), json);
+    try (PortfwProcess check = PortfwProcess.start("check", "--config", imported.toString())) {
+      assertThat(check.exitCode()).as("check of the imported config: %s", check.stderr()).isZero();
+    }
+    return PortfwProcess.start("run", "--no-watch", "--config", config.toString());
+  }
+
+  @Test
+  void anIpmasqadmRcScript_isReplayed_andPrefsBecomeWeights() throws Exception {
+    try (TaggedBackend a = new TaggedBackend("a"); TaggedBackend b = new TaggedBackend("b");
+        TaggedBackend gone = new TaggedBackend("gone"); UdpEchoBackend udp = new UdpEchoBackend("u")) {
+      int web = Ports.free();
+      int deleted = Ports.free();
+      int dns = Ports.free();
+      Path script = Files.writeString(dir.resolve("rc.firewall"), """
+          #!/bin/sh
+          # Port forwarding, from the old gateway
+          EXTIP=127.0.0.1
+          IPMASQADM=/usr/sbin/ipmasqadm
+          $IPMASQADM portfw -f
+          # web: b takes three times as many clients as a
+          ipmasqadm portfw -a -P tcp -L $EXTIP %d -R 127.0.0.1 %d -p 10
+          ipmasqadm portfw -a -P tcp -L $EXTIP %d -R 127.0.0.1 %d -p 30
+          /usr/sbin/ipmasqadm portfw -a -P tcp -L ${EXTIP} %d -R 127.0.0.1 %d
+          /usr/sbin/ipmasqadm portfw -d -P tcp -L ${EXTIP} %d -R 127.0.0.1 %d
+          ipmasqadm portfw -a -P udp -L $EXTIP %d -R 127.0.0.1 %d   # dns
+          """.formatted(web, a.port(), web, b.port(), deleted, gone.port(), deleted, gone.port(), dns, udp.port()));
+      Path out = dir.resolve("portfw.json");
+      String[] report = new String[1];
+      assertThat(importing("ipmasqadm", script, out, report)).as(report[0]).isZero();
+      assertThat(report[0]).contains("rc.firewall:7: carried", "round robin, weight 1 (pref 10)",
+          "rc.firewall:8: carried", "weight 3 (pref 30)", "rc.firewall:9: carried", "deleted again on line 10",
+          "note: the backends see portfw's address", "6 rule(s): 6 carried, 0 approximated, 0 dropped");
+      try (PortfwProcess portfw = run(out)) {
+        portfw.awaitListening(web);
+        Map<String, Integer> served = new HashMap<>();
+        for (int i = 0; i < 40; i++) {
+          served.merge(Clients.answerOf(web), 1, Integer::sum);
+        }
+        assertThat(served).containsEntry("a", 10).containsEntry("b", 30);
+        assertThat(Clients.accepts(deleted)).as("the rule deleted again").isFalse();
+        assertThat(udpAnswer(dns)).isEqualTo("uhello");
+      }
+    }
+  }
+
+  @Test
+  void theTableIpmasqadmPrints_isReadToo() throws Exception {
+    try (TaggedBackend a = new TaggedBackend("a")) {
+      int port = Ports.free();
+      Path table = Files.writeString(dir.resolve("portfw-ln.txt"), """
+          prot localaddr            rediraddr               lport    rport  pcnt  pref
+          TCP  127.0.0.1            127.0.0.1              %5d    %5d     10    10
+          """.formatted(port, a.port()));
+      Path out = dir.resolve("from-table.json");
+      String[] report = new String[1];
+      assertThat(importing("ipmasqadm", table, out, report)).as(report[0]).isZero();
+      try (PortfwProcess portfw = run(out)) {
+        portfw.awaitListening(port);
+        assertThat(Clients.answerOf(port)).isEqualTo("a");
+      }
+    }
+  }
+
+  @Test
+  void aRinetdConf_keepsItsPatternsAsAcls_andReportsWhatItLeftOut() throws Exception {
+    try (TaggedBackend a = new TaggedBackend("a"); UdpEchoBackend udp = new UdpEchoBackend("u")) {
+      int web = Ports.free();
+      int dns = Ports.free();
+      Path log = dir.resolve("access.log");
+      Path conf = Files.writeString(dir.resolve("rinetd.conf"), """
+          # global: only the loopback network
+          allow 127.0.0.*
+          logfile %s
+          pidlogfile /var/run/rinetd.pid
+
+          127.0.0.1 %d 127.0.0.1 %d
+          deny 127.0.0.2
+          127.0.0.1 %d/udp 127.0.0.1 %d/udp [timeout=5]
+          """.formatted(log, web, a.port(), dns, udp.port()));
+      Path out = dir.resolve("rinetd.json");
+      String[] report = new String[1];
+      assertThat(importing("rinetd", conf, out, report)).as(report[0]).isEqualTo(3);
+      assertThat(report[0]).contains("rinetd.conf:4: dropped", "run --pid-file", "rinetd.conf:6: carried",
+          "\"allow\":[\"127.0.0.0/24\"],\"deny\":[\"127.0.0.2/32\"]");
+      assertThat(Files.readString(out)).contains("\"sessionIdle\" : \"5s\"");
+      try (PortfwProcess portfw = run(out)) {
+        portfw.awaitListening(web);
+        try (var s = Clients.from("127.0.0.3", web)) {
+          assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip()).isEqualTo("a");
+        }
+        try (var s = Clients.from("127.0.0.2", web)) {
+          assertThat(s.getInputStream().read()).as("127.0.0.2 is denied: reset or closed unanswered").isLessThan(0);
+        } catch (java.net.SocketException reset) {
+          // refused with a reset, as portfw turns away a client its acl denies
+        }
+        assertThat(udpAnswer(dns)).isEqualTo("uhello");
+      }
+      assertThat(Files.readString(log)).as("the access log went where rinetd's logfile did").isNotBlank();
+    }
+  }
+
+  @Test
+  void inputThatCannotBeRead_namesTheLineAndExits2_writingNothing() throws Exception {
+    Path conf = Files.writeString(dir.resolve("broken.conf"), "# fine\n0.0.0.0 80 10.0.0.5\n");
+    Path out = dir.resolve("never.json");
+    String[] report = new String[1];
+    assertThat(importing("rinetd", conf, out, report)).isEqualTo(2);
+    assertThat(report[0]).contains("broken.conf:2: a rule is: bindaddress bindport connectaddress connectport");
+    assertThat(out).doesNotExist();
+    assertThat(importing("squid", conf, out, report)).isEqualTo(2);
+    assertThat(report[0]).contains("--from: unknown kind squid (known: ipmasqadm, rinetd)");
+  }
+
+  private static String udpAnswer(int port) throws Exception {
+    try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      socket.setSoTimeout(5_000);
+      byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
+      socket.send(new DatagramPacket(hello, hello.length, InetAddress.getLoopbackAddress(), port));
+      DatagramPacket reply = new DatagramPacket(new byte[256], 256);
+      socket.receive(reply);
+      return new String(reply.getData(), 0, reply.getLength(), StandardCharsets.US_ASCII);
+    }
+  }
+}
