@@ -29,8 +29,9 @@ import java.util.concurrent.TimeUnit;
  * counter the data path keeps anyway (LongAdders on listeners and backends), read only when
  * scraped; the data path itself only records connect times and connect errors.
  * {@link #sync} adds and removes meters as listeners and backends come and go with reloads.
+ * Beside them the JVM and process meters of {@link JvmProcessMetrics}.
  */
-public final class PortfwMetrics implements ConnectObserver {
+public final class PortfwMetrics implements ConnectObserver, AutoCloseable {
 
   /** Connect-time buckets: loopback and LAN connects take well under a millisecond, a lost SYN a second or more. */
   private static final Duration[] CONNECT_BUCKETS = {
@@ -40,6 +41,7 @@ public final class PortfwMetrics implements ConnectObserver {
       Duration.ofSeconds(5)};
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final JvmProcessMetrics jvm = new JvmProcessMetrics(registry);
   private final HealthChecks health;
   private final WarmCounts warm;
   /** Meters of each listener and each backend, to remove them when they go. Touched by {@link #sync} only. */
@@ -62,6 +64,12 @@ public final class PortfwMetrics implements ConnectObserver {
     }
     PortfwMeters.CONNECTIONS_LIVE.gauge(connections, Connections::count).register(registry);
     PortfwMeters.ACCESS_LOG_DROPPED.functionCounter(accessLog, AccessLog::dropped).register(registry);
+  }
+
+  /** Stops the meters that listen to the JVM (GC notifications); the scrape still answers. */
+  @Override
+  public void close() {
+    jvm.close();
   }
 
   /** Every meter as registered, for tests that hold them to {@link PortfwMeters}. */

@@ -4,7 +4,7 @@
  * ({@code UdpDrop}), the counters of a listener, the access log, and the metrics
  * ({@code PortfwMeters} names every meter).
  *
- * <p>May import: config and balancing, health (for check statistics), Micrometer. No other room of
+ * <p>May import: config and balancing, health (for check statistics), Micrometer (and Netty's allocator, for its memory meters). No other room of
  * core: every room reports here, so this room reports to none.
  */
 package io.portfw.core.observe;

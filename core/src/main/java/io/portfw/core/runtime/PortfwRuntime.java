@@ -492,6 +492,7 @@ public final class PortfwRuntime implements RuntimeView {
     certificates.close();
     resolver.close();
     warm.close();
+    metrics.close();
     return vertx.close().onComplete(closed -> accessLog.close());
   }
 

@@ -56,6 +56,9 @@ class PortfwMetersTest {
 
     Map<String, Set<Set<String>>> registered = new TreeMap<>();
     for (Meter meter : metrics.registry().getMeters()) {
+      if (!meter.getId().getName().startsWith("portfw.")) {
+        continue; // the JVM and process meters: JvmProcessMetricsTest
+      }
       Set<String> keys = meter.getId().getTags().stream().map(t -> t.getKey()).collect(Collectors.toCollection(TreeSet::new));
       registered.computeIfAbsent(meter.getId().getName(), n -> new java.util.HashSet<>()).add(keys);
     }
@@ -63,6 +66,7 @@ class PortfwMetersTest {
     for (PortfwMeters m : PortfwMeters.values()) {
       described.put(m.meterName(), Set.of(new TreeSet<>(m.tagKeys())));
     }
+    metrics.close();
     assertThat(registered).isEqualTo(described);
   }
 
