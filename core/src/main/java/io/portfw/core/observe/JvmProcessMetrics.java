@@ -19,8 +19,8 @@ import io.netty.buffer.ByteBufAllocatorMetricProvider;
  * memory held by Netty's default buffer allocator (the one Vert.x hands every channel).
  *
  * <p>All but the GC meters are read from MXBeans only when scraped. The GC meters are fed by the
- * JVM's GC notifications, which arrive on a JMX notification thread after each collection, never
- * on an event loop: the data path does no work for them. Their listeners stay registered until
+ * JVM's GC notifications, which the JVM delivers on its "Notification Thread" after each
+ * collection, never on an event loop: the data path does no work for them. Their listeners stay registered until
  * {@link #close}.
  */
 final class JvmProcessMetrics implements AutoCloseable {

@@ -40,7 +40,8 @@ class JvmProcessMetricsTest {
   @Test
   void operationsPage_listsEveryJvmAndProcessMeterOfTheScrape() throws IOException {
     metrics = newMetrics();
-    System.gc(); // the GC pause meters appear with the first collection they see
+    System.gc(); // the GC pause meters appear with the first collection they are told of, a moment later
+    Eventually.holds(Duration.ofSeconds(5), "GC pause meters", () -> metrics.scrape().contains("jvm_gc_pause_seconds_count"));
     String scrape = metrics.scrape();
     Map<String, String> scraped = new TreeMap<>();
     Matcher types = TYPE.matcher(scrape);
