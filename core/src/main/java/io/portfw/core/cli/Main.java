@@ -13,7 +13,7 @@ import picocli.CommandLine;
         ConnectionsCommand.class, BackendStateCommand.Drain.class, BackendStateCommand.Enable.class,
         BackendStateCommand.Disable.class, RuntimeChangeCommands.Weight.class, RuntimeChangeCommands.AddBackend.class,
         RuntimeChangeCommands.RemoveBackend.class, RuntimeChangeCommands.Kill.class, RuntimeChangeCommands.Save.class,
-        TrainCommand.class, ImportCommand.class, CommandLine.HelpCommand.class})
+        CompletionCommand.class, ImportCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
   @Spec

@@ -23,7 +23,7 @@ final class RuntimeChangeCommands {
       description = {"Sets a backend's weight at runtime (0: no new clients, its live ones go on).",
           "Exits 1 when the admin API refuses (unknown pool or backend, weight out of range)."})
   static final class Weight extends AdminCommand {
-    @Parameters(index = "0", paramLabel = "POOL") String pool;
+    @Parameters(index = "0", paramLabel = "POOL", description = "the pool's name") String pool;
     @Parameters(index = "1", paramLabel = "ADDRESS", description = "the backend as the config names it") String address;
     @Parameters(index = "2", paramLabel = "N", description = "0 to 256") long weight;
 
@@ -39,7 +39,7 @@ final class RuntimeChangeCommands {
       description = {"Adds a backend to a pool at runtime.", "Exits 1 when the admin API refuses (unknown pool, "
           + "a backend of that address already, an address that is not one)."})
   static final class AddBackend extends AdminCommand {
-    @Parameters(index = "0", paramLabel = "POOL") String pool;
+    @Parameters(index = "0", paramLabel = "POOL", description = "the pool's name") String pool;
     @Parameters(index = "1", paramLabel = "ADDRESS", description = "host:port, as in the config") String address;
     @Option(names = "--weight", paramLabel = "N", description = "its weight (default 1)") Integer weight;
     @Option(names = "--backup", description = "a backup, used when no other backend can take a client") boolean backup;
@@ -68,8 +68,8 @@ final class RuntimeChangeCommands {
       description = {"Removes a backend from a pool at runtime: its live connections go on, nothing new goes to it.",
           "Exits 1 when the admin API refuses (unknown pool or backend, the pool's last backend)."})
   static final class RemoveBackend extends AdminCommand {
-    @Parameters(index = "0", paramLabel = "POOL") String pool;
-    @Parameters(index = "1", paramLabel = "ADDRESS") String address;
+    @Parameters(index = "0", paramLabel = "POOL", description = "the pool's name") String pool;
+    @Parameters(index = "1", paramLabel = "ADDRESS", description = "the backend as the config names it") String address;
 
     @Override
     String exchange(AdminClient client) throws AdminClient.AdminException {

@@ -48,6 +48,18 @@ public enum NettyTransport {
     return transport.channelFactory(false);
   }
 
+  /**
+   * The transport a runtime started now would run on, and why: for {@code --version}, which starts
+   * no Vert.x. Vert.x prefers epoll whenever its native library loads, as {@link #of} then finds.
+   */
+  public static String available() {
+    if (Epoll.isAvailable()) {
+      return EPOLL + " (its native library loads here)";
+    }
+    Throwable why = Epoll.unavailabilityCause();
+    return NIO + " (epoll is unavailable: " + (why == null ? "unknown" : why.getMessage()) + ")";
+  }
+
   /** The transport {@code vertx} runs on. */
   public static NettyTransport of(Vertx vertx) {
     // Vert.x picks epoll when it can; anything native but epoll (io_uring, where epoll is missing) gets no SO_REUSEPORT.
