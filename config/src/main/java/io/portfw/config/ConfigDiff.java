@@ -18,11 +18,13 @@ import java.util.stream.Collectors;
  * @param adminChanged the admin endpoint, the access log, the dns settings or the state directory changed: applied at the next start
  * @param renamed listeners that only changed their name (new name to old name): they keep
  *     their socket and connections and change in place too
+ * @param loggingChanged portfw's own log level or format changed: applied in place
  */
 public record ConfigDiff(
     List<ListenerConfig> added, List<ListenerConfig> removed, List<ListenerConfig> rebound, List<ListenerConfig> changed,
     Map<String, String> renamed,
-    List<PoolConfig> poolsAdded, List<PoolConfig> poolsRemoved, List<PoolConfig> poolsChanged, boolean adminChanged) {
+    List<PoolConfig> poolsAdded, List<PoolConfig> poolsRemoved, List<PoolConfig> poolsChanged, boolean adminChanged,
+    boolean loggingChanged) {
 
   public ConfigDiff {
     added = List.copyOf(added);
@@ -74,12 +76,14 @@ public record ConfigDiff(
     List<PoolConfig> poolsRemoved = old.pools().stream().filter(p -> !poolsAfter.containsKey(p.name())).toList();
     return new ConfigDiff(added, removed, rebound, changed, renamed, poolsAdded, poolsRemoved, poolsChanged,
         !old.admin().equals(next.admin()) || !old.accessLog().equals(next.accessLog())
-            || !old.dns().equals(next.dns()) || !old.stateDir().equals(next.stateDir()));
+            || !old.dns().equals(next.dns()) || !old.stateDir().equals(next.stateDir()),
+        !old.logging().equals(next.logging()));
   }
 
   public boolean isEmpty() {
     return added.isEmpty() && removed.isEmpty() && rebound.isEmpty() && changed.isEmpty() && renamed.isEmpty()
-        && poolsAdded.isEmpty() && poolsRemoved.isEmpty() && poolsChanged.isEmpty() && !adminChanged;
+        && poolsAdded.isEmpty() && poolsRemoved.isEmpty() && poolsChanged.isEmpty() && !adminChanged
+        && !loggingChanged;
   }
 
   /** A short account for logs: {@code +1 listener, -1 listener, ~2 pools}. */
@@ -95,6 +99,9 @@ public record ConfigDiff(
     count(parts, "~", poolsChanged.size(), "pool");
     if (adminChanged) {
       parts.add("admin, accessLog, dns or stateDir changed (applies at the next start)");
+    }
+    if (loggingChanged) {
+      parts.add("logging changed");
     }
     return parts.isEmpty() ? "no change" : String.join(", ", parts);
   }

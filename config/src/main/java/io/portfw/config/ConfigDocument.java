@@ -44,8 +44,9 @@ final class ConfigDocument {
     if (stateDir.isPresent() && stateDir.get().isBlank()) {
       problems.add(top.pathOf("stateDir"), "must be a directory path (or left out: beside the config file)");
     }
+    LoggingConfig logging = top.has("logging") ? sections.logging(top.object("logging")) : LoggingConfig.DEFAULT;
     top.rejectUnknownKeys();
     cross.checkPoolReferences(); // only now is every pool name known
-    return problems.isEmpty() ? new PortfwConfig(admin, listeners, pools, accessLog, dns, stateDir) : null;
+    return problems.isEmpty() ? new PortfwConfig(admin, listeners, pools, accessLog, dns, stateDir, logging) : null;
   }
 }

@@ -12,9 +12,10 @@ import java.util.Optional;
  * @param dns how backend host names are resolved
  * @param stateDir where a running portfw keeps what a take-over needs (its control socket), as
  *     written; empty: beside the config file. Relative to the config file's directory.
+ * @param logging portfw's own log: level and format, applied on reload
  */
 public record PortfwConfig(AdminConfig admin, List<ListenerConfig> listeners, List<PoolConfig> pools,
-    Optional<AccessLogConfig> accessLog, DnsConfig dns, Optional<String> stateDir) {
+    Optional<AccessLogConfig> accessLog, DnsConfig dns, Optional<String> stateDir, LoggingConfig logging) {
 
   public PortfwConfig {
     requireNonNull(admin, "admin");
@@ -23,6 +24,12 @@ public record PortfwConfig(AdminConfig admin, List<ListenerConfig> listeners, Li
     requireNonNull(accessLog, "accessLog");
     requireNonNull(dns, "dns");
     requireNonNull(stateDir, "stateDir");
+    requireNonNull(logging, "logging");
+  }
+
+  public PortfwConfig(AdminConfig admin, List<ListenerConfig> listeners, List<PoolConfig> pools,
+      Optional<AccessLogConfig> accessLog, DnsConfig dns, Optional<String> stateDir) {
+    this(admin, listeners, pools, accessLog, dns, stateDir, LoggingConfig.DEFAULT);
   }
 
   public PortfwConfig(AdminConfig admin, List<ListenerConfig> listeners, List<PoolConfig> pools,
@@ -41,12 +48,12 @@ public record PortfwConfig(AdminConfig admin, List<ListenerConfig> listeners, Li
 
   /** The same config with another admin endpoint. */
   public PortfwConfig withAdmin(AdminConfig next) {
-    return new PortfwConfig(next, listeners, pools, accessLog, dns, stateDir);
+    return new PortfwConfig(next, listeners, pools, accessLog, dns, stateDir, logging);
   }
 
   /** The same config with other pools (the listeners and the rest kept). */
   public PortfwConfig withPools(List<PoolConfig> next) {
-    return new PortfwConfig(admin, listeners, next, accessLog, dns, stateDir);
+    return new PortfwConfig(admin, listeners, next, accessLog, dns, stateDir, logging);
   }
 
   public Optional<PoolConfig> pool(String name) {

@@ -6,10 +6,16 @@ import java.util.List;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Reads the top-level sections that are neither listeners nor pools: {@code admin}, {@code accessLog}, {@code dns}. */
+/**
+ * Reads the top-level sections that are neither listeners nor pools: {@code admin}, {@code accessLog}, {@code dns},
+ * {@code logging}.
+ */
 final class TopLevelSections {
 
   private static final Words<AccessLogConfig.Format> LOG_FORMATS = Words.of("a log format", AccessLogConfig.Format.class);
+  private static final Words<LoggingConfig.Level> LEVELS = Words.of("a log level", LoggingConfig.Level.class).ignoringCase();
+  private static final Words<LoggingConfig.Format> LOGGING_FORMATS =
+      Words.of("a log format", LoggingConfig.Format.class);
 
   private final Problems problems;
   private final AddressParser addresses;
@@ -52,6 +58,16 @@ final class TopLevelSections {
       return Optional.empty();
     }
     return f.map(known -> new AccessLogConfig(known, output));
+  }
+
+  LoggingConfig logging(JsonObjectReader r) {
+    LoggingConfig d = LoggingConfig.DEFAULT;
+    Optional<LoggingConfig.Level> level = r.string("level", false)
+        .map(word -> LEVELS.read(word, r.pathOf("level"), problems)).orElse(Optional.of(d.level()));
+    Optional<LoggingConfig.Format> format = r.string("format", false)
+        .map(word -> LOGGING_FORMATS.read(word, r.pathOf("format"), problems)).orElse(Optional.of(d.format()));
+    r.rejectUnknownKeys();
+    return new LoggingConfig(level.orElse(d.level()), format.orElse(d.format()));
   }
 
   DnsConfig dns(JsonObjectReader r) {

@@ -86,6 +86,7 @@ final class ConfigReloader implements AutoCloseable {
     }
     return runtime.reload(next).onSuccess(result -> {
       if (result.outcome() == ReloadResult.Outcome.APPLIED) {
+        Logging.apply(runtime.config().logging()); // in place, before the table, so it is in the new format
         PrintStream tables = AccessLog.usesStdout(runtime.config()) ? System.err : System.out;
         tables.print(ForwardingTable.render(runtime.config(), runtime::pool));
         tables.flush();

@@ -3,6 +3,9 @@ package io.portfw.core.cli;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
@@ -18,6 +21,17 @@ public final class Main implements Callable<Integer> {
 
   @Spec
   CommandSpec spec;
+
+  /** Given before or after the command ({@code portfw --log-level debug run}, {@code portfw run --log-level debug}). */
+  @Option(names = LogLevel.OPTION, paramLabel = "LEVEL", scope = ScopeType.INHERIT,
+      description = "trace, debug, info, warn, error or off; wins over PORTFW_LOG_LEVEL and the config's logging.level")
+  void logLevel(String value) {
+    var level = LogLevel.parse(value);
+    if (level.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), LogLevel.OPTION + ": " + LogLevel.notALevel(value));
+    }
+    Logging.fixLevel(level.get(), LogLevel.OPTION);
+  }
 
   @Override
   public Integer call() {

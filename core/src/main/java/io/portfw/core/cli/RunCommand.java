@@ -83,6 +83,7 @@ final class RunCommand implements Callable<Integer> {
       spec.commandLine().getErr().println(e.getMessage());
       return ExitCodes.INVALID;
     }
+    Logging.apply(loaded.logging());
     StateDirectory state = StateDirectory.of(loaded.stateDir(), config.file);
     if (background) {
       if (!takeOver) {

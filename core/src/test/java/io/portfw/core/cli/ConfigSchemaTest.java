@@ -51,6 +51,7 @@ class ConfigSchemaTest {
         """
         { "admin": { "listen": "127.0.0.1:9900", "token": "${PORTFW_TOKEN:-0123456789abcdef}" },
           "accessLog": { "format": "json", "output": "/var/log/portfw/access.log" },
+          "logging": { "level": "DEBUG", "format": "json" },
           "listeners": [ { "name": "web", "protocol": "tcp", "listen": "0.0.0.0:${WEB_PORT:-8080}", "pool": "web",
                            "timeouts": { "connect": "250ms", "idle": "2m", "drain": "5s", "fin": "30s" } },
                          { "name": "range", "listen": "[::]:30000-30100", "pool": "web",
@@ -104,6 +105,8 @@ class ConfigSchemaTest {
         withPool("\"outlier\": { \"maxEjectionPercent\": 0 }"),
         withPool("\"outlier\": { \"consecutive\": 3 }"),
         "{ \"accessLog\": { \"format\": \"xml\" }, \"listeners\": [], \"pools\": [] }",
+        "{ \"logging\": { \"level\": \"verbose\" }, \"listeners\": [], \"pools\": [] }",
+        "{ \"logging\": { \"format\": \"plain\" }, \"listeners\": [], \"pools\": [] }",
         "{ \"listeners\": [ { \"name\": \"web\", \"listen\": \"0.0.0.0:80\", \"pool\": \"p\", \"responses\": 1 } ], "
             + pool + " }",
         withPool("\"health\": { \"type\": \"tcp\", \"protocol\": \"udp\" }"),
