@@ -5,7 +5,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * One line per finished connection, written off the event loops.
  *
- * @param output {@code "stdout"}, {@code "stderr"} or a file path (appended to)
+ * @param output {@code "stdout"}, {@code "stderr"}, a file path (appended to, reopened on SIGUSR1), or syslog:
+ *     {@code "syslog://HOST:PORT"} (RFC 5424 over UDP) or {@code "syslog:/dev/log"} (a unix datagram socket)
  */
 public record AccessLogConfig(Format format, String output) {
 
@@ -20,5 +21,11 @@ public record AccessLogConfig(Format format, String output) {
   public AccessLogConfig {
     requireNonNull(format, "format");
     requireNonNull(output, "output");
+    SyslogTarget.of(output); // throws when a syslog output is malformed
+  }
+
+  /** Where it goes when the output is syslog. */
+  public java.util.Optional<SyslogTarget> syslog() {
+    return SyslogTarget.of(output);
   }
 }

@@ -54,8 +54,16 @@ final class TopLevelSections {
     r.rejectUnknownKeys();
     Optional<AccessLogConfig.Format> f = LOG_FORMATS.read(format, r.pathOf("format"), problems);
     if (output.isBlank()) {
-      problems.add(r.pathOf("output"), "must be stdout, stderr or a file path");
+      problems.add(r.pathOf("output"), "must be stdout, stderr, a file path or " + SyslogTarget.SHAPES);
       return Optional.empty();
+    }
+    if (SyslogTarget.isSyslog(output)) {
+      try {
+        SyslogTarget.parse(output);
+      } catch (IllegalArgumentException e) {
+        problems.add(r.pathOf("output"), e.getMessage());
+        return Optional.empty();
+      }
     }
     return f.map(known -> new AccessLogConfig(known, output));
   }

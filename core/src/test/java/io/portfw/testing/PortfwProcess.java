@@ -102,6 +102,26 @@ public final class PortfwProcess implements AutoCloseable {
     process.destroy();
   }
 
+  /** Sends SIGHUP (reload). */
+  public void hangUp() {
+    signal("HUP");
+  }
+
+  /** Sends a signal by name ({@code USR1}, ...) and waits for {@code kill} to have sent it. */
+  public void signal(String name) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new AssertionError("kill -" + name + " " + process.pid() + " failed");
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   public long pid() {
     return process.pid();
   }

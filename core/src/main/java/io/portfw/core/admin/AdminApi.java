@@ -240,7 +240,9 @@ final class AdminApi {
     }
     Backend backend = found.get();
     StateChange change = backend.admin(target);
-    LOG.info("pool {}: backend {} {} by the operator ({})", poolName, backend, change, action);
+    LOG.atInfo().addKeyValue("pool", poolName).addKeyValue("backend", String.valueOf(backend))
+        .addKeyValue("state", String.valueOf(change.to()))
+        .log("pool {}: backend {} {} by the operator ({})", poolName, backend, change, action);
     json(ctx, new JsonObject().put("pool", poolName).put("backend", backend.address().toString())
         .put("previous", word(change.from().name())).put("state", word(change.to().name()))
         .put("adminState", word(backend.adminState().name())));

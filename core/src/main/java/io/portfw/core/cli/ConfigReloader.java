@@ -78,7 +78,7 @@ final class ConfigReloader implements AutoCloseable {
       next = ConfigLoader.load(file);
     } catch (ConfigException e) {
       List<String> errors = e.errors().stream().map(ConfigError::toString).toList();
-      LOG.warn("reload refused, the running config stays: {}", e.getMessage());
+      LOG.atWarn().addKeyValue("reload", "invalid").log("reload refused, the running config stays: {}", e.getMessage());
       ReloadResult refused = new ReloadResult(Instant.now(), ReloadResult.Outcome.INVALID, errors, "-",
           errors.size() + (errors.size() == 1 ? " error" : " errors"));
       runtime.recordFailedReload(refused);

@@ -96,6 +96,14 @@ final class RunCommand implements Callable<Integer> {
     // it is remembered and served once the reloader is there.
     AtomicBoolean hangupDuringStart = new AtomicBoolean();
     Signals.onHangup(() -> hangupDuringStart.set(true));
+    // SIGUSR1 (logrotate) must not end the process either; before the runtime is there it has nothing to reopen.
+    AtomicReference<PortfwRuntime> running = new AtomicReference<>();
+    Signals.onUser1(() -> {
+      PortfwRuntime runtime = running.get();
+      if (runtime == null || !runtime.reopenAccessLog()) {
+        LOG.info("SIGUSR1: no access log file to reopen");
+      }
+    });
     AtomicReference<ConfigReloader> reloader = new AtomicReference<>();
     AtomicReference<TakeOverServer> control = new AtomicReference<>();
     ServiceState notify = new ServiceState(System.getenv(SystemdNotify.VARIABLE));
@@ -110,6 +118,7 @@ final class RunCommand implements Callable<Integer> {
             }
           }, instance -> {
             PortfwRuntime runtime = instance.runtime();
+            running.set(runtime);
             ConfigReloader started = new ConfigReloader(config.file, runtime).onHangup();
             reloader.set(started);
             runtime.reloadSource(started::reload);

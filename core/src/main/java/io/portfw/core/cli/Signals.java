@@ -9,7 +9,8 @@ import sun.misc.Signal;
 /**
  * The process signals portfw answers, the one place that speaks to {@code sun.misc.Signal}:
  * SIGTERM and SIGINT stop gracefully (the JVM's own handling would run shutdown hooks and exit
- * 143; portfw drains first and exits 0; a second signal exits at once), SIGHUP reloads.
+ * 143; portfw drains first and exits 0; a second signal exits at once), SIGHUP reloads, SIGUSR1
+ * reopens the access log's file (logrotate).
  */
 final class Signals {
 
@@ -35,5 +36,10 @@ final class Signals {
   /** {@code hangup} runs on a signal thread at every SIGHUP, which then no longer ends the process. */
   static void onHangup(Runnable hangup) {
     Signal.handle(new Signal("HUP"), signal -> hangup.run());
+  }
+
+  /** {@code reopen} runs on a signal thread at every SIGUSR1, which then no longer ends the process. */
+  static void onUser1(Runnable reopen) {
+    Signal.handle(new Signal("USR1"), signal -> reopen.run());
   }
 }

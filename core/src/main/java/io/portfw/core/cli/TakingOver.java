@@ -39,7 +39,8 @@ final class TakingOver {
     runtime.freeze("this process is taking over from the running one; it takes changes once it serves");
     return TakeOverClient.connect(runtime.vertx(), dir.socket()).compose(client -> {
       TakeOverClient.Handover handover = client.handover();
-      LOG.info("take-over: process {} handed over {} listening socket(s)", handover.pid(), handover.sockets().size());
+      LOG.atInfo().addKeyValue("takeOver", "received").addKeyValue("peerPid", handover.pid())
+          .log("take-over: process {} handed over {} listening socket(s)", handover.pid(), handover.sockets().size());
       runtime.sockets().inherit(handover.sockets());
       try {
         runtime.takeOverChanges(handover.state(), config);
@@ -66,7 +67,8 @@ final class TakingOver {
             runtime.freeze(null);
             runtime.sockets().startReading();
             return client.accepting(runtime.vertx(), runtime.sockets().taken())
-                .onSuccess(v -> LOG.info("take-over: process {} stopped accepting; this process serves alone",
+                .onSuccess(v -> LOG.atInfo().addKeyValue("takeOver", "done").addKeyValue("peerPid", handover.pid())
+                    .log("take-over: process {} stopped accepting; this process serves alone",
                     handover.pid()))
                 .otherwise(e -> {
                   LOG.warn("take-over: {}; both processes may accept until it stops", e.getMessage());

@@ -3,15 +3,10 @@ package io.portfw.core.observe;
 import io.portfw.balancing.Backend;
 import io.portfw.config.AccessLogConfig;
 import io.portfw.config.PortfwConfig;
+import io.portfw.config.SyslogTarget;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
@@ -24,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One line per finished connection: time, listener, client, backend, duration, bytes each way
- * and how it ended. The event loops only put the ended connection in a bounded queue; a
- * thread of its own formats and writes. When the queue is full (the disk cannot keep up) lines
+ * and how it ended, to standard output or error, a file or syslog. The event loops only put the
+ * ended connection in a bounded queue; a thread of its own formats and writes (or sends). When the queue is full (the disk cannot keep up) lines
  * are dropped and counted, never waited for.
  */
 public final class AccessLog implements AutoCloseable {
@@ -38,42 +33,49 @@ public final class AccessLog implements AutoCloseable {
 
   private final BlockingQueue<Connection> queue;
   private final AccessLogConfig.Format format;
-  private final Writer out;
-  private final boolean closeOut;
+  private final AccessLogOutput out;
   private final Thread writer;
-  private final LongAdder dropped = new LongAdder();
+  private final LongAdder dropped;
   private volatile boolean closing;
+  private volatile boolean reopenAsked;
 
   private AccessLog() {
     queue = null;
     format = null;
     out = null;
-    closeOut = false;
     writer = null;
+    dropped = new LongAdder();
   }
 
-  private AccessLog(AccessLogConfig config, Writer out, boolean closeOut) {
+  private AccessLog(AccessLogConfig config, AccessLogOutput out, LongAdder dropped) {
     this.queue = new ArrayBlockingQueue<>(QUEUE);
     this.format = config.format();
     this.out = out;
-    this.closeOut = closeOut;
+    this.dropped = dropped;
     this.writer = new Thread(this::drain, "portfw-access-log");
     writer.setDaemon(true);
     writer.start();
   }
 
-  /** The log a config asks for; fails when its file cannot be opened. */
+  /** The log a config asks for; fails when its file cannot be opened or its syslog socket reached. */
   public static AccessLog open(Optional<AccessLogConfig> config) throws IOException {
     if (config.isEmpty()) {
       return OFF;
     }
     String output = config.get().output();
-    return switch (output) {
-      case "stdout" -> new AccessLog(config.get(), new OutputStreamWriter(System.out, StandardCharsets.UTF_8), false);
-      case "stderr" -> new AccessLog(config.get(), new OutputStreamWriter(System.err, StandardCharsets.UTF_8), false);
-      default -> new AccessLog(config.get(), Files.newBufferedWriter(Path.of(output), StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE), true);
-    };
+    LongAdder dropped = new LongAdder();
+    Optional<SyslogTarget> syslog = config.get().syslog();
+    AccessLogOutput out;
+    if (syslog.isPresent()) {
+      out = new SyslogOutput(syslog.get(), Rfc5424.here(), dropped);
+    } else {
+      out = switch (output) {
+        case "stdout" -> new StreamOutput(System.out);
+        case "stderr" -> new StreamOutput(System.err);
+        default -> new FileOutput(Path.of(output));
+      };
+    }
+    return new AccessLog(config.get(), out, dropped);
   }
 
   void record(Connection ended) {
@@ -86,21 +88,36 @@ public final class AccessLog implements AutoCloseable {
     return dropped.sum();
   }
 
+  /**
+   * Asks the writer to open its file anew (logrotate's SIGUSR1); it does so before its next line,
+   * within a fraction of a second. False when it writes to no file.
+   */
+  public boolean reopen() {
+    if (!(out instanceof FileOutput)) {
+      return false;
+    }
+    reopenAsked = true;
+    return true;
+  }
+
   private void drain() {
-    BufferedWriter buffered = out instanceof BufferedWriter b ? b : new BufferedWriter(out, 64 * 1024);
     boolean failing = false;
     try {
       while (!closing || !queue.isEmpty()) {
+        if (reopenAsked) {
+          reopenAsked = false;
+          reopenNow();
+        }
         Connection next = queue.poll(200, TimeUnit.MILLISECONDS);
         if (next == null) {
           continue;
         }
         try {
-          write(buffered, next);
+          write(next);
           while ((next = queue.poll()) != null) {
-            write(buffered, next);
+            write(next);
           }
-          buffered.flush();
+          out.flush();
           if (failing) {
             LOG.info("access log: writing again");
             failing = false;
@@ -114,7 +131,7 @@ public final class AccessLog implements AutoCloseable {
           }
         }
       }
-      buffered.flush();
+      out.flush();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (IOException e) {
@@ -122,9 +139,18 @@ public final class AccessLog implements AutoCloseable {
     }
   }
 
-  private void write(BufferedWriter w, Connection c) throws IOException {
-    w.write(format == AccessLogConfig.Format.JSON ? json(c) : plain(c));
-    w.newLine();
+  private void reopenNow() {
+    try {
+      out.flush();
+      out.reopen();
+      LOG.info("access log: reopened {}", out);
+    } catch (IOException e) {
+      LOG.error("access log: cannot reopen {} ({}); still writing to the file it had open", out, e.getMessage());
+    }
+  }
+
+  private void write(Connection c) throws IOException {
+    out.write(format == AccessLogConfig.Format.JSON ? json(c) : plain(c));
   }
 
   /** Whether it writes to standard output: the forwarding tables then go to standard error. */
@@ -178,11 +204,7 @@ public final class AccessLog implements AutoCloseable {
     closing = true;
     try {
       writer.join(5_000);
-      if (closeOut) {
-        out.close();
-      } else {
-        out.flush();
-      }
+      out.close();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (IOException e) {

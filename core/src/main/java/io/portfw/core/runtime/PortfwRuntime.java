@@ -511,6 +511,11 @@ public final class PortfwRuntime implements RuntimeView {
     return warm.counts();
   }
 
+  /** Opens the access log's file anew (after logrotate renamed it); false when it writes to no file. */
+  public boolean reopenAccessLog() {
+    return accessLog.reopen();
+  }
+
   /** Makes {@code POST /api/v1/reload} re-read the config from where it came. */
   public void reloadSource(Supplier<Future<ReloadResult>> source) {
     this.reloadSource = source;

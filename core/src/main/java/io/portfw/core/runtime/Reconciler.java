@@ -196,7 +196,7 @@ final class Reconciler {
       if (starting) {
         return Future.succeededFuture(record(ReloadResult.Outcome.APPLIED, List.of(), hash, "started: " + next.summary()));
       }
-      LOG.info("reload applied: {}", diff.summary());
+      LOG.atInfo().addKeyValue("reload", "applied").log("reload applied: {}", diff.summary());
       return Future.succeededFuture(record(ReloadResult.Outcome.APPLIED, List.of(), hash, diff.summary()));
     });
   }

@@ -149,7 +149,7 @@ public final class TakeOverServer implements AutoCloseable {
         refused = "another take-over is under way";
       }
       if (refused != null) {
-        LOG.warn("take-over refused: {}", refused);
+        LOG.atWarn().addKeyValue("takeOver", "refused").log("take-over refused: {}", refused);
         refuse(ctx, refused);
         return;
       }
@@ -177,7 +177,8 @@ public final class TakeOverServer implements AutoCloseable {
         refuse(ctx, "this process's sockets cannot be handed over (not the native transport)");
         return;
       }
-      LOG.info("take-over: process {} asks to take over; handing over the listening sockets and the state", peerPid);
+      LOG.atInfo().addKeyValue("takeOver", "asked").addKeyValue("peerPid", peerPid)
+          .log("take-over: process {} asks to take over; handing over the listening sockets and the state", peerPid);
       // From the state taken now to the end: a reload or an operator's change made here would not reach the new process.
       runtime.freeze("a take-over by process " + peerPid + " is under way: changes go to the new process once it serves");
       runtime.handOverState().compose(state -> runtime.vertx().executeBlocking(() -> {
@@ -212,7 +213,8 @@ public final class TakeOverServer implements AutoCloseable {
     private void accepting(ChannelHandlerContext ctx, JsonNode takenList) {
       Set<Integer> taken = new HashSet<>();
       takenList.forEach(i -> taken.add(i.asInt()));
-      LOG.info("take-over: process {} accepts on {} of the {} socket(s) handed over; this process stops accepting",
+      LOG.atInfo().addKeyValue("takeOver", "handed-over").addKeyValue("peerPid", peerPid)
+          .log("take-over: process {} accepts on {} of the {} socket(s) handed over; this process stops accepting",
           peerPid, taken.size(), handed.size());
       done = true;
       // The control socket closes first (Netty removes its file as it does): the new process puts its own in place

@@ -194,7 +194,9 @@ final class TcpConnection implements WaitingClient {
     counters.refused(why);
     long unlogged = counters.refusalToLog();
     if (unlogged >= 0) {
-      LOG.info("listener {}: refused {} ({}){}", listener.name(), source.getAddress().getHostAddress(), why.word(),
+      String client = source.getAddress().getHostAddress();
+      LOG.atInfo().addKeyValue("listener", listener.name()).addKeyValue("client", client)
+          .addKeyValue("refusal", why.word()).log("listener {}: refused {} ({}){}", listener.name(), client, why.word(),
           unlogged > 0 ? "; " + unlogged + " more refused since the last such line" : "");
     }
     relay.refuse(why);
