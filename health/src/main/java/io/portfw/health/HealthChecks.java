@@ -142,6 +142,12 @@ public final class HealthChecks {
         .map(l -> new CheckStats(Optional.ofNullable(l.last()), l.checksRun(), l.checksFailed()));
   }
 
+  /** A backend's last active check results, oldest first (at most {@value CheckHistory#KEPT}); empty without checks. */
+  public List<CheckResult> recentChecks(String pool, BackendAddress backend) {
+    ProbeLoop loop = loopsByAddress.getOrDefault(pool, Map.of()).get(backend);
+    return loop == null ? List.of() : loop.recent();
+  }
+
   private void reconcile(Pool pool, Optional<HealthConfig> config) {
     PoolChecks pc = checks.computeIfAbsent(pool.name(), k -> new PoolChecks());
     Map<Backend, ProbeLoop> next = new HashMap<>();

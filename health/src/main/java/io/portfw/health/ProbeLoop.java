@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -31,6 +32,7 @@ final class ProbeLoop {
   private final LongAdder run = new LongAdder();
   private final LongAdder failed = new LongAdder();
   private volatile CheckResult last;
+  private final CheckHistory history = new CheckHistory();
   private long timer = -1;
   private boolean stopped;
 
@@ -62,6 +64,11 @@ final class ProbeLoop {
 
   CheckResult last() {
     return last;
+  }
+
+  /** The last {@link CheckHistory#KEPT} results, oldest first. */
+  List<CheckResult> recent() {
+    return history.results();
   }
 
   long checksRun() {
@@ -108,6 +115,7 @@ final class ProbeLoop {
       failed.increment();
     }
     last = new CheckResult(Instant.now(), ok, detail, Duration.ofNanos(tookNanos));
+    history.add(last);
     boolean firstResult = !decidedAtStart && run.sum() == 1;
     int streak = verdict.streak() + 1;
     if (!verdict.record(ok)) {

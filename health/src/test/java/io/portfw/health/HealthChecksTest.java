@@ -100,6 +100,10 @@ class HealthChecksTest {
       await(() -> backend.state() == BackendState.UP, 5000, "up again");
       long passed = stats(backend).run() - stats(backend).failed() - passedBefore;
       assertThat(passed).as("back on the second pass in a row").isEqualTo(2);
+      // The ring holds the run in order: passes, the three refusals, the passes back.
+      assertThat(health.recentChecks("web", backend.address())).extracting(CheckResult::detail)
+          .containsSequence("connect refused", "connect refused", "connect refused", "connected", "connected");
+      assertThat(health.recentChecks("web", backend.address())).last().extracting(CheckResult::passed).isEqualTo(true);
       // A check passes once the kernel completed the handshake; the server's own accept may come a moment later.
       await(() -> restarted.accepted.get() >= 2, 5000, "the restarted server accepted both passing checks");
     }
