@@ -14,6 +14,7 @@ import io.portfw.core.observe.TlsFacts;
 import io.portfw.core.observe.ReloadResult;
 import io.portfw.core.observe.UdpDrop;
 import io.portfw.core.runtime.RuntimeView;
+import io.portfw.health.CheckResult;
 import io.portfw.health.CheckStats;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -131,13 +132,20 @@ final class AdminApi {
         .put("warmUsed", runtime.warmCounts().used(b));
     Optional<CheckStats> checks = runtime.health().stats(pool, b.address());
     json.put("checks", checks.map(s -> new JsonObject().put("run", s.run()).put("failed", s.failed())).orElse(null));
-    json.put("lastCheck", checks.flatMap(CheckStats::last).map(r -> new JsonObject()
+    json.put("lastCheck", checks.flatMap(CheckStats::last).map(AdminApi::checkJson).orElse(null));
+    JsonArray recent = new JsonArray();
+    runtime.health().recentChecks(pool, b.address()).forEach(r -> recent.add(checkJson(r)));
+    json.put("recentChecks", recent);
+    return json;
+  }
+
+  private static JsonObject checkJson(CheckResult r) {
+    return new JsonObject()
         .put("at", r.at().toString())
         .put("passed", r.passed())
         .put("detail", r.detail())
         // To the microsecond: a check on a LAN takes a millisecond or two, which whole milliseconds would hide.
-        .put("tookMs", Math.round(r.took().toNanos() / 1_000.0) / 1_000.0)).orElse(null));
-    return json;
+        .put("tookMs", Math.round(r.took().toNanos() / 1_000.0) / 1_000.0);
   }
 
   /** Listing many thousands of connections takes a while: done on a worker, off the event loop. */
@@ -215,6 +223,12 @@ final class AdminApi {
     }
     ApiErrors.send(ctx, 400, "limit: \"" + text + "\" is not a number from 1 to " + MAX_LIMIT);
     return Optional.empty();
+  }
+
+  /** {@code GET /api/v1/history}: the last 15 minutes, optionally of one listener, pool or backend. */
+  void history(RoutingContext ctx, TrafficHistory history) {
+    json(ctx, history.toJson(ctx.queryParams().get("listener"), ctx.queryParams().get("pool"),
+        ctx.queryParams().get("backend")));
   }
 
   /** {@code POST /api/v1/pools/:pool/backends/:address/:action}. */

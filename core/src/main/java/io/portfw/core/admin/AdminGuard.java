@@ -14,7 +14,8 @@ import java.util.Optional;
 /**
  * The first judge of every admin request, in this order:
  * <ol>
- *   <li>With a token configured, every request but {@code /healthz} and the dashboard page needs
+ *   <li>With a token configured, every request but {@code /healthz}, the dashboard page and its files
+ *       ({@code /assets/}) needs
  *       it before anything else is looked at: an unauthenticated caller learns nothing about the
  *       API from the answer.
  *   <li>Without a token, the {@code Host} must be an IP address or {@code localhost}, so a
@@ -80,9 +81,9 @@ final class AdminGuard implements Handler<HttpServerRequest> {
     next.handle(request);
   }
 
-  /** All but the two pages that hold no data: the token is asked for before the path is even looked at. */
+  /** All but the pages and files that hold no data: the token is asked for before the path is even looked at. */
   private static boolean isProtected(String path) {
-    return !path.equals("/healthz") && !path.equals("/");
+    return !path.equals("/healthz") && !path.equals("/") && !path.startsWith(Dashboard.ASSETS);
   }
 
   private static boolean acceptedBody(HttpServerRequest request, boolean tokenShown) {

@@ -31,10 +31,14 @@ public final class AdminServer {
 
   private final HttpServer server;
   private final String host;
+  private final Vertx vertx;
+  private final long sampler;
 
-  private AdminServer(HttpServer server, String host) {
+  private AdminServer(HttpServer server, String host, Vertx vertx, long sampler) {
     this.server = server;
     this.host = host;
+    this.vertx = vertx;
+    this.sampler = sampler;
   }
 
   /**
@@ -48,7 +52,8 @@ public final class AdminServer {
       return Future.failedFuture(new IllegalStateException("admin: " + config.listen()
           + " is not a loopback address, so the admin endpoint needs a token (admin.token)"));
     }
-    Router router = router(vertx, config, runtime);
+    TrafficHistory history = new TrafficHistory(runtime);
+    Router router = router(vertx, config, runtime, history);
     String host = config.listen().host();
     int port = config.listen().firstPort();
     if (!sharing && port != 0) {
@@ -72,21 +77,27 @@ public final class AdminServer {
         .requestHandler(new AdminGuard(config, router))
         .listen(port, host)
         .map(server -> {
+          // The first sample at once: the next one already has a rate to show.
+          history.sample(System.currentTimeMillis());
+          long sampler = vertx.setPeriodic(TrafficHistory.INTERVAL.toMillis(),
+              id -> history.sample(System.currentTimeMillis()));
           LoggerFactory.getLogger(AdminServer.class).info("admin: {}://{}:{}/ (API /api/v1, /metrics, dashboard)",
               scheme, Hosts.bracketed(host), server.actualPort());
-          return new AdminServer(server, host);
+          return new AdminServer(server, host, vertx, sampler);
         })
         .recover(cause -> Future.failedFuture(new IllegalStateException(
             "admin: cannot listen on " + config.listen() + ": " + cause.getMessage(), cause)));
   }
 
-  private static Router router(Vertx vertx, AdminConfig config, RuntimeView runtime) {
+  static Router router(Vertx vertx, AdminConfig config, RuntimeView runtime, TrafficHistory history) {
     AdminApi api = new AdminApi(runtime);
     Dashboard dashboard = Dashboard.load();
+    OpenApiDocument openApi = OpenApiDocument.load();
     Router router = Router.router(vertx);
     router.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("status", "ok").encode()));
     router.get("/").handler(dashboard::serve);
+    router.get(Dashboard.ASSETS + "*").handler(dashboard::serveAsset);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(64 * 1024); // no file uploads, ever
     // While a take-over moves the state to a new process, a change made here would be lost: refused, with why.
     router.route().handler(ctx -> {
@@ -111,6 +122,8 @@ public final class AdminServer {
     router.post("/api/v1/pools/:pool/backends/:address/:action").handler(body).handler(api::backendAction);
     router.post("/api/v1/reload").handler(body).handler(api::reload);
     router.get("/api/v1/config/status").handler(api::configStatus);
+    router.get("/api/v1/history").handler(ctx -> api.history(ctx, history));
+    router.get("/api/v1/openapi.yaml").handler(openApi::serve);
     router.errorHandler(404, ctx -> ApiErrors.send(ctx, 404, "no such endpoint: " + ctx.request().method() + " "
         + ctx.request().path()));
     router.errorHandler(405, ctx -> ApiErrors.send(ctx, 405, ctx.request().method() + " is not allowed on "
@@ -125,6 +138,7 @@ public final class AdminServer {
 
   /** Stops listening (a process that took this one over answers now); requests under way finish. */
   public Future<Void> close() {
+    vertx.cancelTimer(sampler);
     return server.close();
   }
 
