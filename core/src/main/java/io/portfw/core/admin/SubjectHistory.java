@@ -27,13 +27,15 @@ final class SubjectHistory {
   }
 
   /**
-   * Records a sample in {@code slot}. A rate needs the reading before: the first sample has none,
-   * nor has one whose counters were replaced (a listener started anew by a reload).
+   * Records a sample in {@code slot}. A rate needs a reading before: counters that appeared since
+   * the last sample (a listener or backend added, or started anew by a reload) began at zero then,
+   * so zero is their reading before; only at the history's first sample is there none.
    */
   void record(int slot, Reading now, double seconds) {
-    boolean comparable = previous != null && previous.source() == now.source() && seconds > 0;
+    long[] before = previous != null && previous.source() == now.source() ? previous.counters()
+        : seconds > 0 ? new long[now.counters().length] : null;
     for (int i = 0; i < counterNames.size(); i++) {
-      double rate = comparable ? Math.max(0, now.counters()[i] - previous.counters()[i]) / seconds : Double.NaN;
+      double rate = before != null && seconds > 0 ? Math.max(0, now.counters()[i] - before[i]) / seconds : Double.NaN;
       series.get(counterNames.get(i)).put(slot, rate);
     }
     for (int i = 0; i < gaugeNames.size(); i++) {

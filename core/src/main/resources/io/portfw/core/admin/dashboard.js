@@ -161,6 +161,7 @@ function chartOptions(spec) {
   const series = [{}];
   spec.curves.forEach(([, label], i) => series.push({
     label: label, stroke: (spec.colors || PALETTE)[i % PALETTE.length], width: 1.5, spanGaps: false,
+    fill: (spec.colors || PALETTE)[i % PALETTE.length] + "1a", points: { size: 4 },
     value: (u, v) => v == null ? "–" : (spec.bytes ? human(v) + "B" : +v.toFixed(2)),
   }));
   return {
@@ -168,8 +169,8 @@ function chartOptions(spec) {
     legend: { show: true, live: false },
     cursor: { show: true, points: { show: false } },
     scales: {
-      // Always the whole window the history keeps (15 minutes), ending at the newest sample.
-      x: { time: true, range: (u, min, max) => [max - windowSeconds(), max] },
+      // What the history holds (up to 15 minutes), at least a minute, ending at the newest sample.
+      x: { time: true, range: (u, min, max) => [Math.max(max - windowSeconds(), Math.min(min, max - 60)), max] },
       y: { range: (u, min, max) => [0, Math.max(1, max)] },
     },
     axes: [
