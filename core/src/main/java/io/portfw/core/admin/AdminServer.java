@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The admin endpoint on {@code admin.listen}: the JSON API under {@code /api/v1}, Prometheus
  * metrics at {@code /metrics}, the dashboard at {@code /} and {@code /healthz} for probes.
- * With {@code admin.token} set, every request but {@code /healthz} and the dashboard page
- * itself (which holds no data: it asks the API, with the token, for everything it shows)
- * needs {@code Authorization: Bearer <token>}.
+ * With {@code admin.token} set, every request but {@code /healthz}, the dashboard page and its files
+ * (which hold no data: the page asks the API, with the token, for everything it shows) needs
+ * {@code Authorization: Bearer <token>}. A timer samples the {@link TrafficHistory} the charts show.
  */
 public final class AdminServer {
 
