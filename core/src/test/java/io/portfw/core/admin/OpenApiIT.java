@@ -184,6 +184,14 @@ class OpenApiIT {
         long id = new JsonObject(live).getJsonArray("connections").stream().map(JsonObject.class::cast)
             .filter(j -> j.getString("protocol").equals("tcp")).findFirst().orElseThrow().getLong("id");
         call.run("killConnection", "DELETE", "/api/v1/connections/" + id, null, 200);
+        // The close completes on the connection's event loop: gone from the listing a moment later.
+        Eventually.holds(Duration.ofSeconds(5), "connection " + id + " gone", () -> {
+          try {
+            return !admin.get("/api/v1/connections").body().contains("\"id\" : " + id + ",");
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
         call.run("killConnection", "DELETE", "/api/v1/connections/" + id, null, 404);
         Files.writeString(config, "{ not json");
         call.run("reload", "POST", "/api/v1/reload", null, 422);
