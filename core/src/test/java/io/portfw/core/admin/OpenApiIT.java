@@ -83,6 +83,9 @@ class OpenApiIT {
       var router = AdminServer.router(forwarder.runtime().vertx(), AdminConfig.DEFAULT, forwarder.runtime(),
           new TrafficHistory(forwarder.runtime()));
       for (Route route : router.getRoutes()) {
+        if (route.getPath() == null && route.methods() == null) {
+          continue; // a step every request passes first (changes refused during a take-over), not an endpoint
+        }
         assertThat(route.methods()).as("route %s names its methods", route.getPath()).isNotEmpty();
         // Vert.x writes path parameters as :name; a trailing * is the asset's file name.
         String path = route.getPath().replaceAll(":(\\w+)", "{$1}");
