@@ -118,7 +118,9 @@ class GracefulStopIT {
 
         portfw.terminate();
 
-        Thread.sleep(200); // the signal is handled: the listener is stopping
+        // The signal is handled (the listener is stopping), however loaded the machine: not a fixed pause.
+        Eventually.holds(Duration.ofSeconds(10), "the stop is under way", () -> portfw.stderr().contains("stopped accepting"));
+        Thread.sleep(100); // from that line to the listener's own stop is a step on an event loop
         late.send(new DatagramPacket("q2".getBytes(StandardCharsets.US_ASCII), 2, listener));
         DatagramPacket reply = new DatagramPacket(new byte[100], 100);
         live.receive(reply);

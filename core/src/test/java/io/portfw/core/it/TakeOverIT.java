@@ -245,6 +245,9 @@ class TakeOverIT {
   void aProcessWithFewerEventLoops_servesEverySocketHandedOver_andClosesADroppedPort() throws Exception {
     Path config = config();
     int range = Ports.freeRange(20, "127.0.0.1");
+    for (int tries = 0; tries < 20 && overlaps(range, 20); tries++) {
+      range = Ports.freeRange(20, "127.0.0.1"); // the config's ports are picked but not bound yet
+    }
     String withRange = Files.readString(config).replace("\"listeners\": [", "\"listeners\": [ { \"name\": \"range\", "
         + "\"listen\": \"127.0.0.1:" + range + "-" + (range + 19) + "\", \"pool\": \"echo\" },");
     Files.writeString(config, withRange);
@@ -380,6 +383,16 @@ class TakeOverIT {
     try (var s = Clients.from(client, stickyPort)) {
       return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).strip();
     }
+  }
+
+  /** Whether {@code count} ports from {@code first} hold one the config already uses. */
+  private boolean overlaps(int first, int count) {
+    for (int port : new int[] {tcpPort, udpPort, stickyPort, deadPort, adminPort, gamePort}) {
+      if (port >= first && port < first + count) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean ejected(AdminHttp api, String address) throws Exception {
