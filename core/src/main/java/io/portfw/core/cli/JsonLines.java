@@ -10,9 +10,10 @@ import org.slf4j.event.KeyValuePair;
 /**
  * Logback's JSON encoder as portfw uses it: one object per line with {@code timestamp} (epoch
  * milliseconds), {@code level}, {@code loggerName}, {@code formattedMessage} and {@code throwable},
- * to which it adds {@code time} (ISO-8601, UTC) and the event's key-value pairs (listener, pool,
- * backend, ...) as fields of their own, so that a pipeline reads {@code .pool} rather than digging
- * through Logback's list of pairs.
+ * to which it adds {@code time} (ISO-8601, UTC), {@code logger} and {@code message} (the names log
+ * pipelines look for first) and the event's key-value pairs (listener, pool, backend, ...) as
+ * fields of their own, so that a pipeline reads {@code .pool} rather than digging through
+ * Logback's list of pairs.
  */
 final class JsonLines extends JsonEncoder {
 
@@ -32,11 +33,13 @@ final class JsonLines extends JsonEncoder {
   protected void appendCustomFields(StringBuilder line, ILoggingEvent event) {
     // Logback calls this after its last field and before the closing brace, without a separator.
     line.append(",\"time\":\"").append(Instant.ofEpochMilli(event.getTimeStamp())).append('"');
+    JsonStringEncoder quote = JsonStringEncoder.getInstance();
+    line.append(",\"logger\":\"").append(quote.quoteAsString(event.getLoggerName())).append('"');
+    line.append(",\"message\":\"").append(quote.quoteAsString(event.getFormattedMessage())).append('"');
     List<KeyValuePair> pairs = event.getKeyValuePairs();
     if (pairs == null) {
       return;
     }
-    JsonStringEncoder quote = JsonStringEncoder.getInstance();
     for (KeyValuePair pair : pairs) {
       line.append(",\"").append(quote.quoteAsString(pair.key)).append("\":");
       if (pair.value instanceof Number || pair.value instanceof Boolean) {

@@ -62,6 +62,8 @@ class LoggingReloadIT {
       JsonObject refusal = lines.stream().filter(j -> j.getString("formattedMessage").startsWith(refused)).findFirst().orElseThrow();
       assertThat(refusal.getString("level")).isEqualTo("INFO");
       assertThat(refusal.getString("loggerName")).isEqualTo("io.portfw.core.tcp.TcpConnection");
+      assertThat(refusal.getString("logger")).isEqualTo("io.portfw.core.tcp.TcpConnection");
+      assertThat(refusal.getString("message")).isEqualTo(refusal.getString("formattedMessage"));
       assertThat(refusal.getString("listener")).isEqualTo("l");
       assertThat(refusal.getString("client")).isEqualTo("127.0.0.1");
       assertThat(refusal.getString("refusal")).isEqualTo("connect-failed");
