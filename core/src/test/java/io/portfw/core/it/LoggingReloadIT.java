@@ -118,7 +118,7 @@ class LoggingReloadIT {
   private static void reload(PortfwProcess portfw, int nth) {
     portfw.hangUp();
     Eventually.holds(Duration.ofSeconds(10), () -> "reload " + nth + " applied; stderr: " + portfw.stderr(),
-        () -> portfw.stderr().split("reload applied: logging changed", -1).length - 1 == nth);
+        () -> portfw.stderr().lines().filter(l -> l.contains("reload applied: logging changed")).count() == nth);
   }
 
   /** Every JSON line of its standard error, each parsed: a line that is not JSON fails the test. */
