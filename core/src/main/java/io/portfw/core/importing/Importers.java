@@ -10,7 +10,8 @@ public final class Importers {
 
   private static final Map<String, Supplier<RuleImporter>> BY_NAME = new TreeMap<>(Map.of(
       "ipmasqadm", IpmasqadmImporter::new,
-      "rinetd", RinetdImporter::new));
+      "rinetd", RinetdImporter::new,
+      "iptables", IptablesImporter::new));
 
   private Importers() {}
 
