@@ -11,7 +11,8 @@ public final class Importers {
   private static final Map<String, Supplier<RuleImporter>> BY_NAME = new TreeMap<>(Map.of(
       "ipmasqadm", IpmasqadmImporter::new,
       "rinetd", RinetdImporter::new,
-      "iptables", IptablesImporter::new));
+      "iptables", IptablesImporter::new,
+      "nft", NftImporter::new));
 
   private Importers() {}
 
