@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
 final class ImportCommand implements Callable<Integer> {
 
   @Option(names = "--from", required = true, paramLabel = "KIND",
-      description = "what the input is: ipmasqadm (an rc script, or ipmasqadm portfw -ln output), rinetd")
+      description = "what the input is: ipmasqadm (an rc script, or ipmasqadm portfw -ln output), rinetd,"
+          + " iptables (iptables-save or ip6tables-save output), nft (the JSON of nft -j list ruleset)")
   String from;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the config here instead of stdout")

@@ -200,7 +200,8 @@ final class Forwards {
     String became = "listener " + String.join(", ", names) + " (" + g.key.text() + ") -> pool "
         + pool.get("name").asText() + ": " + backends
         + (addresses.size() > 1 ? ", " + balance.replace('-', ' ') : "")
-        + (g.access.equals(Access.ALL) ? "" : ", acl allow " + g.access.allow() + " deny " + g.access.deny())
+        + (g.access.allow().isEmpty() ? "" : ", acl allow " + g.access.allow())
+        + (g.access.deny().isEmpty() ? "" : ", acl deny " + g.access.deny())
         + (maxPerSource > 0 ? ", at most " + maxPerSource + " connections per client address" : "");
     for (Rule r : g.rules) {
       List<String> all = new ArrayList<>(r.approximations());

@@ -35,6 +35,7 @@ final class NftText {
           + (v.has("port") ? ":" + value(v.get("port")) : "");
       case "redirect" -> "redirect" + (v.has("port") ? " to :" + value(v.get("port")) : "");
       case "jump", "goto" -> only.getKey() + " " + v.path("target").asText();
+      case "counter" -> "counter";
       default -> v.isNull() || v.isObject() && v.isEmpty() ? only.getKey() : only.getKey() + " " + value(v);
     };
   }
