@@ -7,7 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portfw.config.ConfigLoader;
 import io.portfw.core.importing.ImportReport.Outcome;
+import io.portfw.testing.Nft;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class NftImporterTest {
 
@@ -168,6 +172,14 @@ class NftImporterTest {
     assertThat(config.get("listeners").get(0).get("acl").get("allow").toString())
         .isEqualTo("[\"2001:db8:1::/48\",\"2001:db8:2::7\"]");
     assertThat(config.get("pools").get(0).get("backends").get(0).get("address").asText()).isEqualTo("[2001:db8::5]");
+  }
+
+  @Test
+  void theRulesetWrittenForTheseTests_isOneNftItselfAccepts(@TempDir Path dir) throws Exception {
+    Nft.requireInstalled();
+    assertThat(Nft.checkJson(Files.writeString(dir.resolve("ruleset.json"), RULESET))).isEmpty();
+    assertThat(Nft.checkJson(Files.writeString(dir.resolve("broken.json"), RULESET.replace("\"inc\"", "\"inx\""))))
+        .as("the check can fail").contains("numgen mode");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.portfw.core.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portfw.testing.Clients;
+import io.portfw.testing.Nft;
 import io.portfw.testing.PortfwProcess;
 import io.portfw.testing.Ports;
 import io.portfw.testing.TaggedBackend;
@@ -247,6 +248,8 @@ class ImportIT {
             {"redirect": {"port": %d}}]}}
           ]}
           """.formatted(web, a.port(), b.port(), mapped, c.port(), hashed, d.port(), e.port(), dns, udp.port()));
+      Nft.requireInstalled();
+      assertThat(Nft.checkJson(json)).as("nft -j -c accepts the ruleset").isEmpty();
       Path out = dir.resolve("nft.json");
       String[] report = new String[1];
       assertThat(importing("nft", json, out, report)).as(report[0]).isZero();
