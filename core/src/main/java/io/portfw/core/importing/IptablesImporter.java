@@ -195,7 +195,7 @@ final class IptablesImporter implements RuleImporter {
       }
     }
     rule.option("-i", "--in-interface").ifPresent(o -> approximations.add("portfw listens on addresses, not"
-        + " interfaces: -i " + o.value() + " is not carried"));
+        + " interfaces: " + (o.negated() ? "! " : "") + "-i " + o.value() + " is not carried"));
     rule.option("--dst-type").filter(o -> o.negated() || !o.value().equals("LOCAL")).ifPresent(o ->
         approximations.add("--dst-type " + o.value() + " is not carried"));
     for (Option o : rule.options()) {
