@@ -9,11 +9,11 @@ import io.portfw.core.importing.Forwards.Access;
 import io.portfw.core.importing.Forwards.Key;
 import io.portfw.core.importing.Forwards.PortRange;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,21 +31,10 @@ final class NftImporter implements RuleImporter {
 
   private record Item(int line, String family, String table, JsonNode node) {}
 
-  /** What a rule's matches say, gathered before its dnat is read. */
-  private static final class Matches {
-    final Set<String> protocols = new LinkedHashSet<>();
-    List<PortRange> ports = List.of();
-    String host;
-    List<String> allow = new ArrayList<>();
-    List<String> deny = new ArrayList<>();
-    final List<String> approximations = new ArrayList<>();
-    String dropWhy;
-  }
-
   private final Map<String, JsonNode> chains = new LinkedHashMap<>();
   private final Map<String, List<Item>> rules = new LinkedHashMap<>();
   private final Map<String, JsonNode> named = new LinkedHashMap<>();
-  private final Set<Item> reported = new java.util.HashSet<>();
+  private final Set<Item> reported = new HashSet<>();
   private final Forwards forwards = new Forwards();
 
   @Override
@@ -169,9 +158,9 @@ final class NftImporter implements RuleImporter {
   }
 
   private void forward(Item item, List<JsonNode> matchList, JsonNode action, ImportReport report) {
-    Matches m = new Matches();
+    NftMatches m = new NftMatches(right -> values(item, right));
     for (JsonNode match : matchList) {
-      match(item, match, m);
+      m.read(match);
     }
     if (m.dropWhy != null) {
       report.dropped(item.line(), text(item), m.dropWhy);
@@ -221,7 +210,7 @@ final class NftImporter implements RuleImporter {
       Map<String, Integer> counts = new LinkedHashMap<>();
       int covered = 0;
       for (JsonNode[] e : entries(item, map.path("data"))) {
-        int[] r = range(e[0]);
+        int[] r = NftMatches.range(e[0]);
         int n = r == null ? 0 : Math.max(0, Math.min(r[1], offset + mod - 1) - Math.max(r[0], offset) + 1);
         String backend = backend(e[1], port);
         if (n > 0 && backend != null) {
@@ -259,7 +248,7 @@ final class NftImporter implements RuleImporter {
   }
 
   /** {@code dnat to tcp dport map { 80 : 10.0.0.1 . 8080 }}: a forward per entry. */
-  private void portMap(Item item, Matches m, String host, Access access, String keyProtocol, List<JsonNode[]> entries,
+  private void portMap(Item item, NftMatches m, String host, Access access, String keyProtocol, List<JsonNode[]> entries,
       JsonNode stmt, ImportReport report) {
     Set<String> protocols = keyProtocol.equals("th") ? m.protocols : Set.of(keyProtocol);
     if (protocols.isEmpty() || entries.isEmpty()) {
@@ -268,7 +257,7 @@ final class NftImporter implements RuleImporter {
       return;
     }
     for (JsonNode[] e : entries) {
-      int[] r = range(e[0]);
+      int[] r = NftMatches.range(e[0]);
       List<PortRange> ports = r == null ? null : List.of(new PortRange(r[0], r[1]));
       List<String> approximations = new ArrayList<>(m.approximations);
       int port = ports == null ? -1 : port(stmt.path("port"), ports, approximations);
@@ -285,95 +274,12 @@ final class NftImporter implements RuleImporter {
     }
   }
 
-  private void match(Item item, JsonNode match, Matches m) {
-    JsonNode left = match.path("left");
-    JsonNode right = match.path("right");
-    boolean not = match.path("op").asText("==").equals("!=");
-    String what = NftText.value(left) + (not ? " != " : " ") + NftText.value(right);
-    if (left.has("payload")) {
-      String protocol = left.get("payload").path("protocol").asText();
-      String field = left.get("payload").path("field").asText();
-      boolean ip = protocol.equals("ip") || protocol.equals("ip6");
-      if (ip && field.equals("daddr")) {
-        List<JsonNode> values = values(item, right);
-        String host = values.size() == 1 && values.get(0).isTextual() ? values.get(0).asText()
-            : values.size() == 1 && full(values.get(0)) ? values.get(0).get("prefix").path("addr").asText() : null;
-        if (not || host == null) {
-          m.approximations.add(what + " is not one address: the listener takes every address of the host");
-        } else {
-          m.host = host;
-        }
-      } else if (ip && field.equals("saddr")) {
-        List<String> blocks = new ArrayList<>();
-        for (JsonNode v : values(item, right)) {
-          if (v.isTextual()) {
-            blocks.add(v.asText());
-          } else if (v.has("prefix")) {
-            blocks.add(NftText.value(v));
-          } else {
-            m.dropWhy = "its client match " + what + " is not addresses and blocks; the rule is left out rather than"
-                + " opened wider";
-            return;
-          }
-        }
-        (not ? m.deny : m.allow).addAll(blocks);
-      } else if (field.equals("dport") && (protocol.equals("tcp") || protocol.equals("udp") || protocol.equals("th"))) {
-        if (!protocol.equals("th")) {
-          m.protocols.add(protocol);
-        }
-        List<PortRange> ports = new ArrayList<>();
-        for (JsonNode v : values(item, right)) {
-          int[] r = range(v);
-          if (r == null || r[0] < 1 || r[1] > 65535) {
-            m.dropWhy = "its port match " + what + " is not ports and ranges";
-            return;
-          }
-          ports.add(new PortRange(r[0], r[1]));
-        }
-        if (not) {
-          m.dropWhy = "it matches every port but " + NftText.value(right) + ": portfw listens on ports it is given";
-          return;
-        }
-        m.ports = ports;
-      } else if (ip && (field.equals("protocol") || field.equals("nexthdr"))) {
-        protocols(item, right, not, what, m);
-      } else {
-        m.approximations.add("the match " + what + " is not carried");
-      }
-    } else if (left.has("meta")) {
-      String key = left.get("meta").path("key").asText();
-      if (key.equals("l4proto")) {
-        protocols(item, right, not, what, m);
-      } else if (!key.equals("nfproto")) {
-        m.approximations.add("the match " + what + " is not carried" + (key.startsWith("iif")
-            ? ": portfw listens on addresses, not interfaces" : ""));
-      }
-    } else if (left.has("fib") && right.asText().equals("local") && !not) {
-      // fib daddr type local: what a listener on every address of the host receives anyway
-    } else if (!(left.has("ct") && left.get("ct").path("key").asText().equals("state"))) {
-      m.approximations.add("the match " + what + " is not carried");
-    }
-  }
-
-  private void protocols(Item item, JsonNode right, boolean not, String what, Matches m) {
-    for (JsonNode v : values(item, right)) {
-      String p = v.asText();
-      if (!not && (p.equals("tcp") || p.equals("udp"))) {
-        m.protocols.add(p);
-      } else if (!not && (p.equals("6") || p.equals("17"))) {
-        m.protocols.add(p.equals("6") ? "tcp" : "udp");
-      } else {
-        m.dropWhy = "portfw forwards tcp and udp, and this rule matches " + what;
-      }
-    }
-  }
-
   /** The port a backend gets: 0 to keep the client's (none, or a range equal to the listened one); -1 unreadable. */
   private static int port(JsonNode port, List<PortRange> listened, List<String> approximations) {
     if (port.isMissingNode()) {
       return 0;
     }
-    int[] r = range(port);
+    int[] r = NftMatches.range(port);
     if (r == null || r[0] < 1 || r[1] > 65535) {
       return -1;
     }
@@ -393,7 +299,7 @@ final class NftImporter implements RuleImporter {
     }
     JsonNode concat = value.path("concat");
     if (concat.size() == 2 && concat.get(0).isTextual()) {
-      int[] r = range(concat.get(1));
+      int[] r = NftMatches.range(concat.get(1));
       return r == null || r[0] != r[1] || r[0] < 1 || r[0] > 65535 ? null : Forwards.backend(concat.get(0).asText(), r[0]);
     }
     return null;
@@ -408,7 +314,7 @@ final class NftImporter implements RuleImporter {
     List<JsonNode[]> out = new ArrayList<>();
     for (JsonNode e : list) {
       if (e.isArray() && e.size() == 2) {
-        out.add(new JsonNode[] {unwrap(e.get(0)), unwrap(e.get(1))});
+        out.add(new JsonNode[] {NftMatches.unwrap(e.get(0)), NftMatches.unwrap(e.get(1))});
       }
     }
     return out;
@@ -424,33 +330,9 @@ final class NftImporter implements RuleImporter {
     if (list == null) {
       out.add(right);
     } else {
-      list.forEach(e -> out.add(unwrap(e)));
+      list.forEach(e -> out.add(NftMatches.unwrap(e)));
     }
     return out;
-  }
-
-  /** A set element with options ({"elem": {"val": ...}}) as its value. */
-  private static JsonNode unwrap(JsonNode e) {
-    return e.has("elem") ? e.get("elem").path("val") : e;
-  }
-
-  private static boolean full(JsonNode v) {
-    JsonNode p = v.path("prefix");
-    return p.path("len").asInt() == (p.path("addr").asText().contains(":") ? 128 : 32);
-  }
-
-  /** A number, a string of digits, or {"range": [a, b]} as {first, last}; null otherwise. */
-  private static int[] range(JsonNode v) {
-    if (v.has("range")) {
-      int[] a = range(v.get("range").path(0));
-      int[] b = range(v.get("range").path(1));
-      return a == null || b == null || b[0] < a[0] ? null : new int[] {a[0], b[0]};
-    }
-    if (v.isInt() || v.isTextual() && v.asText().matches("\\d{1,9}")) {
-      int n = v.asInt();
-      return new int[] {n, n};
-    }
-    return null;
   }
 
   private static String text(Item item) {
