@@ -37,6 +37,17 @@ public final class ConfigDraft {
     return pool;
   }
 
+  /** Takes back a pool added by {@link #addPool} (one that turned out to have no backend). */
+  public void removePool(String name) {
+    for (int i = 0; i < pools.size(); i++) {
+      if (pools.get(i).get("name").asText().equals(name)) {
+        pools.remove(i);
+        poolNames.remove(name);
+        return;
+      }
+    }
+  }
+
   /** A backend of {@code pool} at {@code address} (host:port, [v6]:port, or a host alone: the client's port). */
   public ObjectNode addBackend(ObjectNode pool, String address) {
     return ((ArrayNode) pool.get("backends")).addObject().put("address", address);

@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 public final class Importers {
 
   private static final Map<String, Supplier<RuleImporter>> BY_NAME = new TreeMap<>(Map.of(
+      "haproxy", HaproxyImporter::new,
       "ipmasqadm", IpmasqadmImporter::new,
       "rinetd", RinetdImporter::new,
       "iptables", IptablesImporter::new,
