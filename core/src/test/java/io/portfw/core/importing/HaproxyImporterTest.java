@@ -59,7 +59,7 @@ class HaproxyImporterTest {
     assertThat(pg.get("backends").get(1).get("backup").asBoolean()).isTrue();
     assertThat(pg.get("queue").get("max").asInt()).isEqualTo(1_000_000);
     assertThat(pg.get("health").toString()).isEqualTo(
-        "{\"type\":\"send-expect\",\"send\":\"PING\\r\\n\",\"expect\":\"\\\\+PONG\",\"interval\":\"3s\",\"rise\":2,\"fall\":3}");
+        "{\"type\":\"send-expect\",\"expect\":\"\\\\+PONG\",\"send\":\"PING\\r\\n\",\"interval\":\"3s\",\"rise\":2,\"fall\":3}");
     JsonNode listener = named(config.get("listeners"), "postgres");
     assertThat(listener.get("listen").asText()).isEqualTo("0.0.0.0:5432");
     assertThat(named(config.get("listeners"), "postgres-2").get("listen").asText()).isEqualTo("[::]:5433");
