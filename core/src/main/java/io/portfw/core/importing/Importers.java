@@ -11,6 +11,7 @@ public final class Importers {
   private static final Map<String, Supplier<RuleImporter>> BY_NAME = new TreeMap<>(Map.of(
       "haproxy", HaproxyImporter::new,
       "ipmasqadm", IpmasqadmImporter::new,
+      "nginx", NginxImporter::new,
       "rinetd", RinetdImporter::new,
       "iptables", IptablesImporter::new,
       "nft", NftImporter::new));
