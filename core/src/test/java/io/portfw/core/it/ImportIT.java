@@ -2,6 +2,7 @@ package io.portfw.core.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portfw.testing.ClientHellos;
 import io.portfw.testing.Clients;
 import io.portfw.testing.Nft;
 import io.portfw.testing.PortfwProcess;
@@ -147,6 +148,162 @@ class ImportIT {
   }
 
   @Test
+  void anHaproxyCfg_carriesWeightsAclsAndServerNameRoutes() throws Exception {
+    try (TaggedBackend a = new TaggedBackend("a"); TaggedBackend b = new TaggedBackend("b");
+        TaggedBackend api = new TaggedBackend("api"); TaggedBackend other = new TaggedBackend("other")) {
+      int web = Ports.free();
+      int tls = Ports.free();
+      Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), """
+          global
+              maxconn 1000
+
+          defaults
+              mode tcp
+              timeout connect 2s
+              timeout client 30s
+              timeout server 30s
+
+          listen web
+              bind 127.0.0.1:%d
+              balance roundrobin
+              tcp-request connection reject if { src 127.0.0.2 }
+              server a 127.0.0.1:%d weight 3 check inter 1s
+              server b 127.0.0.1:%d weight 1 check inter 1s
+
+          frontend tls
+              bind 127.0.0.1:%d
+              tcp-request inspect-delay 5s
+              tcp-request content accept if { req_ssl_hello_type 1 }
+              use_backend api if { req.ssl_sni -i api.example.com }
+              default_backend other
+
+          backend api
+              server api1 127.0.0.1:%d
+
+          backend other
+              server other1 127.0.0.1:%d
+
+          frontend stats
+              mode http
+              bind 127.0.0.1:%d
+          """.formatted(web, a.port(), b.port(), tls, api.port(), other.port(), Ports.free()));
+      Path out = dir.resolve("haproxy.json");
+      String[] report = new String[1];
+      assertThat(importing("haproxy", cfg, out, report)).as(report[0]).isEqualTo(3);
+      assertThat(report[0]).contains("haproxy.cfg:1: dropped: global", "haproxy.cfg:13: carried", "acl.deny",
+          "haproxy.cfg:21: carried", "routes [api.example.com] -> pool api", "haproxy.cfg:30: dropped: frontend stats",
+          "mode http");
+      try (PortfwProcess portfw = run(out)) {
+        portfw.awaitListening(web);
+        portfw.awaitListening(tls);
+        Map<String, Integer> served = new HashMap<>();
+        for (int i = 0; i < 40; i++) {
+          served.merge(Clients.answerOf(web), 1, Integer::sum);
+        }
+        // Weights 3 and 1: three quarters to a (the readiness probe took one pick before these).
+        assertThat(served.get("a")).isBetween(29, 31);
+        assertThat(served.get("b")).isEqualTo(40 - served.get("a"));
+        assertRefused("127.0.0.2", web);
+        assertThat(helloAnswer(tls, "api.example.com")).isEqualTo("api");
+        assertThat(helloAnswer(tls, "www.example.com")).isEqualTo("other");
+      }
+    }
+  }
+
+  @Test
+  void anNginxStreamBlock_carriesUpstreamsUdpAndAServerNameMap() throws Exception {
+    try (TaggedBackend a = new TaggedBackend("a"); TaggedBackend b = new TaggedBackend("b");
+        TaggedBackend down = new TaggedBackend("down"); TaggedBackend api = new TaggedBackend("api");
+        UdpEchoBackend udp = new UdpEchoBackend("u")) {
+      int web = Ports.free();
+      int dns = Ports.free();
+      int tls = Ports.free();
+      Path conf = Files.writeString(dir.resolve("nginx.conf"), """
+          worker_processes 1;
+          events { worker_connections 64; }
+
+          http {
+              server { listen 127.0.0.1:%d; }
+          }
+
+          stream {
+              proxy_connect_timeout 2s;
+
+              upstream web {
+                  server 127.0.0.1:%d weight=3;
+                  server 127.0.0.1:%d;
+                  server 127.0.0.1:%d down;
+              }
+              upstream dns { server 127.0.0.1:%d; }
+              upstream api { server 127.0.0.1:%d; }
+
+              map $ssl_preread_server_name $by_name {
+                  api.example.com api;
+                  default web;
+              }
+
+              server {
+                  listen 127.0.0.1:%d;
+                  proxy_pass web;
+                  allow 127.0.0.1;
+                  deny all;
+              }
+              server {
+                  listen 127.0.0.1:%d udp;
+                  proxy_pass dns;
+                  proxy_responses 1;
+                  proxy_timeout 10s;
+              }
+              server {
+                  listen 127.0.0.1:%d;
+                  ssl_preread on;
+                  proxy_pass $by_name;
+              }
+          }
+          """.formatted(Ports.free(), a.port(), b.port(), down.port(), udp.port(), api.port(), web, dns, tls));
+      Path out = dir.resolve("nginx.json");
+      String[] report = new String[1];
+      assertThat(importing("nginx", conf, out, report)).as(report[0]).isEqualTo(3);
+      assertThat(report[0]).contains("nginx.conf:4: dropped: http {", "an http block",
+          "nginx.conf:14: approximated", "weight 0", "nginx.conf:27: carried", "acl {\"allow\":[\"127.0.0.1/32\"]}");
+      try (PortfwProcess portfw = run(out)) {
+        portfw.awaitListening(web);
+        portfw.awaitListening(tls);
+        Map<String, Integer> served = new HashMap<>();
+        for (int i = 0; i < 40; i++) {
+          served.merge(Clients.answerOf(web), 1, Integer::sum);
+        }
+        assertThat(served.get("a")).isBetween(29, 31);
+        assertThat(served.get("b")).isEqualTo(40 - served.get("a"));
+        assertThat(served).as("the down server takes no one").doesNotContainKey("down");
+        assertRefused("127.0.0.2", web);
+        assertThat(udpAnswer(dns)).isEqualTo("uhello");
+        assertThat(helloAnswer(tls, "api.example.com")).isEqualTo("api");
+        assertThat(helloAnswer(tls, "www.example.com")).isIn("a", "b");
+      }
+    }
+  }
+
+  private static void assertRefused(String from, int port) throws Exception {
+    try (var s = Clients.from(from, port)) {
+      assertThat(s.getInputStream().read()).as(from + " is denied: reset or closed unanswered").isLessThan(0);
+    } catch (java.net.SocketException reset) {
+      // refused with a reset, as portfw turns away a client its acl denies
+    }
+  }
+
+  /** What a backend said to a TLS ClientHello naming {@code serverName} (the tagged backends speak no TLS). */
+  private static String helloAnswer(int port, String serverName) throws Exception {
+    javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+    context.init(null, null, null);
+    try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(ClientHellos.of(context, serverName));
+      return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+    }
+  }
+
+  @Test
   void inputThatCannotBeRead_namesTheLineAndExits2_writingNothing() throws Exception {
     Path conf = Files.writeString(dir.resolve("broken.conf"), "# fine\n0.0.0.0 80 10.0.0.5\n");
     Path out = dir.resolve("never.json");
@@ -155,7 +312,8 @@ class ImportIT {
     assertThat(report[0]).contains("broken.conf:2: a rule is: bindaddress bindport connectaddress connectport");
     assertThat(out).doesNotExist();
     assertThat(importing("squid", conf, out, report)).isEqualTo(2);
-    assertThat(report[0]).contains("--from: unknown kind squid (known: ", "ipmasqadm", "iptables", "nft", "rinetd");
+    assertThat(report[0]).contains("--from: unknown kind squid (known: ", "haproxy", "ipmasqadm", "iptables", "nft",
+        "nginx", "rinetd");
   }
 
   @Test
