@@ -33,7 +33,8 @@ final class ImportCommand implements Callable<Integer> {
 
   @Option(names = "--from", required = true, paramLabel = "KIND",
       description = "what the input is: ipmasqadm (an rc script, or ipmasqadm portfw -ln output), rinetd,"
-          + " iptables (iptables-save or ip6tables-save output), nft (the JSON of nft -j list ruleset)")
+          + " iptables (iptables-save or ip6tables-save output), nft (the JSON of nft -j list ruleset),"
+          + " haproxy (an haproxy.cfg: its mode tcp sections), nginx (an nginx.conf: its stream block)")
   String from;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the config here instead of stdout")

@@ -41,6 +41,8 @@ final class HaproxyHealth {
       String step = l.word(1);
       if (step.equals("connect")) {
         connect(health, l, became, out);
+      } else if (step.startsWith("send-binary") && !l.word(2).matches("([0-9a-fA-F]{2})+")) {
+        out.dropped(l, "\"" + l.word(2) + "\" is not hex bytes");
       } else if (step.startsWith("send") && !expected) {
         send.append(step.equals("send-binary") ? bytesOf(l.word(2)) : l.word(2));
         if (step.equals("send-lf") || step.equals("send-binary-lf")) {
@@ -61,7 +63,9 @@ final class HaproxyHealth {
       health.put("send", send.toString());
     }
     if (!expected) {
-      health.put("expect", "");
+      health.put("expect", "^");
+      tcpChecks.stream().filter(l -> l.word(1).startsWith("send")).forEach(l -> out.approximated(l, became
+          + "send-expect with expect ^", "no expect rule: portfw's check passes on any reply (expect ^)"));
     }
     httpChecks.forEach(l -> out.dropped(l, "the tcp-check rules decide this pool's check"));
     if (httpchk != null) {
@@ -109,6 +113,12 @@ final class HaproxyHealth {
       case "binary" -> hexRegex(pattern);
       default -> pattern;
     };
+    try {
+      java.util.regex.Pattern.compile(regex);
+    } catch (java.util.regex.PatternSyntaxException e) {
+      out.dropped(l, "the pattern is not a regular expression Java reads: " + e.getDescription());
+      return false;
+    }
     health.put("expect", regex);
     if (l.word(at).equals("rbinary")) {
       out.approximated(l, became + "expect " + regex, "an rbinary pattern is matched as text over the reply's bytes");

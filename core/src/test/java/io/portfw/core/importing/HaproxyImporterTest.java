@@ -127,6 +127,18 @@ class HaproxyImporterTest {
   }
 
   @Test
+  void checkSteps_portfwCannotRun_areReported_andTheConfigStillLoads() throws Exception {
+    JsonNode config = importing(List.of("listen l", "  bind 127.0.0.1:7000",
+        "  tcp-check send-binary 0d0a", "  tcp-check expect rstring (unclosed",
+        "  server s 127.0.0.1:7001 check", "  server t 127.0.0.1:7002"));
+    assertThat(config.get("pools").get(0).get("health").get("send").asText()).isEqualTo("\r\n");
+    assertThat(line(4).outcome()).isEqualTo(ImportReport.Outcome.DROPPED);
+    assertThat(line(3).why()).contains("passes on any reply");
+    assertThat(line(6).why()).contains("HAProxy does not check this server");
+    ConfigLoader.parse(json, "imported");
+  }
+
+  @Test
   void unknownKeywords_areReportedAsDropped() throws Exception {
     importing(List.of("listen l", "  bind 127.0.0.1:7000", "  server s 127.0.0.1:7001", "  option splice-auto",
         "  use_backend other if { src 10.0.0.1 }"));
