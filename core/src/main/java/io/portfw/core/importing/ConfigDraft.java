@@ -83,6 +83,17 @@ public final class ConfigDraft {
     return (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
   }
 
+  /** Whether {@code text} is a port (1-65535) or an ascending range {@code first-last} of them. */
+  static boolean isPortRange(String text) {
+    if (!text.matches("\\d{1,5}(-\\d{1,5})?")) {
+      return false;
+    }
+    String[] p = text.split("-");
+    int first = Integer.parseInt(p[0]);
+    int last = Integer.parseInt(p[p.length - 1]);
+    return first >= 1 && last <= 65535 && first <= last;
+  }
+
   private static String unique(String wanted, Set<String> taken) {
     String base = wanted.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-").replaceAll("^[^a-z0-9]+", "");
     if (base.isEmpty()) {

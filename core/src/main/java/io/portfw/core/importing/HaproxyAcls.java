@@ -27,7 +27,8 @@ final class HaproxyAcls {
     }
     Optional<Test> test = test(l.words().subList(2, l.words().size()));
     if (test.isEmpty()) {
-      return Optional.of("only src address acls and req.ssl_sni name acls are carried");
+      return Optional.of("only src acls of IP addresses and blocks (no host bits set) and req.ssl_sni name acls are"
+          + " carried");
     }
     named.merge(l.word(1), test.get(), (a, b) -> {
       List<String> both = new ArrayList<>(a.values());
@@ -114,8 +115,8 @@ final class HaproxyAcls {
       return Optional.empty();
     }
     if (fetch.equals("src") && match.equals("str")) {
-      return Optional.of(new Test("src", values.stream().map(v -> v.contains("/") ? v : v.contains(":")
-          ? v + "/128" : v + "/32").toList(), false));
+      List<String> blocks = values.stream().map(AddressBlocks::block).toList();
+      return AddressBlocks.problem(blocks).isPresent() ? Optional.empty() : Optional.of(new Test("src", blocks, false));
     }
     if (fetch.equals("req.ssl_sni") || fetch.equals("req_ssl_sni")) {
       List<String> names = new ArrayList<>();

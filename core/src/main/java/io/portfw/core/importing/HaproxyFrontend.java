@@ -307,7 +307,7 @@ final class HaproxyFrontend {
     }
     String host = a.substring(0, colon);
     String ports = a.substring(colon + 1);
-    if (!ports.matches("\\d{1,5}(-\\d{1,5})?")) {
+    if (!ConfigDraft.isPortRange(ports)) {
       return null;
     }
     if (host.isEmpty() || host.equals("*")) {

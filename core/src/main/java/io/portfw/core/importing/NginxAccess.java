@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portfw.core.importing.NginxDirectives.Directive;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * nginx's {@code allow}/{@code deny} rules (checked in order, the first match decides) as a
@@ -39,7 +40,12 @@ final class NginxAccess {
         out.carried(d.line(), d.raw(), "nothing: portfw listens on IP addresses only");
         continue;
       }
-      String block = value.contains("/") ? value : value.contains(":") ? value + "/128" : value + "/32";
+      String block = AddressBlocks.block(value);
+      Optional<String> problem = AddressBlocks.problem(List.of(block));
+      if (problem.isPresent()) {
+        rules.forEach(r -> out.dropped(r.line(), r.raw(), "line " + d.line() + ": " + problem.get()));
+        return false;
+      }
       if (d.name().equals("deny")) {
         if (!allow.isEmpty() && orderBreak == null) {
           orderBreak = d;

@@ -87,10 +87,15 @@ final class NginxServer {
         pool.proxyProtocol = "none";
       }
     }
+    int before = draft.listenerCount();
     for (Directive listen : listens) {
       listen(listen, template, pool);
     }
-    out.carried(server.line(), server.raw(), "listeners for its listen lines");
+    if (draft.listenerCount() > before) {
+      out.carried(server.line(), server.raw(), "listeners for its listen lines");
+    } else {
+      out.dropped(server.line(), server.raw(), "none of its listen lines could be carried");
+    }
   }
 
   private void dropAll(String why) {
@@ -353,9 +358,13 @@ final class NginxServer {
     if (proxy) {
       ArrayNode trusted = listener.putObject("acceptProxyProtocol").putArray("trusted");
       Directive from = settings.get("set_real_ip_from");
-      if (from != null) {
-        from.args().forEach(trusted::add);
+      List<String> named = from == null ? List.of() : from.args().stream().map(AddressBlocks::block).toList();
+      if (from != null && AddressBlocks.problem(named).isEmpty()) {
+        named.forEach(trusted::add);
       } else {
+        if (from != null) {
+          out.dropped(from.line(), from.raw(), AddressBlocks.problem(named).get());
+        }
         trusted.add("0.0.0.0/0").add("::/0");
         why.add("proxy_protocol: portfw needs the addresses allowed to send the PROXY header"
             + " (acceptProxyProtocol.trusted); no set_real_ip_from names them, so every address is trusted, as nginx"
@@ -373,7 +382,7 @@ final class NginxServer {
 
   /** nginx's {@code [host:]port[-port]} as a portfw listen address, or null. */
   static String listenAddress(String text) {
-    if (text.matches("\\d{1,5}(-\\d{1,5})?")) {
+    if (ConfigDraft.isPortRange(text)) {
       return "0.0.0.0:" + text;
     }
     int colon = text.lastIndexOf(':');
@@ -382,7 +391,7 @@ final class NginxServer {
     }
     String host = text.substring(0, colon);
     String ports = text.substring(colon + 1);
-    if (!ports.matches("\\d{1,5}(-\\d{1,5})?") || host.isEmpty()) {
+    if (!ConfigDraft.isPortRange(ports) || host.isEmpty()) {
       return null;
     }
     if (host.equals("*")) {

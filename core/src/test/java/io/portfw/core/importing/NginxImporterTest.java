@@ -70,7 +70,7 @@ class NginxImporterTest {
     assertThat(db.get("timeouts").toString()).isEqualTo("{\"connect\":\"3s\",\"idle\":\"10m\"}");
     assertThat(db.get("acl").toString()).isEqualTo("{\"allow\":[\"10.20.0.0/16\",\"192.168.1.0/24\"]}");
     JsonNode cache = named(config.get("listeners"), "tcp-6379");
-    assertThat(cache.get("acceptProxyProtocol").toString()).isEqualTo("{\"trusted\":[\"192.0.2.10\"]}");
+    assertThat(cache.get("acceptProxyProtocol").toString()).isEqualTo("{\"trusted\":[\"192.0.2.10/32\"]}");
     assertThat(cache.get("timeouts").get("idle").asText()).isEqualTo("1h");
     JsonNode dns = named(config.get("listeners"), "udp-53");
     assertThat(dns.get("protocol").asText()).isEqualTo("udp");
@@ -113,6 +113,21 @@ class NginxImporterTest {
     assertThat(config.get("pools").get(0).get("retries").asInt()).isZero();
     assertThat(config.get("listeners").get(0).get("listen").asText()).isEqualTo("127.0.0.1:8000-8009");
     assertThat(report.complete()).isTrue();
+  }
+
+  @Test
+  void addressesPortfwCannotRead_areReported_notWrittenIntoABrokenConfig() throws Exception {
+    JsonNode config = importing(List.of(
+        "upstream u { server 127.0.0.1:9; }",
+        "server { listen 70000; proxy_pass u; }",
+        "server { listen 9001; proxy_pass u; deny 10.0.0.1/8; }",
+        "server { listen 9002 proxy_protocol; set_real_ip_from lb.example.com; proxy_pass u; }"));
+    assertThat(config.get("listeners").findValuesAsText("listen")).containsExactly("0.0.0.0:9002");
+    assertThat(line(2).why()).contains("70000 is not a host:port");
+    assertThat(line(3).why()).contains("host bits set");
+    assertThat(line(4).outcome()).isEqualTo(ImportReport.Outcome.DROPPED);
+    assertThat(config.get("listeners").get(0).get("acceptProxyProtocol").toString()).contains("0.0.0.0/0");
+    ConfigLoader.parse(json, "imported");
   }
 
   @Test
