@@ -147,45 +147,7 @@ final class NginxServer {
 
   private NginxUpstream routes(Directive map, Directive pass, ObjectNode template) {
     ArrayNode routes = template.putArray("routes");
-    NginxUpstream fallback = null;
-    boolean hostnames = map.block().stream().anyMatch(d -> d.name().equals("hostnames"));
-    for (Directive entry : map.block()) {
-      if (entry.name().equals("hostnames")) {
-        out.carried(entry.line(), entry.raw(), "names with a leading dot or a star match the names under them");
-        continue;
-      }
-      NginxUpstream target = pool(entry.arg(0));
-      if (target == null || entry.args().size() != 1) {
-        out.dropped(entry.line(), entry.raw(), entry.args().size() != 1 ? "a map entry is: NAME VALUE;"
-            : "its value " + entry.arg(0) + " is neither an upstream with servers nor a host:port");
-        continue;
-      }
-      String name = entry.name().toLowerCase();
-      if (name.equals("default")) {
-        fallback = target;
-        out.carried(entry.line(), entry.raw(), "the listeners' pool " + target.name + " for every other name");
-        continue;
-      }
-      List<String> names = new ArrayList<>();
-      if (name.startsWith("~")) {
-        out.dropped(entry.line(), entry.raw(), "a regular expression has no portfw route form (exact names and"
-            + " *.suffix only)");
-        continue;
-      } else if (hostnames && name.startsWith(".")) {
-        names.add(name.substring(1));
-        names.add("*" + name);
-      } else if (hostnames && name.startsWith("*.")) {
-        names.add(name);
-      } else if (hostnames && name.endsWith(".*")) {
-        out.dropped(entry.line(), entry.raw(), "a name with a trailing star has no portfw route form");
-        continue;
-      } else {
-        names.add(name);
-      }
-      names.forEach(n -> routes.addObject().put("serverName", n).put("pool", target.name));
-      out.carried(entry.line(), entry.raw(), "routes " + names + " -> pool " + target.name);
-    }
-    out.carried(map.line(), map.raw(), "routes by TLS server name");
+    NginxUpstream fallback = NginxServerNameMap.read(map, this::pool, routes, out);
     if (fallback == null) {
       if (routes.isEmpty()) {
         dropAll("its map " + map.arg(1) + " has no entry portfw can route by");
