@@ -76,8 +76,11 @@ final class HaproxyImporter implements RuleImporter {
     }
     for (Section s : tcp) {
       if (!s.kind().equals("backend")) {
+        int before = draft.listenerCount();
         HaproxyFrontend.of(s.name(), s.header(), defaultsOf.get(s), own.get(s), pools, draft, out);
-        if (s.kind().equals("frontend")) {
+        if (draft.listenerCount() == before) {
+          out.dropped(s.header(), "none of its binds could be carried (see their lines)");
+        } else if (s.kind().equals("frontend")) {
           out.carried(s.header(), "listeners named after it");
         }
       }

@@ -148,6 +148,16 @@ class HaproxyImporterTest {
   }
 
   @Test
+  void aFrontendWithoutABackend_isDroppedWithWhy() throws Exception {
+    importing(List.of("frontend f", "  bind 127.0.0.1:7000", "  default_backend missing",
+        "listen l", "  bind 127.0.0.1:7001", "  server s 127.0.0.1:7002"));
+    assertThat(line(1).outcome()).isEqualTo(ImportReport.Outcome.DROPPED);
+    assertThat(line(2).why()).contains("no tcp backend to forward to");
+    assertThat(line(3).why()).contains("no tcp backend named missing");
+    ConfigLoader.parse(json, "imported");
+  }
+
+  @Test
   void inputThatIsNotAnHaproxyCfg_namesTheLine() {
     assertThatThrownBy(() -> importing(List.of("# rinetd", "0.0.0.0 80 10.0.0.5 80")))
         .isInstanceOf(ImportException.class).hasMessageContaining("comes before any section")
