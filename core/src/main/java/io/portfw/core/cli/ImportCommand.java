@@ -13,7 +13,6 @@ import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -99,8 +98,6 @@ final class ImportCommand implements Callable<Integer> {
       spec.commandLine().getOut().flush();
       return;
     }
-    Path absolute = output.toAbsolutePath();
-    Path written = Files.writeString(absolute.resolveSibling(absolute.getFileName() + ".new"), json);
-    Files.move(written, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    WholeFiles.write(output, json);
   }
 }

@@ -8,7 +8,6 @@ import io.portfw.core.takeover.TakeOverServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -66,9 +65,7 @@ final class RunCommand implements Callable<Integer> {
     }
     try {
       // Whole or not at all: a take-over run with --background waits to read this process's pid here.
-      Path written = Files.writeString(pidFile.resolveSibling(pidFile.getFileName() + ".new"),
-          ProcessHandle.current().pid() + "\n");
-      Files.move(written, pidFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      WholeFiles.write(pidFile, ProcessHandle.current().pid() + "\n");
     } catch (IOException e) {
       LOG.warn("--pid-file: cannot write {}: {}", pidFile, e.getMessage());
     }

@@ -32,12 +32,8 @@ class QueueReloadIT {
          RunningForwarder forwarder = RunningForwarder.start(CONFIG.formatted(port,
              "{ \"address\": \"" + backend.address() + "\", \"maxConnections\": 1 }",
              ", \"queue\": { \"max\": 5, \"timeout\": \"20s\" }"))) {
-      AdminHttp admin = new AdminHttp(forwarder.adminUrl());
-      Socket first = connect(forwarder.port());
-      assertThat(echo(first, "one")).isEqualTo("one");
-      Socket second = connect(forwarder.port());
-      send(second, "two");
-      Eventually.holds(Duration.ofSeconds(5), "the second waits", () -> admin.queueLength("p") == 1);
+      Socket first = servedClient(forwarder);
+      Socket second = waitingClient(forwarder);
 
       ReloadResult r = forwarder.reload(CONFIG.formatted(port,
           "{ \"address\": \"" + backend.address() + "\", \"maxConnections\": 2 }", ""));
@@ -59,12 +55,8 @@ class QueueReloadIT {
          RunningForwarder forwarder = RunningForwarder.start(CONFIG.formatted(port,
              "{ \"address\": \"" + one.address() + "\", \"maxConnections\": 1 }",
              ", \"queue\": { \"max\": 5, \"timeout\": \"20s\" }"))) {
-      AdminHttp admin = new AdminHttp(forwarder.adminUrl());
-      Socket first = connect(forwarder.port());
-      assertThat(echo(first, "one")).isEqualTo("one");
-      Socket second = connect(forwarder.port());
-      send(second, "two");
-      Eventually.holds(Duration.ofSeconds(5), "the second waits", () -> admin.queueLength("p") == 1);
+      Socket first = servedClient(forwarder);
+      Socket second = waitingClient(forwarder);
 
       ReloadResult r = forwarder.reload(CONFIG.formatted(port,
           "{ \"address\": \"" + one.address() + "\", \"maxConnections\": 1 }, { \"address\": \"" + two.address()
@@ -81,5 +73,21 @@ class QueueReloadIT {
       second.close();
       third.close();
     }
+  }
+
+  /** A client served, holding the only slot the pool has. */
+  private static Socket servedClient(RunningForwarder forwarder) throws Exception {
+    Socket first = connect(forwarder.port());
+    assertThat(echo(first, "one")).isEqualTo("one");
+    return first;
+  }
+
+  /** A client that sent "two" and waits in the pool's line, no slot being free. */
+  private static Socket waitingClient(RunningForwarder forwarder) throws Exception {
+    AdminHttp admin = new AdminHttp(forwarder.adminUrl());
+    Socket second = connect(forwarder.port());
+    send(second, "two");
+    Eventually.holds(Duration.ofSeconds(5), "the second waits", () -> admin.queueLength("p") == 1);
+    return second;
   }
 }
