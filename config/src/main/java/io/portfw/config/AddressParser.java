@@ -62,6 +62,53 @@ final class AddressParser {
     return port < 0 ? Optional.empty() : Optional.of(new BackendAddress(parts.get()[0], port));
   }
 
+  /**
+   * A source address: a local IP literal, optionally with the port range connections may use
+   * ({@code 192.168.1.1}, {@code 192.168.1.1:1025-65000}, {@code [fd00::1]:1025-65000}). Local means
+   * a socket can be bound to it here now: checked with a bind to an ephemeral port, nothing sent.
+   */
+  Optional<SourceAddress> source(String text, String path) {
+    Optional<String[]> parts = split(text, path, false);
+    if (parts.isEmpty()) {
+      return Optional.empty();
+    }
+    String host = parts.get()[0];
+    Optional<InetAddress> ip = literal(host);
+    if (ip.isEmpty()) {
+      problems.add(path, "\"" + host + "\" is not an IP address: a source is one of this machine's own addresses");
+      return Optional.empty();
+    }
+    if (ip.get().isAnyLocalAddress()) {
+      problems.add(path, host + " is the wildcard address: name the local address to connect from, or leave"
+          + " \"source\" out to let the kernel choose");
+      return Optional.empty();
+    }
+    if (!LocalAddresses.isLocal(ip.get())) {
+      problems.add(path, host + " is not an address of this machine (no socket can be bound to it here)");
+      return Optional.empty();
+    }
+    String ports = parts.get()[1];
+    if (ports == null) {
+      return Optional.of(SourceAddress.of(ip.get()));
+    }
+    int dash = ports.indexOf('-');
+    if (dash < 0) {
+      problems.add(path, "a single source port allows one connection per backend at a time: give a range,"
+          + " e.g. " + text.substring(0, text.length() - ports.length()) + "1025-65000");
+      return Optional.empty();
+    }
+    int first = port(ports.substring(0, dash), path);
+    int last = port(ports.substring(dash + 1), path);
+    if (first < 0 || last < 0) {
+      return Optional.empty();
+    }
+    if (first > last) {
+      problems.add(path, "port range " + ports + " runs backwards");
+      return Optional.empty();
+    }
+    return Optional.of(new SourceAddress(ip.get(), first, last));
+  }
+
   /** {host, portText}; portText is null when absent and not required. */
   private Optional<String[]> split(String text, String path, boolean portRequired) {
     String host;

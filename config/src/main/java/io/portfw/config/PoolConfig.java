@@ -19,11 +19,13 @@ import java.util.Optional;
  * @param preconnect warm connections kept ready to each backend, when set
  * @param tls TLS toward the backends, when set
  * @param queue a waiting line for clients when every usable backend is full, when set
+ * @param transparent backend connections are made from the client's own address (IP_TRANSPARENT)
+ * @param source the local address backend connections are made from, unless a backend names its own
  */
 public record PoolConfig(String name, String balance, List<BackendConfig> backends, int retries,
     Optional<StickyConfig> sticky, Duration slowStart, Optional<HealthConfig> health, Optional<OutlierConfig> outlier,
     Optional<ProxyProtocol> proxyProtocol, Optional<PreconnectConfig> preconnect, Optional<BackendTlsConfig> tls,
-    Optional<QueueConfig> queue) {
+    Optional<QueueConfig> queue, boolean transparent, Optional<SourceAddress> source) {
 
   public static final String DEFAULT_BALANCE = "round-robin";
   public static final int DEFAULT_RETRIES = 2;
@@ -41,6 +43,15 @@ public record PoolConfig(String name, String balance, List<BackendConfig> backen
     requireNonNull(preconnect, "preconnect");
     requireNonNull(tls, "tls");
     requireNonNull(queue, "queue");
+    requireNonNull(source, "source");
+  }
+
+  public PoolConfig(String name, String balance, List<BackendConfig> backends, int retries,
+      Optional<StickyConfig> sticky, Duration slowStart, Optional<HealthConfig> health, Optional<OutlierConfig> outlier,
+      Optional<ProxyProtocol> proxyProtocol, Optional<PreconnectConfig> preconnect, Optional<BackendTlsConfig> tls,
+      Optional<QueueConfig> queue) {
+    this(name, balance, backends, retries, sticky, slowStart, health, outlier, proxyProtocol, preconnect, tls, queue,
+        false, Optional.empty());
   }
 
   public PoolConfig(String name, String balance, List<BackendConfig> backends, int retries,
@@ -53,7 +64,7 @@ public record PoolConfig(String name, String balance, List<BackendConfig> backen
   /** The same pool with other backends (a runtime change laid over the file). */
   public PoolConfig withBackends(List<BackendConfig> next) {
     return new PoolConfig(name, balance, next, retries, sticky, slowStart, health, outlier, proxyProtocol, preconnect,
-        tls, queue);
+        tls, queue, transparent, source);
   }
 
   public PoolConfig(String name, String balance, List<BackendConfig> backends, int retries,
@@ -72,6 +83,11 @@ public record PoolConfig(String name, String balance, List<BackendConfig> backen
   public PoolConfig(String name, String balance, List<BackendConfig> backends, int retries,
       Optional<StickyConfig> sticky, Duration slowStart, Optional<HealthConfig> health, Optional<OutlierConfig> outlier) {
     this(name, balance, backends, retries, sticky, slowStart, health, outlier, Optional.empty());
+  }
+
+  /** Whether any backend connection of this pool is bound to a chosen local address. */
+  public boolean bindsSource() {
+    return source.isPresent() || backends.stream().anyMatch(b -> b.source().isPresent());
   }
 
   /** A pool with the defaults for everything but its name, strategy and backends. */

@@ -46,6 +46,8 @@ final class PoolSection {
     Optional<PreconnectConfig> preconnect = r.has("preconnect") ? preconnect(r.object("preconnect")) : Optional.empty();
     Optional<BackendTlsConfig> tls = tlsSection.readBackend(r);
     Optional<QueueConfig> queue = r.has("queue") ? queue(r.object("queue")) : Optional.empty();
+    boolean transparent = r.bool("transparent", false);
+    Optional<SourceAddress> source = r.string("source", false).flatMap(text -> addresses.source(text, r.pathOf("source")));
     if (tls.isPresent()) { // checks over TLS use the pool's TLS settings
       health = health.map(h -> h.tls().isPresent() ? h.withTls(tls.get()) : h);
     }
@@ -64,6 +66,7 @@ final class PoolSection {
     preconnect.flatMap(p -> backends.stream().filter(b -> b.address().keepsClientPort()).findFirst())
         .ifPresent(b -> problems.add(r.pathOf("preconnect"), "backend " + b.address()
             + " has no port of its own (it takes the client's), so no connection can be made before a client comes"));
+    outgoing(r, transparent, source, preconnect, backends);
     if (preconnect.isPresent() && tls.isPresent()) {
       problems.add(r.pathOf("preconnect"), "cannot be used with \"tls\" yet: warm connections are made without TLS");
     }
@@ -72,7 +75,36 @@ final class PoolSection {
       return Optional.empty();
     }
     return Optional.of(new PoolConfig(name.get(), balance, backends, retries, sticky, slowStart, health, outlier,
-        proxyProtocol, preconnect, tls, queue));
+        proxyProtocol, preconnect, tls, queue, transparent, source));
+  }
+
+  /**
+   * Where backend connections come from, checked against the rest of the pool: the client's own
+   * address and a chosen one exclude each other, a warm connection has no client yet to look like,
+   * and a source address must be of the family of every backend written as an address.
+   */
+  private void outgoing(JsonObjectReader r, boolean transparent, Optional<SourceAddress> source,
+      Optional<PreconnectConfig> preconnect, List<BackendConfig> backends) {
+    if (transparent && (source.isPresent() || backends.stream().anyMatch(b -> b.source().isPresent()))) {
+      problems.add(r.pathOf("transparent"), "cannot be used with \"source\": a transparent pool connects from"
+          + " each client's own address");
+    }
+    if (transparent && preconnect.isPresent()) {
+      problems.add(r.pathOf("preconnect"), "cannot be used with \"transparent\": a warm connection is made before"
+          + " its client is known, so it cannot come from the client's address");
+    }
+    if (preconnect.isPresent() && (source.isPresent() || backends.stream().anyMatch(b -> b.source().isPresent()))) {
+      problems.add(r.pathOf("preconnect"), "cannot be used with \"source\" yet: warm connections are made from"
+          + " the address the kernel chooses");
+    }
+    source.ifPresent(from -> backends.stream().filter(b -> b.source().isEmpty()).forEach(b ->
+        sameFamily(from, b.address(), r.pathOf("source"))));
+  }
+
+  private void sameFamily(SourceAddress from, BackendAddress to, String path) {
+    if (to.literal().isPresent() && to.literal().get().getClass() != from.ip().getClass()) {
+      problems.add(path, "source " + from + " cannot reach backend " + to + ": they are of different address families");
+    }
   }
 
   private boolean balance(String word, String path) {
@@ -121,7 +153,15 @@ final class PoolSection {
     int weight = r.integer("weight", 0, BackendConfig.MAX_WEIGHT, BackendConfig.DEFAULT_WEIGHT);
     boolean backup = r.bool("backup", false);
     int maxConnections = r.integer("maxConnections", 0, BackendConfig.MAX_CONNECTIONS_LIMIT, BackendConfig.UNLIMITED);
+    boolean sourceGiven = r.has("source");
+    Optional<SourceAddress> source = r.string("source", false).flatMap(text -> addresses.source(text, r.pathOf("source")));
     r.rejectUnknownKeys();
-    return address.map(a -> new BackendConfig(a, weight, backup, maxConnections));
+    if (sourceGiven && source.isEmpty()) {
+      return Optional.empty();
+    }
+    if (source.isPresent() && address.isPresent()) {
+      sameFamily(source.get(), address.get(), r.pathOf("source"));
+    }
+    return address.map(a -> new BackendConfig(a, weight, backup, maxConnections, source));
   }
 }

@@ -72,7 +72,8 @@ final class ImportCommand implements Callable<Integer> {
       return ExitCodes.INVALID;
     }
     report.note("the backends see portfw's address as the client's, where the kernel showed them the client's own;"
-        + " to keep it, set \"proxyProtocol\" on a pool whose servers read the PROXY header");
+        + " to keep it, set \"proxyProtocol\" on a pool whose servers read the PROXY header, or \"transparent\": true"
+        + " (connections from the client's own address; needs CAP_NET_ADMIN and routing, see docs/transparent.md)");
     String json = draft.toJson();
     try {
       ConfigLoader.parse(json, "the imported config");

@@ -114,6 +114,7 @@ final class ConfigFileWriter {
     if (b.maxConnections() != BackendConfig.UNLIMITED) {
       o.put("maxConnections", b.maxConnections());
     }
+    b.source().ifPresent(source -> o.put("source", source.toString()));
     return o;
   }
 }

@@ -197,7 +197,8 @@ public final class PortfwRuntime implements RuntimeView {
       UdpSessions sessions = new UdpSessions(live.config().udp());
       live.onChange(next -> sessions.apply(next.udp()));
       // Without SO_REUSEPORT (the NIO fallback) only one socket may bind a UDP port.
-      return vertx.deployVerticle(() -> new UdpForwarder(live, sessions, reconciler.pools()::get, connections, metrics, inheritance),
+      return vertx.deployVerticle(() -> new UdpForwarder(live, sessions, reconciler.pools()::get, connections, metrics, inheritance,
+          reconciler::poolSource),
               new DeploymentOptions().setInstances(NettyTransport.of(vertx).reusePort() != null ? loops : 1))
           .onSuccess(id -> {
             live.deploymentId(id);
@@ -206,7 +207,7 @@ public final class PortfwRuntime implements RuntimeView {
     }
     // Without SO_REUSEPORT one socket per port accepts for every loop: one instance is enough.
     return vertx.deployVerticle(() -> new TcpForwarder(live, reconciler.pools()::get, connections, metrics,
-                listeningSockets, warm, reconciler::poolTls, queues),
+                listeningSockets, warm, reconciler::poolTls, queues, reconciler::poolSource),
             new DeploymentOptions().setInstances(listeningSockets.perLoop() ? loops : 1))
         .onSuccess(live::deploymentId);
   }

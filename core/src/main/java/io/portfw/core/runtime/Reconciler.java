@@ -8,12 +8,14 @@ import io.portfw.config.ListenerConfig;
 import io.portfw.config.PoolConfig;
 import io.portfw.config.PortfwConfig;
 import io.portfw.core.listener.BindCheck;
-import io.portfw.core.listener.SocketInheritance;
 import io.portfw.core.listener.LiveListener;
+import io.portfw.core.listener.SocketInheritance;
 import io.portfw.core.observe.ReloadResult;
 import io.portfw.core.tls.ClientTls;
 import io.portfw.core.tls.ServerTls;
 import io.portfw.core.upstream.BackendResolver;
+import io.portfw.core.upstream.SourceBinding;
+import io.portfw.core.upstream.TransparentSupport;
 import io.portfw.health.HealthChecks;
 import io.vertx.core.Future;
 import java.net.InetAddress;
@@ -67,6 +69,8 @@ final class Reconciler {
   private TlsMaterial pendingTls = TlsMaterial.NONE;
   /** Each pool's TLS toward its backends, as of the last applied config; read by every connect. */
   private volatile Map<String, ClientTls> poolTls = Map.of();
+  /** Where each pool's backend connections come from, for the pools that choose (transparent, source). */
+  private volatile Map<String, SourceBinding> poolSources = Map.of();
 
   Reconciler(PortfwConfig empty, HealthChecks health, BackendResolver resolver,
       Function<LiveListener, Future<String>> deploy, Function<LiveListener, Future<Void>> retire,
@@ -84,6 +88,11 @@ final class Reconciler {
   /** A pool's TLS toward its backends, or null for plain TCP. */
   ClientTls poolTls(String pool) {
     return poolTls.get(pool);
+  }
+
+  /** Where a pool's backend connections come from, or null when the kernel chooses. */
+  SourceBinding poolSource(String pool) {
+    return poolSources.get(pool);
   }
 
   /** The running listeners, as they are now. */
@@ -155,6 +164,12 @@ final class Reconciler {
       LOG.warn("{} failed, the running config stays: {}", starting ? "start" : "reload", unbindable.get());
       return Future.succeededFuture(record(ReloadResult.Outcome.FAILED, List.of(unbindable.get()), hash, "not applied"));
     }
+    Optional<String> notTransparent = TransparentSupport.refusal(next);
+    if (notTransparent.isPresent()) {
+      LOG.warn("{} failed, the running config stays: {}", starting ? "start" : "reload", notTransparent.get());
+      return Future.succeededFuture(record(ReloadResult.Outcome.FAILED, List.of(notTransparent.get()), hash,
+          "not applied"));
+    }
     // Backend names first, so no client meets an unresolved backend.
     return resolver.lookUpNew(hostNames(next)).compose(resolved -> bindAndCommit(next, diff, hash, starting));
   }
@@ -216,6 +231,7 @@ final class Reconciler {
       listeners.get(changed.name()).config(changed);
     }
     useCertificates(pendingTls);
+    poolSources = SourceBinding.byPool(next);
     List<Future<Void>> retiring = new ArrayList<>();
     for (LiveListener l : fresh) {
       LiveListener replaced = listeners.put(l.config().name(), l);

@@ -15,6 +15,7 @@ import io.portfw.core.observe.ListenerCounters;
 import io.portfw.core.observe.Refusal;
 import io.portfw.core.tls.ClientTls;
 import io.portfw.core.upstream.BackendConnector;
+import io.portfw.core.upstream.SourceBinding;
 import io.portfw.core.upstream.WaitQueues;
 import io.portfw.core.upstream.WarmPools;
 import io.vertx.core.Future;
@@ -47,6 +48,7 @@ public final class TcpForwarder extends VerticleBase {
   private final WarmPools warm;
   private final Function<String, ClientTls> poolTls;
   private final WaitQueues queues;
+  private final Function<String, SourceBinding> poolSources;
   private final ListeningSockets.Acceptor acceptor = this::accept;
   private final List<Integer> ports = new ArrayList<>();
   /** Live connections, so that stopping can wait for them and close what outlasts the drain timeout. */
@@ -57,7 +59,9 @@ public final class TcpForwarder extends VerticleBase {
   private volatile Promise<Void> drained;
 
   public TcpForwarder(LiveListener live, Function<String, Pool> pools, Connections connections, ConnectObserver observer,
-      ListeningSockets sockets, WarmPools warm, Function<String, ClientTls> poolTls, WaitQueues queues) {
+      ListeningSockets sockets, WarmPools warm, Function<String, ClientTls> poolTls, WaitQueues queues,
+      Function<String, SourceBinding> poolSources) {
+    this.poolSources = poolSources;
     this.live = live;
     this.queues = queues;
     this.poolTls = poolTls;
@@ -72,7 +76,8 @@ public final class TcpForwarder extends VerticleBase {
   public Future<?> start() {
     ListenerConfig listener = live.config();
     loop = ((ContextInternal) context).nettyEventLoop();
-    connector = new BackendConnector(((VertxInternal) vertx).transport(), loop, observer, warm, poolTls, queues, pools);
+    connector = new BackendConnector(((VertxInternal) vertx).transport(), loop, observer, warm, poolTls, queues, pools,
+        poolSources);
     String host = listener.listen().host();
     try {
       address = InetAddress.getByName(host); // a literal or localhost: validated, no lookup on the network

@@ -8,9 +8,9 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramChannel;
-import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.InternetProtocolFamily;
+import io.netty.channel.unix.FileDescriptor;
 import io.portfw.balancing.Backend;
 import io.portfw.balancing.ClientContext;
 import io.portfw.balancing.Pool;
@@ -30,6 +30,8 @@ import io.portfw.core.observe.ListenerCounters;
 import io.portfw.core.observe.Refusal;
 import io.portfw.core.observe.UdpDrop;
 import io.portfw.core.upstream.BackendPicks;
+import io.portfw.core.upstream.LocalPorts;
+import io.portfw.core.upstream.SourceBinding;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -44,6 +46,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The verticle of one UDP listener: a socket per port (per event loop, with SO_REUSEPORT on the
@@ -58,6 +61,9 @@ public final class UdpForwarder extends VerticleBase {
   private final UdpSessions sessions;
   private final Function<String, Pool> pools;
   private final Connections connections;
+  /** Where a pool's session sockets are bound, or null for pools that leave it to the kernel. */
+  private final Function<String, SourceBinding> poolSources;
+  private final LocalPorts localPorts = new LocalPorts();
   private final ConnectObserver observer;
   private final List<Channel> fronts = new ArrayList<>();
   /** Sockets handed over by a process this one took over from, and the list of those it listens on. */
@@ -75,7 +81,8 @@ public final class UdpForwarder extends VerticleBase {
   private volatile boolean stopping;
 
   public UdpForwarder(LiveListener live, UdpSessions sessions, Function<String, Pool> pools, Connections connections,
-      ConnectObserver observer, SocketInheritance inheritance) {
+      ConnectObserver observer, SocketInheritance inheritance, Function<String, SourceBinding> poolSources) {
+    this.poolSources = poolSources;
     this.inheritance = inheritance;
     this.live = live;
     this.sessions = sessions;
@@ -341,7 +348,14 @@ public final class UdpForwarder extends VerticleBase {
       session.unresolved(new UnknownHostException(host + ": no address yet"));
       return session;
     }
-    if (!session.open(this::channelFor, buffers, new InetSocketAddress(ip, port), replyTimeout)) {
+    SourceBinding binding = poolSources.apply(pool.name());
+    Supplier<InetSocketAddress> from = null;
+    if (binding != null) {
+      BackendAddress address = backend.address();
+      from = () -> binding.localFor(sender, address, ip, localPorts);
+    }
+    if (!session.open(this::channelFor, buffers, new InetSocketAddress(ip, port), replyTimeout, from,
+        binding != null && binding.transparent())) {
       return session; // it ended itself; the datagram sent to it is dropped and counted
     }
     table.add(sender, session);

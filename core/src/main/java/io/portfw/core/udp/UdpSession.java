@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
@@ -22,12 +23,14 @@ import io.portfw.core.observe.Connections;
 import io.portfw.core.observe.Ending;
 import io.portfw.core.observe.ListenerCounters;
 import io.portfw.core.observe.UdpDrop;
+import io.portfw.core.upstream.LocalPorts;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One UDP client's session: a socket of its own toward the backend its first datagram was
@@ -92,10 +95,12 @@ final class UdpSession {
 
   /**
    * Opens the backend socket on the front socket's event loop and connects it to {@code to};
-   * no reply within {@code replyTimeoutMillis} counts against the backend's passive health.
+   * no reply within {@code replyTimeoutMillis} counts against the backend's passive health. {@code from}
+   * gives the local address to bind first (null: the kernel chooses); {@code transparent} when that is
+   * the client's own address.
    */
   boolean open(Function<InetSocketAddress, DatagramChannel> channels, RecvByteBufAllocator reads, InetSocketAddress to,
-      long replyTimeoutMillis) {
+      long replyTimeoutMillis, Supplier<InetSocketAddress> from, boolean transparent) {
     if (closed) {
       return false;
     }
@@ -103,6 +108,9 @@ final class UdpSession {
       channel = channels.apply(to);
       channel.config().setRecvByteBufAllocator(reads);
       channel.config().setOption(ChannelOption.SO_RCVBUF, 1 << 20);
+      if (transparent) {
+        channel.config().setOption(EpollChannelOption.IP_TRANSPARENT, true);
+      }
       channel.pipeline().addLast(new Replies());
     } catch (RuntimeException e) { // e.g. no descriptor left for the socket
       if (channel != null) {
@@ -116,17 +124,7 @@ final class UdpSession {
         failed(registered.cause());
         return;
       }
-      channel.connect(to).addListener((ChannelFutureListener) connected -> {
-        if (!connected.isSuccess()) {
-          failed(connected.cause());
-          return;
-        }
-        ready = true;
-        while (!pending.isEmpty()) {
-          channel.write(pending.poll(), channel.voidPromise());
-        }
-        channel.flush();
-      });
+      connect(to, from, 0);
     });
     if (pool.outcomes() == ConnectionOutcomes.IGNORED) {
       return true; // no passive health for this pool: nothing would listen to a silent backend
@@ -139,6 +137,36 @@ final class UdpSession {
       }
     }, replyTimeoutMillis, TimeUnit.MILLISECONDS);
     return true;
+  }
+
+  /**
+   * Connects the registered socket, bound first to {@code from}'s address when there is one; a port
+   * of a source range already bound by another session is passed over for the next.
+   */
+  private void connect(InetSocketAddress to, Supplier<InetSocketAddress> from, int busyPorts) {
+    InetSocketAddress local;
+    try {
+      local = from == null ? null : from.get();
+    } catch (IllegalStateException wrongFamily) {
+      failed(wrongFamily);
+      return;
+    }
+    (local == null ? channel.connect(to) : channel.connect(to, local)).addListener((ChannelFutureListener) connected -> {
+      if (!connected.isSuccess()) {
+        if (local != null && local.getPort() != 0 && busyPorts + 1 < LocalPorts.TRIES
+            && LocalPorts.portBusy(connected.cause()) && channel.isOpen()) {
+          connect(to, from, busyPorts + 1);
+        } else {
+          failed(connected.cause());
+        }
+        return;
+      }
+      ready = true;
+      while (!pending.isEmpty()) {
+        channel.write(pending.poll(), channel.voidPromise());
+      }
+      channel.flush();
+    });
   }
 
   /** Whether its backend may still take this client: up or draining, and still in the pool. */

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.portfw.balancing.Backend;
@@ -57,10 +58,32 @@ public final class BackendConnector {
   private final WaitQueues queues;
   /** The pools as they run now: a client that waited meets the pool of its turn, not of its arrival. */
   private final Function<String, Pool> pools;
+  /** Where a pool's connections come from, or null for pools that leave it to the kernel. */
+  private final Function<String, SourceBinding> sourcesOf;
+  private final LocalPorts localPorts = new LocalPorts();
+  private final boolean nativeSockets;
   /** Rebuilt when a reload changes the listener's socket options or connect timeout. */
   private volatile Template template;
 
-  private record Template(SocketConfig socket, Duration connectTimeout, Bootstraps bootstraps) {}
+  private record Template(SocketConfig socket, Duration connectTimeout, Outgoing bootstraps) {}
+
+  /**
+   * The bootstraps of one listener's backend connections, by where they are made from: anywhere; the
+   * client's own address (IP_TRANSPARENT); a chosen address with the kernel's choice of port; a chosen
+   * address and port, a port that other connections to other backends may hold too (SO_REUSEADDR).
+   */
+  private record Outgoing(Bootstraps plain, Bootstraps transparent, Bootstraps sourced, Bootstraps ranged) {
+    Outgoing on(EventLoop loop) {
+      return new Outgoing(plain.on(loop), transparent.on(loop), sourced.on(loop), ranged.on(loop));
+    }
+
+    Bootstraps from(SourceBinding binding, InetSocketAddress local) {
+      if (local == null) {
+        return plain;
+      }
+      return binding.transparent() ? transparent : local.getPort() == 0 ? sourced : ranged;
+    }
+  }
 
   /** One Bootstrap per address family: an IPv4 backend gets an IPv4 socket, with no dual-stack set-up. */
   private record Bootstraps(Bootstrap v4, Bootstrap v6) {
@@ -74,8 +97,11 @@ public final class BackendConnector {
   }
 
   public BackendConnector(Transport transport, EventLoop loop, ConnectObserver observer, WarmPools warm,
-      Function<String, ClientTls> tlsOf, WaitQueues queues, Function<String, Pool> pools) {
+      Function<String, ClientTls> tlsOf, WaitQueues queues, Function<String, Pool> pools,
+      Function<String, SourceBinding> sourcesOf) {
     this.transport = transport;
+    this.sourcesOf = sourcesOf;
+    this.nativeSockets = transport.getClass().getSimpleName().startsWith("Epoll");
     this.pools = pools;
     this.queues = queues;
     this.tlsOf = tlsOf;
@@ -86,7 +112,7 @@ public final class BackendConnector {
 
   /** Finds this client a backend of {@code pool}, each attempt allowed the listener's connect timeout. */
   public void connect(WaitingClient waiting, ClientContext client, Pool pool, ListenerConfig listener) {
-    Bootstraps bootstraps = bootstraps(listener);
+    Outgoing bootstraps = bootstraps(listener);
     EventLoop clientLoop = waiting.loop();
     if (clientLoop != loop) {
       bootstraps = bootstraps.on(clientLoop); // the NIO fallback: one acceptor hands clients to every loop
@@ -95,7 +121,7 @@ public final class BackendConnector {
         0);
   }
 
-  private Bootstraps bootstraps(ListenerConfig listener) {
+  private Outgoing bootstraps(ListenerConfig listener) {
     Template t = template;
     if (t == null || !t.socket().equals(listener.socket()) || !t.connectTimeout().equals(listener.timeouts().connect())) {
       int timeout = (int) Math.min(Integer.MAX_VALUE, listener.timeouts().connect().toMillis());
@@ -107,19 +133,30 @@ public final class BackendConnector {
           .option(ChannelOption.AUTO_READ, false)
           .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
           .handler(NoHandler.INSTANCE), socket);
-      t = new Template(socket, listener.timeouts().connect(), new Bootstraps(
+      Bootstraps plain = new Bootstraps(
           base.clone().channelFactory(NettyTransport.connectingSockets(transport, SocketProtocolFamily.INET)),
-          base.clone().channelFactory(NettyTransport.connectingSockets(transport, SocketProtocolFamily.INET6))));
+          base.clone().channelFactory(NettyTransport.connectingSockets(transport, SocketProtocolFamily.INET6)));
+      t = new Template(socket, listener.timeouts().connect(), new Outgoing(plain,
+          // No port of its own: the kernel picks one at connect, unique per backend, so ports are not used up by binds.
+          withNative(withNative(plain, EpollChannelOption.IP_TRANSPARENT), EpollChannelOption.IP_BIND_ADDRESS_NO_PORT),
+          withNative(plain, EpollChannelOption.IP_BIND_ADDRESS_NO_PORT),
+          new Bootstraps(plain.v4().clone().option(ChannelOption.SO_REUSEADDR, true),
+              plain.v6().clone().option(ChannelOption.SO_REUSEADDR, true))));
       template = t;
     }
     return t.bootstraps();
   }
 
+  /** Bootstraps that also set an option of the native transport; unchanged on NIO, which has none. */
+  private Bootstraps withNative(Bootstraps b, ChannelOption<Boolean> option) {
+    return nativeSockets ? new Bootstraps(b.v4().clone().option(option, true), b.v6().clone().option(option, true)) : b;
+  }
+
   /** One client's search for a backend: what stays the same from one try to the next. */
   private record Attempt(WaitingClient waiting, ClientContext client, Pool pool, SocketConfig socket,
-      long connectTimeoutMillis, Bootstraps bootstraps, Set<Backend> tried) {
+      long connectTimeoutMillis, Outgoing bootstraps, Set<Backend> tried) {
     Attempt(WaitingClient waiting, ClientContext client, Pool pool, SocketConfig socket, long connectTimeoutMillis,
-        Bootstraps bootstraps) {
+        Outgoing bootstraps) {
       this(waiting, client, pool, socket, connectTimeoutMillis, bootstraps, new HashSet<>());
     }
 
@@ -185,8 +222,33 @@ public final class BackendConnector {
       failed(a, failures, backend, new UnknownHostException(backend.address().host() + ": no address yet"));
       return;
     }
+    dial(a, failures, backend, ip, 0);
+  }
+
+  /**
+   * Connects to the picked backend, from the address the pool's {@link SourceBinding} gives; a local
+   * port of a source range that the kernel refuses (held toward this backend) is passed over for the
+   * next, up to {@link LocalPorts#TRIES}, without counting against the backend.
+   */
+  private void dial(Attempt a, int failures, Backend backend, InetAddress ip, int busyPorts) {
+    InetSocketAddress remote = new InetSocketAddress(ip, backend.address().portFor(a.client().localPort()));
+    SourceBinding binding = sourcesOf.apply(a.pool().name());
+    InetSocketAddress local = null;
+    if (binding != null) {
+      try {
+        local = binding.localFor(a.waiting().clientAddress(), backend.address(), ip, localPorts);
+      } catch (IllegalStateException wrongFamily) { // not the backend's fault: its health is left alone
+        backend.release();
+        queues.freed(a.pool().name());
+        LOG.warn("{}: pool {}: {}", a.client().listener(), a.pool().name(), wrongFamily.getMessage());
+        a.waiting().refused(Refusal.CONNECT_FAILED);
+        return;
+      }
+    }
+    Bootstrap bootstrap = a.bootstraps().from(binding, local).to(ip);
+    boolean ranged = local != null && local.getPort() != 0;
     long started = System.nanoTime();
-    a.bootstraps().to(ip).connect(new InetSocketAddress(ip, backend.address().portFor(a.client().localPort())))
+    (local == null ? bootstrap.connect(remote) : bootstrap.connect(remote, local))
         .addListener((ChannelFutureListener) connected -> {
           if (connected.isSuccess()) {
             observer.connected(a.pool().name(), backend, System.nanoTime() - started);
@@ -196,6 +258,8 @@ public final class BackendConnector {
             } else {
               handshake(a, failures, backend, connected.channel(), tls);
             }
+          } else if (ranged && busyPorts + 1 < LocalPorts.TRIES && LocalPorts.portBusy(connected.cause())) {
+            dial(a, failures, backend, ip, busyPorts + 1);
           } else {
             failed(a, failures, backend, connected.cause());
           }
