@@ -91,6 +91,8 @@ final class AdminApi {
       Pool pool = runtime.pool(p.name());
       if (pool != null) {
         JsonObject json = pool(pool, p.balance());
+        // Where backend connections come from: the clients' own addresses, a chosen one, or the kernel's choice.
+        json.put("transparent", p.transparent()).put("source", p.source().map(Object::toString).orElse(null));
         QueueStats line = runtime.queue(p.name());
         p.queue().ifPresent(q -> json.put("queue", new JsonObject().put("max", q.max())
             .put("timeoutMs", q.timeout().toMillis()).put("length", line == null ? 0 : line.length())
