@@ -22,13 +22,14 @@
 # Environment: DURATION (seconds per run, 10), REPS (3), WARMUP (seconds of load each proxy gets
 # before measuring, 10: the JIT compiles portfw's connection path over the first seconds), IDLE (idle connections, 5000), PORTFW_JAVA_OPTS (as for bin/portfw),
 # TESTS (which of bulk1 bulk4 keepalive newconn large tlsnew tlsbulk idle to run; all by default), TARGETS (which
-# of portfw haproxy nginx direct to measure; all by default), PORTFW_JAR (the jar to run,
+# of portfw haproxy nginx direct to measure; all by default; portfw-sticky and portfw-cluster, named only, add the
+# cost of clustering: portfw with a sticky pool alone, and the same as one of a two-member cluster), PORTFW_JAR (the jar to run,
 # core/target/portfw.jar by default: point it at another build to compare two versions),
 # PROFILE (a file: portfw's CPU over the measured runs, after the warm-up, as async-profiler's
 # collapsed stacks; bench/profile_summary.py FILE says where the time went).
 # Needs Java, haproxy, nginx with the stream module, wrk, iperf3, python3, ss and pgrep; installs
 # all but Java from Debian when missing (as root), and builds core/target/portfw.jar when it is
-# missing. Uses TCP ports 26000-26033 on 127.0.0.1. The load generator, the proxies and the
+# missing. Uses TCP ports 26000-26071 on 127.0.0.1. The load generator, the proxies and the
 # backends share the machine's cores, so compare the columns with each other, not with numbers
 # from elsewhere.
 set -euo pipefail
@@ -40,6 +41,9 @@ HTTP=26000 BULK=26001                               # the backends: nginx HTTP, 
 HAPROXY_HTTP=26010 HAPROXY_BULK=26011 NGINX_HTTP=26020 NGINX_BULK=26021
 PORTFW_HTTP=26030 PORTFW_BULK=26031 PORTFW_ADMIN=26032
 HAPROXY_TLS=26012 NGINX_TLS=26022 PORTFW_TLS=26033     # TLS terminated by the proxy, plaintext to the HTTP backend
+STICKY_HTTP=26040 STICKY_BULK=26041 STICKY_ADMIN=26042  # portfw-sticky
+CLUSTER_HTTP=26050 CLUSTER_BULK=26051 CLUSTER_ADMIN=26052 PEER_HTTP=26060 PEER_BULK=26061 PEER_ADMIN=26062
+CLUSTER_PORT=26070 PEER_CLUSTER_PORT=26071             # portfw-cluster and its idle second member
 COMMAND="DURATION=$DURATION REPS=$REPS WARMUP=$WARMUP IDLE=$IDLE${TARGETS:+ TARGETS=\"$TARGETS\"} TESTS=\"$TESTS\" $0${*:+ $*}"
 LOAD_BEFORE=$(cut -d ' ' -f 1-3 /proc/loadavg)      # anything else busy on the machine skews every figure
 
@@ -180,9 +184,46 @@ PORTFW_JAR=$(realpath "$PORTFW_JAR") bin/portfw run --no-watch --config "$WORK/p
 PORTFW_PID=$!
 PIDS+=($!)
 
+# sticky_config HTTP BULK ADMIN [CLUSTER]: portfw's HTTP and bulk listeners with a sticky HTTP pool, and the
+# top-level "cluster" object when given (the price of clustering is measured with sticky tables to share)
+sticky_config() {
+  cat <<JSON
+{ "admin": { "listen": "127.0.0.1:$3" },${4:+ "cluster": $4,}
+  "listeners": [ { "name": "http", "listen": "127.0.0.1:$1", "pool": "http", "timeouts": { "drain": "1s" } },
+                 { "name": "bulk", "listen": "127.0.0.1:$2", "pool": "bulk", "timeouts": { "drain": "1s" } } ],
+  "pools": [ { "name": "http", "sticky": {}, "backends": [ { "address": "127.0.0.1:$HTTP" } ] },
+             { "name": "bulk", "backends": [ { "address": "127.0.0.1:$BULK" } ] } ] }
+JSON
+}
+# start_portfw NAME CONFIG: one more portfw as bin/portfw runs it; prints its pid
+start_portfw() {
+  java -jar "$PORTFW_JAR" check --config "$2" >/dev/null
+  PORTFW_JAR=$(realpath "$PORTFW_JAR") bin/portfw run --no-watch --config "$2" >"$WORK/logs/$1.log" 2>&1 &
+  echo $!
+}
+EXTRA_PORTS=""
+if [[ " ${TARGETS:-} " == *" portfw-sticky "* ]]; then
+  sticky_config $STICKY_HTTP $STICKY_BULK $STICKY_ADMIN > "$WORK/portfw-sticky.json"
+  STICKY_PID=$(start_portfw portfw-sticky "$WORK/portfw-sticky.json")
+  PIDS+=($STICKY_PID)
+  EXTRA_PORTS="$EXTRA_PORTS $STICKY_HTTP $STICKY_BULK"
+fi
+if [[ " ${TARGETS:-} " == *" portfw-cluster "* ]]; then
+  members="\"127.0.0.1:$CLUSTER_PORT\", \"127.0.0.1:$PEER_CLUSTER_PORT\""
+  secret=bench-cluster-secret-$RANDOM$RANDOM
+  sticky_config $CLUSTER_HTTP $CLUSTER_BULK $CLUSTER_ADMIN "{ \"name\": \"bench\", \"members\": [ $members ],
+    \"listen\": \"127.0.0.1:$CLUSTER_PORT\", \"secret\": \"$secret\" }" > "$WORK/portfw-cluster.json"
+  sticky_config $PEER_HTTP $PEER_BULK $PEER_ADMIN "{ \"name\": \"bench\", \"members\": [ $members ],
+    \"listen\": \"127.0.0.1:$PEER_CLUSTER_PORT\", \"secret\": \"$secret\" }" > "$WORK/portfw-peer.json"
+  CLUSTER_PID=$(start_portfw portfw-cluster "$WORK/portfw-cluster.json")
+  PIDS+=($CLUSTER_PID)
+  PIDS+=($(start_portfw portfw-peer "$WORK/portfw-peer.json"))
+  EXTRA_PORTS="$EXTRA_PORTS $CLUSTER_HTTP $CLUSTER_BULK $PEER_HTTP"
+fi
+
 listening() { ss -Hltn "( sport = :$1 )" | grep -q .; }
 for port in $HTTP $BULK $HAPROXY_HTTP $HAPROXY_BULK $HAPROXY_TLS $NGINX_HTTP $NGINX_BULK $NGINX_TLS $PORTFW_HTTP \
-    $PORTFW_BULK $PORTFW_TLS; do
+    $PORTFW_BULK $PORTFW_TLS $EXTRA_PORTS; do
   for _ in $(seq 1 300); do listening "$port" && break; sleep 0.1; done
   listening "$port" || { log "nothing listens on 127.0.0.1:$port; logs:"; tail -n 5 "$WORK"/logs/* >&2; exit 1; }
 done
@@ -209,6 +250,8 @@ declare -A HTTP_PORT=([direct]=$HTTP [haproxy]=$HAPROXY_HTTP [nginx]=$NGINX_HTTP
 declare -A TLS_PORT=([haproxy]=$HAPROXY_TLS [nginx]=$NGINX_TLS [portfw]=$PORTFW_TLS)   # direct has no TLS
 declare -A BULK_PORT=([direct]=$BULK [haproxy]=$HAPROXY_BULK [nginx]=$NGINX_BULK [portfw]=$PORTFW_BULK)
 declare -A PID_OF=([direct]="" [haproxy]=$HAPROXY_PID [nginx]=$NGINX_PID [portfw]=$PORTFW_PID)
+HTTP_PORT[portfw-sticky]=$STICKY_HTTP BULK_PORT[portfw-sticky]=$STICKY_BULK PID_OF[portfw-sticky]=${STICKY_PID:-}
+HTTP_PORT[portfw-cluster]=$CLUSTER_HTTP BULK_PORT[portfw-cluster]=$CLUSTER_BULK PID_OF[portfw-cluster]=${CLUSTER_PID:-}
 TARGETS=${TARGETS:-direct haproxy nginx portfw}
 
 # bulk TARGET STREAMS: one iperf3 run, client to server
@@ -396,6 +439,26 @@ row 'RSS before idle connections (MiB)' idle.before '%.1f'
 row "RSS holding $IDLE idle connections (MiB)" idle.after '%.1f'
 row 'RSS per idle connection (KiB)' idle.kib '%.1f'
 row 'live Java heap per idle connection, after a full GC (KiB)' idle.heap_kib '%.1f'
+if [[ " $TARGETS " == *" portfw-sticky "* && " $TARGETS " == *" portfw-cluster "* ]]; then
+  # diff METRIC FORMAT: clustered against alone, and the difference in per cent
+  diff_row() {
+    local alone clustered
+    alone=$(median portfw-sticky "$2") clustered=$(median portfw-cluster "$2")
+    if [ -z "$alone" ] || [ -z "$clustered" ]; then printf '| %s | - | - | - |\n' "$1"; return; fi
+    printf "| %s | $3 | $3 | %+.1f%% |\n" "$1" "$alone" "$clustered" "$(calc "($clustered - $alone) / $alone * 100")"
+  }
+  echo
+  echo 'The cost of clustering: portfw with a sticky pool, alone and as one of a two-member cluster (the other idle).'
+  echo
+  echo '| metric | alone | clustered | difference |'
+  echo '|---|---|---|---|'
+  diff_row 'keep-alive (requests/s)' keepalive.rps '%.0f'
+  diff_row 'keep-alive p99 (ms)' keepalive.p99 '%.2f'
+  diff_row 'keep-alive: proxy CPU (µs/request)' keepalive.cpu_us '%.1f'
+  diff_row 'new connection per request (requests/s)' newconn.rps '%.0f'
+  diff_row 'new connection p99 (ms)' newconn.p99 '%.2f'
+  diff_row 'new connection: proxy CPU (µs/request)' newconn.cpu_us '%.1f'
+fi
 echo
 echo "In brackets: the ratio to HAProxy. Higher is better for requests/s and Gbit/s, lower for latency, CPU and RSS."
 echo "wrk -t2 -c50; iperf3 -t $DURATION [-P 4]; direct = no proxy; RSS sums every process of the proxy (measured once)."
