@@ -62,6 +62,8 @@ public final class BackendConnector {
   private final Function<String, SourceBinding> sourcesOf;
   private final LocalPorts localPorts = new LocalPorts();
   private final boolean nativeSockets;
+  private static final long FAMILY_WARNING_EVERY_NANOS = 10_000_000_000L;
+  private long lastFamilyWarning = System.nanoTime() - FAMILY_WARNING_EVERY_NANOS - 1;
   /** Rebuilt when a reload changes the listener's socket options or connect timeout. */
   private volatile Template template;
 
@@ -240,7 +242,11 @@ public final class BackendConnector {
       } catch (IllegalStateException wrongFamily) { // not the backend's fault: its health is left alone
         backend.release();
         queues.freed(a.pool().name());
-        LOG.warn("{}: pool {}: {}", a.client().listener(), a.pool().name(), wrongFamily.getMessage());
+        long now = System.nanoTime();
+        if (now - lastFamilyWarning > FAMILY_WARNING_EVERY_NANOS) { // once in a while: each such client would repeat it
+          lastFamilyWarning = now;
+          LOG.warn("{}: pool {}: {}", a.client().listener(), a.pool().name(), wrongFamily.getMessage());
+        }
         a.waiting().refused(Refusal.CONNECT_FAILED);
         return;
       }
