@@ -21,11 +21,12 @@ import java.util.Optional;
  * @param queue a waiting line for clients when every usable backend is full, when set
  * @param transparent backend connections are made from the client's own address (IP_TRANSPARENT)
  * @param source the local address backend connections are made from, unless a backend names its own
+ * @param discover backends found in DNS, added to {@code backends} while the records last, when set
  */
 public record PoolConfig(String name, String balance, List<BackendConfig> backends, int retries,
     Optional<StickyConfig> sticky, Duration slowStart, Optional<HealthConfig> health, Optional<OutlierConfig> outlier,
     Optional<ProxyProtocol> proxyProtocol, Optional<PreconnectConfig> preconnect, Optional<BackendTlsConfig> tls,
-    Optional<QueueConfig> queue, boolean transparent, Optional<SourceAddress> source) {
+    Optional<QueueConfig> queue, boolean transparent, Optional<SourceAddress> source, Optional<DiscoverConfig> discover) {
 
   public static final String DEFAULT_BALANCE = "round-robin";
   public static final int DEFAULT_RETRIES = 2;
@@ -44,6 +45,7 @@ public record PoolConfig(String name, String balance, List<BackendConfig> backen
     requireNonNull(tls, "tls");
     requireNonNull(queue, "queue");
     requireNonNull(source, "source");
+    requireNonNull(discover, "discover");
   }
 
   public PoolConfig(String name, String balance, List<BackendConfig> backends, int retries,
@@ -51,7 +53,7 @@ public record PoolConfig(String name, String balance, List<BackendConfig> backen
       Optional<ProxyProtocol> proxyProtocol, Optional<PreconnectConfig> preconnect, Optional<BackendTlsConfig> tls,
       Optional<QueueConfig> queue) {
     this(name, balance, backends, retries, sticky, slowStart, health, outlier, proxyProtocol, preconnect, tls, queue,
-        false, Optional.empty());
+        false, Optional.empty(), Optional.empty());
   }
 
   public PoolConfig(String name, String balance, List<BackendConfig> backends, int retries,
@@ -64,7 +66,7 @@ public record PoolConfig(String name, String balance, List<BackendConfig> backen
   /** The same pool with other backends (a runtime change laid over the file). */
   public PoolConfig withBackends(List<BackendConfig> next) {
     return new PoolConfig(name, balance, next, retries, sticky, slowStart, health, outlier, proxyProtocol, preconnect,
-        tls, queue, transparent, source);
+        tls, queue, transparent, source, discover);
   }
 
   public PoolConfig(String name, String balance, List<BackendConfig> backends, int retries,

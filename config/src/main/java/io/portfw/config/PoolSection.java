@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Reads one entry of {@code pools}: its name, strategy and options, and its backends; the
@@ -13,6 +14,10 @@ import java.util.Optional;
 final class PoolSection {
 
   private static final Words<ProxyProtocol> PROXY_VERSIONS = Words.of("a PROXY protocol version", ProxyProtocol.class);
+
+  /** A DNS name as looked up: labels may start with '_' (SRV names); a trailing dot is allowed. */
+  private static final Pattern DNS_NAME =
+      Pattern.compile("(?=.{1,254}$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\\.)*[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\\.?");
 
   private final Problems problems;
   private final AddressParser addresses;
@@ -51,9 +56,15 @@ final class PoolSection {
     if (tls.isPresent()) { // checks over TLS use the pool's TLS settings
       health = health.map(h -> h.tls().isPresent() ? h.withTls(tls.get()) : h);
     }
-    List<JsonObjectReader.Element> elements = r.array("backends", true);
+    Optional<DiscoverConfig> discover = r.has("discover") ? discover(r.object("discover")) : Optional.empty();
+    // Without discover a pool lists its backends; with it the list is optional (the records give them).
+    if (!r.has("backends") && !r.has("discover")) {
+      problems.add(r.pathOf("backends"), "is required: a pool needs at least one backend, or \"discover\" to find them in DNS");
+    }
+    List<JsonObjectReader.Element> elements = r.array("backends", false);
     if (elements.isEmpty() && r.isArray("backends")) {
-      problems.add(r.pathOf("backends"), "a pool needs at least one backend");
+      problems.add(r.pathOf("backends"), "a pool needs at least one backend" + (r.has("discover")
+          ? " when it lists them (leave \"backends\" out to use only the discovered ones)" : ""));
     }
     List<BackendConfig> backends = new ArrayList<>();
     CrossChecks.Scope seen = cross.newScope();
@@ -71,11 +82,12 @@ final class PoolSection {
       problems.add(r.pathOf("preconnect"), "cannot be used with \"tls\" yet: warm connections are made without TLS");
     }
     r.rejectUnknownKeys();
-    if (name.isEmpty() || !balanceKnown || backends.size() != elements.size()) {
+    if (name.isEmpty() || !balanceKnown || backends.size() != elements.size()
+        || (r.has("discover") && discover.isEmpty())) {
       return Optional.empty();
     }
     return Optional.of(new PoolConfig(name.get(), balance, backends, retries, sticky, slowStart, health, outlier,
-        proxyProtocol, preconnect, tls, queue, transparent, source));
+        proxyProtocol, preconnect, tls, queue, transparent, source, discover));
   }
 
   /**
@@ -132,6 +144,46 @@ final class PoolSection {
     Duration maxIdle = r.duration("maxIdle", PreconnectConfig.DEFAULT_MAX_IDLE);
     r.rejectUnknownKeys();
     return Optional.of(new PreconnectConfig(connections, maxIdle));
+  }
+
+  /** {@code discover}: either {@code name} with {@code port} (A/AAAA records) or {@code srv} (SRV records). */
+  private Optional<DiscoverConfig> discover(JsonObjectReader r) {
+    Optional<String> host = r.string("name", false);
+    Optional<String> srv = r.string("srv", false);
+    boolean portGiven = r.has("port");
+    int port = r.integer("port", 1, 65535, 0);
+    r.rejectUnknownKeys();
+    if (host.isPresent() == srv.isPresent()) {
+      problems.add(r.path(), host.isPresent()
+          ? "give either \"name\" (one backend per A/AAAA record) or \"srv\" (one per SRV record), not both"
+          : "needs \"name\" with \"port\" (one backend per A/AAAA record) or \"srv\" (one per SRV record)");
+      return Optional.empty();
+    }
+    if (host.isPresent()) {
+      if (!portGiven) {
+        problems.add(r.pathOf("port"), "is required with \"name\": the port the discovered backends listen on");
+        return Optional.empty();
+      }
+      return dnsName(host.get(), r.pathOf("name")) && port > 0 ? Optional.of(DiscoverConfig.addresses(host.get(), port))
+          : Optional.empty();
+    }
+    if (portGiven) {
+      problems.add(r.pathOf("port"), "is not used with \"srv\": each SRV record gives its backend's port");
+      return Optional.empty();
+    }
+    return dnsName(srv.get(), r.pathOf("srv")) ? Optional.of(DiscoverConfig.srv(srv.get())) : Optional.empty();
+  }
+
+  private boolean dnsName(String text, String path) {
+    if (AddressParser.literal(text).isPresent()) {
+      problems.add(path, text + " is an address, not a name to look up: list it under \"backends\" instead");
+      return false;
+    }
+    if (!DNS_NAME.matcher(text).matches()) {
+      problems.add(path, "\"" + text + "\" is not a DNS name (labels of letters, digits, '-' and '_', joined by dots)");
+      return false;
+    }
+    return true;
   }
 
   private Optional<QueueConfig> queue(JsonObjectReader r) {

@@ -8,6 +8,7 @@ import io.portfw.config.ListenerConfig;
 import io.portfw.config.Protocol;
 import io.portfw.core.observe.Connection;
 import io.portfw.core.observe.ListenerCounters;
+import io.portfw.core.observe.DiscoveryStats;
 import io.portfw.core.observe.QueueStats;
 import io.portfw.core.observe.Refusal;
 import io.portfw.core.observe.TlsFacts;
@@ -108,7 +109,20 @@ final class AdminApi {
     pool.backends().forEach(b -> backends.add(backend(pool.name(), b)));
     return new JsonObject().put("name", pool.name()).put("balance", balance).put("backends", backends)
         // Removed at runtime: they drain, and the file still lists them until it is saved.
-        .put("removedAtRuntime", new JsonArray(runtime.removedAtRuntime(pool.name())));
+        .put("removedAtRuntime", new JsonArray(runtime.removedAtRuntime(pool.name())))
+        // Pool key discover: what is asked and whether lookups fail now (the last answer's backends stay then).
+        .put("discover", runtime.discovery(pool.name()).map(AdminApi::discoveryJson).orElse(null));
+  }
+
+  private static JsonObject discoveryJson(DiscoveryStats d) {
+    return new JsonObject()
+        .put("question", d.question())
+        .put("backends", d.backends())
+        .put("lookups", d.lookups())
+        .put("failures", d.failures())
+        .put("lastAnswer", d.lastAnswer().map(Object::toString).orElse(null))
+        .put("failingSince", d.failingSince().map(Object::toString).orElse(null))
+        .put("lastError", d.lastError().orElse(null));
   }
 
   private JsonObject backend(String pool, Backend b) {
@@ -119,6 +133,8 @@ final class AdminApi {
         .put("weight", b.weight())
         // What the operator changed at runtime ("weight 3 -> 0", "added"), kept until the file changes it or is saved.
         .put("runtime", runtime.runtimeChange(pool, b.address()).orElse(null))
+        // Found in DNS by the pool's discover: the record it came from ("web.internal A"); null when listed.
+        .put("discoveredFrom", runtime.discoveredFrom(pool, b.address()).orElse(null))
         .put("backup", b.isBackup())
         .put("maxConnections", b.settings().maxConnections())
         .put("state", word(b.state().name()))

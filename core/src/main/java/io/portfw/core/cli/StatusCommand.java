@@ -47,7 +47,8 @@ final class StatusCommand extends AdminCommand {
           JsonObject backend = (JsonObject) b;
           table.row(listener.getString("protocol").toUpperCase(Locale.ROOT), listener.getString("listen"),
               backend.getString("address") + (backend.getBoolean("backup") ? " (backup)" : "")
-                  + (backend.getString("runtime") != null ? " (runtime: " + backend.getString("runtime") + ")" : ""),
+                  + (backend.getString("runtime") != null ? " (runtime: " + backend.getString("runtime") + ")" : "")
+                  + (backend.getString("discoveredFrom") != null ? " (dns: " + backend.getString("discoveredFrom") + ")" : ""),
               String.valueOf(backend.getInteger("weight")),
               backend.getString("state") + (backend.getBoolean("ejected") ? " (ejected)" : ""),
               String.valueOf(backend.getLong("active")), String.valueOf(backend.getLong("total")),
@@ -55,6 +56,21 @@ final class StatusCommand extends AdminCommand {
         }
       });
     }
-    return table.toString();
+    return table + discoveryFailures(pools);
+  }
+
+  /** A line per pool whose DNS discovery gets no answer now: it runs on the last answer's backends. */
+  private static String discoveryFailures(JsonArray pools) {
+    StringBuilder out = new StringBuilder();
+    for (Object p : pools) {
+      JsonObject discover = ((JsonObject) p).getJsonObject("discover");
+      if (discover != null && discover.getString("failingSince") != null) {
+        out.append(System.lineSeparator()).append("pool ").append(((JsonObject) p).getString("name"))
+            .append(": discover ").append(discover.getString("question")).append(" failing since ")
+            .append(discover.getString("failingSince")).append(" (").append(discover.getString("lastError"))
+            .append("), keeping ").append(discover.getInteger("backends")).append(" backend(s)");
+      }
+    }
+    return out.toString();
   }
 }

@@ -49,6 +49,7 @@ public final class PortfwMetrics implements ConnectObserver, AutoCloseable {
   /** What each name's meters read: a listener bound anew with other counters or protocol gets its meters anew. */
   private final Map<String, MeteredListener> metered = new HashMap<>();
   private final Map<QueueStats, List<Meter>> queueMeters = new IdentityHashMap<>();
+  private final Map<DiscoveryStats, List<Meter>> discoveryMeters = new IdentityHashMap<>();
   private final Map<Backend, List<Meter>> backendMeters = new HashMap<>();
   private final Map<Backend, String> poolOf = new HashMap<>();
   private final Map<Backend, Timer> connectTimers = new ConcurrentHashMap<>();
@@ -101,6 +102,22 @@ public final class PortfwMetrics implements ConnectObserver, AutoCloseable {
     if (counters != null) {
       counters.get(error).increment();
     }
+  }
+
+  /** Meters for each pool's DNS discovery as it runs now, none for gone ones. */
+  public synchronized void discoveries(Map<String, DiscoveryStats> discoveries) {
+    discoveryMeters.keySet().removeIf(stats -> {
+      if (discoveries.containsValue(stats)) {
+        return false;
+      }
+      discoveryMeters.get(stats).forEach(registry::remove);
+      return true;
+    });
+    discoveries.forEach((pool, stats) -> discoveryMeters.computeIfAbsent(stats, s -> List.of(
+        PortfwMeters.POOL_DISCOVERY_BACKENDS.gauge(s, DiscoveryStats::backends).tag("pool", pool).register(registry),
+        PortfwMeters.POOL_DISCOVERY_FAILING.gauge(s, DiscoveryStats::failing).tag("pool", pool).register(registry),
+        PortfwMeters.POOL_DISCOVERY_FAILURES.functionCounter(s, DiscoveryStats::failures).tag("pool", pool)
+            .register(registry))));
   }
 
   public synchronized void sync(Map<String, MeteredListener> listeners, Map<String, Pool> pools) {

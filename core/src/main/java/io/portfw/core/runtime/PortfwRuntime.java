@@ -20,6 +20,7 @@ import io.portfw.core.listener.SocketInheritance;
 import io.portfw.core.observe.AccessLog;
 import io.portfw.core.observe.CertificateExpiry;
 import io.portfw.core.observe.Connections;
+import io.portfw.core.observe.DiscoveryStats;
 import io.portfw.core.observe.ListenerCounters;
 import io.portfw.core.observe.MeteredListener;
 import io.portfw.core.observe.PortfwMetrics;
@@ -33,6 +34,8 @@ import io.portfw.core.tls.ServerTls;
 import io.portfw.core.udp.UdpForwarder;
 import io.portfw.core.udp.UdpSessions;
 import io.portfw.core.upstream.BackendResolver;
+import io.portfw.core.upstream.Discoveries;
+import io.portfw.core.upstream.DnsLookups;
 import io.portfw.core.upstream.WaitQueues;
 import io.portfw.core.upstream.WarmPool;
 import io.portfw.core.upstream.WarmPools;
@@ -88,7 +91,10 @@ public final class PortfwRuntime implements RuntimeView {
   private final SocketInheritance inheritance;
   /** Why changes are refused now (a take-over under way), or null. */
   private volatile String frozen;
+  private final DnsLookups dns;
   private final BackendResolver resolver;
+  /** The pools' backends found in DNS, laid over the file and the runtime changes. */
+  private final Discoveries discoveries;
   private final WarmPools warm;
   private final Reconciler reconciler;
   /** What {@code POST /api/v1/reload} does: re-read the config file; none when the config came from no file. */
@@ -108,7 +114,9 @@ public final class PortfwRuntime implements RuntimeView {
     this.inheritance = new SocketInheritance(loops);
     this.listeningSockets = new ListeningSockets(internal.transport(), NettyTransport.of(vertx).reusePort(),
         internal.nettyEventLoopGroup(), inheritance);
-    this.resolver = new BackendResolver(internal.transport(), internal.nettyEventLoopGroup().next(), config.dns());
+    this.dns = new DnsLookups(internal.transport(), internal.nettyEventLoopGroup().next(), config.dns());
+    this.resolver = new BackendResolver(dns);
+    this.discoveries = new Discoveries(dns, this::rediscovered);
     this.warm = new WarmPools(internal.transport(), internal.nettyEventLoopGroup(), this::warmWanted, warmCounts);
     PortfwConfig empty = new PortfwConfig(config.admin(), List.of(), List.of(), config.accessLog(), config.dns());
     this.reconciler = new Reconciler(empty, health, resolver, this::deploy, this::retire, this::recorded,
@@ -165,12 +173,14 @@ public final class PortfwRuntime implements RuntimeView {
    */
   public Future<Void> run(PortfwConfig config) {
     requireNonNull(config, "config");
-    PortfwConfig effective;
-    synchronized (this) {
-      fileConfig = config;
-      effective = changes.applyTo(config); // none, unless taken over from a process that had some
-    }
-    return reconciler.apply(effective, true).compose(result -> result.outcome() == ReloadResult.Outcome.APPLIED
+    return discoveries.follow(config.pools()).compose(found -> {
+      PortfwConfig effective;
+      synchronized (this) {
+        fileConfig = config;
+        effective = discoveries.applyTo(changes.applyTo(config)); // no runtime changes, unless taken over
+      }
+      return reconciler.apply(effective, true);
+    }).compose(result -> result.outcome() == ReloadResult.Outcome.APPLIED
         ? Future.succeededFuture()
         : Future.failedFuture(new IllegalStateException(String.join("; ", result.errors()))));
   }
@@ -258,16 +268,47 @@ public final class PortfwRuntime implements RuntimeView {
       recordFailedReload(refused);
       return Future.succeededFuture(refused);
     }
-    PortfwConfig effective;
-    synchronized (this) {
-      for (RuntimeChanges.Change gone : changes.fileChanged(next)) {
-        LOG.info("pool {}: backend {}: the file now says otherwise, the runtime change ({}) gives way", gone.pool(),
-            gone.address(), gone.kind());
+    // Pools with a new discover start with the backends their records give.
+    return discoveries.follow(next.pools()).compose(found -> {
+      PortfwConfig effective;
+      synchronized (this) {
+        for (RuntimeChanges.Change gone : changes.fileChanged(next)) {
+          LOG.info("pool {}: backend {}: the file now says otherwise, the runtime change ({}) gives way", gone.pool(),
+              gone.address(), gone.kind());
+        }
+        fileConfig = next;
+        effective = discoveries.applyTo(changes.applyTo(next));
       }
-      fileConfig = next;
-      effective = changes.applyTo(next);
+      return reconciler.apply(effective, false);
+    });
+  }
+
+  /**
+   * A pool's discovered backends changed: the running config is brought to them as a reload is,
+   * so backends are kept by address, new ones ramp up (slowStart) and removed ones drain.
+   */
+  private void rediscovered(String pool) {
+    synchronized (this) {
+      if (fileConfig == null) {
+        return; // not running yet: run applies what was found
+      }
+      // Queued under the lock so that the latest set is the one applied last.
+      reconciler.apply(discoveries.applyTo(changes.applyTo(fileConfig)), false).onSuccess(result -> {
+        if (result.outcome() != ReloadResult.Outcome.APPLIED && result.outcome() != ReloadResult.Outcome.UNCHANGED) {
+          LOG.warn("pool {}: the discovered backends could not be applied: {}", pool, String.join("; ", result.errors()));
+        }
+      });
     }
-    return reconciler.apply(effective, false);
+  }
+
+  @Override
+  public Optional<String> discoveredFrom(String pool, BackendAddress address) {
+    return discoveries.discoveredFrom(pool, address);
+  }
+
+  @Override
+  public Optional<DiscoveryStats> discovery(String pool) {
+    return Optional.ofNullable(discoveries.stats().get(pool));
   }
 
   /**
@@ -286,7 +327,7 @@ public final class PortfwRuntime implements RuntimeView {
     synchronized (this) {
       before = changes.of(pool, address);
       changes.put(fileConfig, pool, address, wanted, kind);
-      effective = changes.applyTo(fileConfig);
+      effective = discoveries.applyTo(changes.applyTo(fileConfig));
     }
     LOG.info("pool {}: backend {}: {} by the operator at {}", pool, address, kind, who);
     return reconciler.apply(effective, false).map(result -> {
@@ -432,6 +473,7 @@ public final class PortfwRuntime implements RuntimeView {
         new MeteredListener(live.counters(), live.config().protocol() == Protocol.UDP, certificates(live))));
     queues.apply(reconciler.config().pools()); // the pools' waiting lines follow the running config too
     metrics.sync(metered, Map.copyOf(reconciler.pools()), queues.stats());
+    metrics.discoveries(discoveries.stats());
   }
 
   /** The listening sockets a take-over hands on (or was handed). */
@@ -491,7 +533,9 @@ public final class PortfwRuntime implements RuntimeView {
    */
   public Future<Void> stop() {
     certificates.close();
+    discoveries.close();
     resolver.close();
+    dns.close();
     warm.close();
     metrics.close();
     return vertx.close().onComplete(closed -> accessLog.close());

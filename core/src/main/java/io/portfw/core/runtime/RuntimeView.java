@@ -5,6 +5,7 @@ import io.portfw.config.BackendAddress;
 import io.portfw.config.BackendConfig;
 import io.portfw.config.PortfwConfig;
 import io.portfw.core.observe.Connections;
+import io.portfw.core.observe.DiscoveryStats;
 import io.portfw.core.observe.ListenerCounters;
 import io.portfw.core.observe.PortfwMetrics;
 import io.portfw.core.observe.QueueStats;
@@ -43,6 +44,12 @@ public interface RuntimeView {
 
   /** What the operator changed about this backend at runtime ("weight", "added"), if that still stands. */
   Optional<String> runtimeChange(String pool, BackendAddress address);
+
+  /** The DNS record a backend of a pool was found by ({@code "web.internal A"}); empty for a listed backend. */
+  Optional<String> discoveredFrom(String pool, BackendAddress address);
+
+  /** The state of a pool's DNS discovery, when it has {@code discover}. */
+  Optional<DiscoveryStats> discovery(String pool);
 
   /** The backends of a pool the operator removed at runtime (they drain; the file still lists them). */
   List<String> removedAtRuntime(String pool);

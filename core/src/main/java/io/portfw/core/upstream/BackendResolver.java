@@ -1,32 +1,16 @@
 package io.portfw.core.upstream;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.dns.DefaultDnsQuestion;
-import io.netty.handler.codec.dns.DnsRawRecord;
-import io.netty.handler.codec.dns.DnsRecord;
 import io.netty.handler.codec.dns.DnsRecordType;
-import io.netty.handler.codec.dns.DnsResponse;
-import io.netty.handler.codec.dns.DnsResponseCode;
-import io.netty.handler.codec.dns.DnsSection;
 import io.netty.resolver.HostsFileEntriesResolver;
 import io.netty.resolver.ResolvedAddressTypes;
-import io.netty.resolver.dns.DnsNameResolver;
-import io.netty.resolver.dns.DnsNameResolverBuilder;
-import io.netty.resolver.dns.DnsServerAddressStreamProviders;
-import io.netty.resolver.dns.NoopDnsCache;
-import io.netty.resolver.dns.SequentialDnsServerAddressStreamProvider;
 import io.portfw.balancing.Backend;
 import io.portfw.balancing.Pool;
 import io.portfw.config.BackendAddress;
 import io.portfw.config.DnsConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.spi.transport.Transport;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -56,7 +40,7 @@ public final class BackendResolver {
 
   private final EventLoop loop;
   private final DnsConfig config;
-  private final DnsNameResolver resolver;
+  private final DnsLookups dns;
   private final Map<String, Name> names = new HashMap<>();
   /** The latest answer of each tracked name, readable from any thread: new backends start with it. */
   private final Map<String, InetAddress> answers = new ConcurrentHashMap<>();
@@ -78,18 +62,11 @@ public final class BackendResolver {
     }
   }
 
-  public BackendResolver(Transport transport, EventLoop loop, DnsConfig config) {
-    this.loop = loop;
-    this.config = config;
-    List<InetSocketAddress> servers = config.servers().stream()
-        .map(s -> new InetSocketAddress(s.literal().orElseThrow(), s.port())).toList();
-    this.resolver = new DnsNameResolverBuilder(loop)
-        .datagramChannelFactory(transport::datagramChannel)
-        .resolveCache(NoopDnsCache.INSTANCE) // this class keeps the answers, with their TTLs
-        .queryTimeoutMillis(config.timeout().toMillis())
-        .nameServerProvider(servers.isEmpty() ? DnsServerAddressStreamProviders.platformDefault()
-            : new SequentialDnsServerAddressStreamProvider(servers))
-        .build();
+  /** {@code dns}: the lookups it asks, on their loop (shared with discovery, closed by the owner). */
+  public BackendResolver(DnsLookups dns) {
+    this.dns = dns;
+    this.loop = dns.loop();
+    this.config = dns.config();
   }
 
   /**
@@ -168,7 +145,6 @@ public final class BackendResolver {
         }
       });
       names.clear();
-      resolver.close();
     });
   }
 
@@ -190,12 +166,12 @@ public final class BackendResolver {
       answered(name, List.of(listed), config.maxTtl().toSeconds());
       return;
     }
-    query(name, DnsRecordType.A).onComplete(a -> {
+    dns.addresses(name.host, DnsRecordType.A).onComplete(a -> {
       if (a.succeeded() && !a.result().addresses().isEmpty()) {
         answered(name, a.result().addresses(), a.result().ttlSeconds());
         return;
       }
-      query(name, DnsRecordType.AAAA).onComplete(aaaa -> {
+      dns.addresses(name.host, DnsRecordType.AAAA).onComplete(aaaa -> {
         if (aaaa.succeeded() && !aaaa.result().addresses().isEmpty()) {
           answered(name, aaaa.result().addresses(), aaaa.result().ttlSeconds());
         } else {
@@ -205,43 +181,6 @@ public final class BackendResolver {
         }
       });
     });
-  }
-
-  private record Answer(List<InetAddress> addresses, long ttlSeconds) {}
-
-  private Future<Answer> query(Name name, DnsRecordType type) {
-    Promise<Answer> answer = Promise.promise();
-    resolver.query(new DefaultDnsQuestion(name.host, type)).addListener(f -> {
-      if (!f.isSuccess()) {
-        answer.fail(f.cause());
-        return;
-      }
-      @SuppressWarnings("unchecked")
-      AddressedEnvelope<DnsResponse, InetSocketAddress> envelope = (AddressedEnvelope<DnsResponse, InetSocketAddress>) f.getNow();
-      try {
-        DnsResponse response = envelope.content();
-        if (response.code() != DnsResponseCode.NOERROR) {
-          answer.fail(new UnknownHostException(response.code().toString()));
-          return;
-        }
-        List<InetAddress> addresses = new ArrayList<>();
-        long ttl = Long.MAX_VALUE;
-        for (int i = 0; i < response.count(DnsSection.ANSWER); i++) {
-          DnsRecord record = response.recordAt(DnsSection.ANSWER, i);
-          if (record.type() == type && record instanceof DnsRawRecord raw) {
-            ByteBuf content = raw.content();
-            addresses.add(InetAddress.getByAddress(name.host, ByteBufUtil.getBytes(content)));
-            ttl = Math.min(ttl, record.timeToLive());
-          }
-        }
-        answer.complete(new Answer(addresses, ttl));
-      } catch (UnknownHostException e) {
-        answer.fail(e); // a record of the wrong length
-      } finally {
-        envelope.release();
-      }
-    });
-    return answer.future();
   }
 
   private void answered(Name name, List<InetAddress> addresses, long ttlSeconds) {
@@ -263,9 +202,7 @@ public final class BackendResolver {
     name.current = chosen;
     answers.put(name.host, chosen);
     name.backends.forEach(b -> b.resolvedTo(chosen));
-    long ttlMillis = TimeUnit.SECONDS.toMillis(Math.max(0, ttlSeconds));
-    long wait = Math.max(config.minTtl().toMillis(), Math.min(config.maxTtl().toMillis(), ttlMillis));
-    name.next = loop.schedule(() -> lookUp(name), wait, TimeUnit.MILLISECONDS);
+    name.next = loop.schedule(() -> lookUp(name), dns.keepMillis(ttlSeconds), TimeUnit.MILLISECONDS);
     name.first.tryComplete();
   }
 

@@ -53,6 +53,7 @@ class PortfwMetersTest {
     metrics.sync(Map.of("dns", new MeteredListener(new ListenerCounters(), true),
         "https", new MeteredListener(new ListenerCounters(), false, List.of(new CertificateExpiry("www.pem", 1_800_000_000L)))),
         Map.of("web", pool), Map.of("web", new QueueStats(() -> 0)));
+    metrics.discoveries(Map.of("web", new DiscoveryStats("web.internal A/AAAA")));
 
     Map<String, Set<Set<String>>> registered = new TreeMap<>();
     for (Meter meter : metrics.registry().getMeters()) {
