@@ -47,6 +47,19 @@ public final class Dnsmasq extends ExternalDaemon {
     return start(Ports.free(), List.of("--addn-hosts=" + hosts, "--local-ttl=0"));
   }
 
+  /**
+   * Answers from a hosts file (TTL 0, re-read on {@link #reload}) and with the given SRV records,
+   * each {@code "NAME,TARGET,PORT,PRIORITY,WEIGHT"} as {@code --srv-host} takes it. SIGHUP does
+   * not change SRV records: to change them, close this one and start another on the same port.
+   */
+  public static Dnsmasq withSrv(int port, Path hosts, String... srvRecords) throws IOException, InterruptedException {
+    List<String> extra = new ArrayList<>(List.of("--addn-hosts=" + hosts, "--local-ttl=0"));
+    for (String srv : srvRecords) {
+      extra.add("--srv-host=" + srv);
+    }
+    return start(port, extra);
+  }
+
   private static Dnsmasq start(int port, List<String> extra) throws IOException, InterruptedException {
     requireInstalled(BINARY, "dnsmasq-base");
     List<String> command = new ArrayList<>(List.of(BINARY.toString(), "--keep-in-foreground", "--conf-file=/dev/null",

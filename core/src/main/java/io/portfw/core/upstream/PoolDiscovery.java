@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -176,10 +177,13 @@ final class PoolDiscovery {
   }
 
   private void use(Answer answer) {
-    // One backend per address: the first record naming it (the lowest priority comes first) wins.
+    // One backend per address: the first record naming it (primaries come first) wins. Servers rotate the order of
+    // their records: sorted, the same records are the same set, and the pool is not rebuilt for nothing.
     Map<BackendAddress, Found> unique = new LinkedHashMap<>();
     answer.backends().stream()
-        .sorted((x, y) -> Boolean.compare(x.backend().backup(), y.backend().backup()))
+        .sorted(Comparator.comparing((Found f) -> f.backend().backup())
+            .thenComparing(f -> f.backend().address().toString())
+            .thenComparing(Found::record))
         .forEach(f -> unique.putIfAbsent(f.backend().address(), f));
     List<Found> next = List.copyOf(unique.values());
     boolean wasFailing = stats.failing() == 1;
