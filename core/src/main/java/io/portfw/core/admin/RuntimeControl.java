@@ -37,7 +37,7 @@ final class RuntimeControl {
   /** {@code POST /api/v1/pools/{pool}/backends/{address}/weight} with {@code {"weight": N}}. */
   void weight(RoutingContext ctx) {
     Optional<Backend> backend = PathBackend.find(ctx, runtime);
-    if (backend.isEmpty()) {
+    if (backend.isEmpty() || discovered(ctx, backend.get(), "weight")) {
       return;
     }
     JsonObject body = body(ctx, "{\"weight\": 0..256}");
@@ -99,7 +99,7 @@ final class RuntimeControl {
   /** {@code DELETE /api/v1/pools/{pool}/backends/{address}}: it drains, nothing new goes to it. */
   void remove(RoutingContext ctx) {
     Optional<Backend> backend = PathBackend.find(ctx, runtime);
-    if (backend.isEmpty()) {
+    if (backend.isEmpty() || discovered(ctx, backend.get(), "removal")) {
       return;
     }
     String pool = ctx.pathParam("pool");
@@ -112,6 +112,17 @@ final class RuntimeControl {
     apply(ctx, pool, b.address(), Optional.empty(), "removed",
         () -> new JsonObject().put("pool", pool).put("backend", b.address().toString()).put("state", "removed")
             .put("active", b.activeConnections()).put("runtime", true));
+  }
+
+  /**
+   * A backend found in DNS follows its records: a weight or a removal laid over it would outlast them,
+   * so it is refused (409) with what to do instead; true when refused.
+   */
+  private boolean discovered(RoutingContext ctx, Backend b, String change) {
+    Optional<String> record = runtime.discoveredFrom(ctx.pathParam("pool"), b.address());
+    record.ifPresent(r -> ApiErrors.send(ctx, 409, "backend " + b.address() + " was found in DNS (" + r
+        + "): no runtime " + change + " for it; change the DNS records, or drain or disable it"));
+    return record.isPresent();
   }
 
   /** {@code DELETE /api/v1/connections/{id}}: closes a live connection or UDP session. */

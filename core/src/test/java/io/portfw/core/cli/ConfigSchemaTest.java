@@ -76,7 +76,10 @@ class ConfigSchemaTest {
           "pools": [ { "name": "mail", "health": { "type": "send-expect", "send": "QUIT\\r\\n", "expect": "^220 " },
                        "outlier": {}, "backends": [ { "address": "10.0.0.25:25" } ] },
                      { "name": "ssh", "health": { "type": "send-expect", "protocol": "udp", "send": "x", "expect": "y" },
-                       "backends": [ { "address": "10.0.0.22:22" } ] } ] }
+                       "backends": [ { "address": "10.0.0.22:22" } ] },
+                     { "name": "found", "discover": { "name": "web.internal", "port": 80 } },
+                     { "name": "mixed", "discover": { "srv": "_http._tcp.web.internal." },
+                       "backends": [ { "address": "10.0.0.23:80" } ] } ] }
         """);
   }
 
@@ -114,7 +117,16 @@ class ConfigSchemaTest {
             + "\"limits\": { \"maxConnections\": -1 } } ], " + pool + " }",
         "{ \"listeners\": [ { \"name\": \"web\", \"listen\": \"0.0.0.0:443\", \"pool\": \"p\", "
             + "\"routes\": [ { \"serverName\": \"bad name\", \"pool\": \"p\" } ] } ], " + pool + " }",
-        withPool("\"proxyProtocol\": \"v3\""));
+        withPool("\"proxyProtocol\": \"v3\""),
+        "{ \"listeners\": [], \"pools\": [ { \"name\": \"p\" } ] }",
+        withPool("\"discover\": { \"name\": \"web.internal\" }"),
+        withPool("\"discover\": { \"name\": \"web.internal\", \"port\": 0 }"),
+        withPool("\"discover\": { \"srv\": \"_http._tcp.web.internal\", \"port\": 80 }"),
+        withPool("\"discover\": { \"name\": \"web.internal\", \"srv\": \"_http._tcp.web.internal\", \"port\": 80 }"),
+        withPool("\"discover\": { \"name\": \"10.0.0.1\", \"port\": 80 }"),
+        withPool("\"discover\": { \"name\": \"web internal\", \"port\": 80 }"),
+        "{ \"listeners\": [], \"pools\": [ { \"name\": \"p\", \"backends\": [], "
+            + "\"discover\": { \"srv\": \"_http._tcp.web.internal\" } } ] }");
   }
 
   /** One pool with the given keys added. */

@@ -76,6 +76,12 @@ class DiscoveryIT {
         .containsEntry("127.0.0.12:" + backendPort, "web.portfw.test A")
         .containsEntry("127.0.0.14:" + backendPort, null);
 
+    // Its records decide: a runtime weight or removal would outlast them, so they are refused.
+    AdminHttp.Answer weight = admin.post("/api/v1/pools/web/backends/127.0.0.11:" + backendPort + "/weight",
+        "{\"weight\": 5}");
+    assertThat(weight.status()).isEqualTo(409);
+    assertThat(weight.body()).contains("found in DNS (web.portfw.test A)");
+
     Socket held = connectionTo(port, "b12");
     Files.writeString(hosts, "127.0.0.11 web.portfw.test\n127.0.0.13 web.portfw.test\n");
     dns.reload();
@@ -121,9 +127,9 @@ class DiscoveryIT {
     assertThat(backup.getBoolean("backup")).isTrue();
     assertThat(backup.getString("discoveredFrom")).isEqualTo(service + " SRV s23.portfw.test A");
     // dnsmasq rotates the order of its records: the same records, asked again every 200 ms, change nothing.
-    var applied = forwarder.runtime().lastReload().at();
+    var applied = forwarder.runtime().lastReload();
     Eventually.holdsFor(Duration.ofSeconds(1), "no reload for the same records in another order",
-        () -> forwarder.runtime().lastReload().at().equals(applied));
+        () -> forwarder.runtime().lastReload() == applied);
 
     // SIGHUP does not re-read SRV records: a new dnsmasq on the same port answers with the new set.
     dns.close();
