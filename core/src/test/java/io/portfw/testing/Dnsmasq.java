@@ -48,12 +48,15 @@ public final class Dnsmasq extends ExternalDaemon {
   }
 
   /**
-   * Answers from a hosts file (TTL 0, re-read on {@link #reload}) and with the given SRV records,
-   * each {@code "NAME,TARGET,PORT,PRIORITY,WEIGHT"} as {@code --srv-host} takes it. SIGHUP does
-   * not change SRV records: to change them, close this one and start another on the same port.
+   * Answers for {@code domain} as its authority would (NXDOMAIN for a name it does not know, no
+   * records for a type a name lacks) from a hosts file (TTL 0, re-read on {@link #reload}) and with
+   * the given SRV records, each {@code "NAME,TARGET,PORT,PRIORITY,WEIGHT"} as {@code --srv-host}
+   * takes it. SIGHUP does not change SRV records: to change them, close this one and start another
+   * on the same port.
    */
-  public static Dnsmasq withSrv(int port, Path hosts, String... srvRecords) throws IOException, InterruptedException {
-    List<String> extra = new ArrayList<>(List.of("--addn-hosts=" + hosts, "--local-ttl=0"));
+  public static Dnsmasq authority(int port, String domain, Path hosts, String... srvRecords)
+      throws IOException, InterruptedException {
+    List<String> extra = new ArrayList<>(List.of("--local=/" + domain + "/", "--addn-hosts=" + hosts, "--local-ttl=0"));
     for (String srv : srvRecords) {
       extra.add("--srv-host=" + srv);
     }

@@ -1,6 +1,7 @@
 package io.portfw.core.upstream;
 
 import io.netty.handler.codec.dns.DnsRecordType;
+import io.netty.util.NetUtil;
 import io.portfw.config.BackendAddress;
 import io.portfw.config.BackendConfig;
 import io.portfw.config.DiscoverConfig;
@@ -172,8 +173,9 @@ final class PoolDiscovery {
     return Math.max(1, (int) Math.round(srvWeight * (double) BackendConfig.MAX_WEIGHT / heaviest));
   }
 
+  /** The address as an operator writes it ({@code 2001:db8::5}, RFC 5952), so the API and the logs show it so. */
   private static BackendAddress literal(InetAddress ip, int port) {
-    return new BackendAddress(ip.getHostAddress(), port);
+    return new BackendAddress(NetUtil.toAddressString(ip), port);
   }
 
   private void use(Answer answer) {

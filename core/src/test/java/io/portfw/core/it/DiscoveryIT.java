@@ -32,7 +32,9 @@ import org.junit.jupiter.api.Test;
  * Pool backends found in DNS ({@code discover}) through a real dnsmasq whose records change while
  * portfw runs: traffic reaches the records' backends (each on its own 127.0.0.x), an added record
  * becomes a backend, a removed one drains (its open connection keeps working, new ones go elsewhere),
- * a DNS server that stops answering leaves the last set in use, and SRV weights and priorities hold.
+ * a DNS server that stops answering leaves the last set in use, a name without records (NXDOMAIN)
+ * leaves only the listed backends, an AAAA-only name gives an IPv6 backend, and SRV weights and
+ * priorities hold.
  */
 class DiscoveryIT {
 
@@ -59,15 +61,20 @@ class DiscoveryIT {
     for (int last = 11; last <= 14; last++) {
       backend("b" + last, "127.0.0." + last);
     }
-    Files.writeString(hosts, "127.0.0.11 web.portfw.test\n127.0.0.12 web.portfw.test\n");
-    Dnsmasq dns = closeLater(Dnsmasq.withHostsFile(hosts));
+    backend("b6", "::1");
+    Files.writeString(hosts, "127.0.0.11 web.portfw.test\n127.0.0.12 web.portfw.test\n::1 v6.portfw.test\n");
+    int dnsPort = Ports.free();
+    Dnsmasq dns = closeLater(Dnsmasq.authority(dnsPort, "portfw.test", hosts));
     int port = Ports.free();
+    int v6Port = Ports.free();
     RunningForwarder forwarder = closeLater(RunningForwarder.start("""
         { "dns": { "servers": ["%s"], "minTtl": "200ms" },
-          "listeners": [ { "name": "web", "listen": "127.0.0.1:%d", "pool": "web" } ],
+          "listeners": [ { "name": "web", "listen": "127.0.0.1:%d", "pool": "web" },
+                         { "name": "v6", "listen": "127.0.0.1:%d", "pool": "v6" } ],
           "pools": [ { "name": "web", "backends": [ { "address": "127.0.0.14:%d" } ],
-                       "discover": { "name": "web.portfw.test", "port": %d } } ] }
-        """.formatted(dns.address(), port, backendPort, backendPort)));
+                       "discover": { "name": "web.portfw.test", "port": %d } },
+                     { "name": "v6", "discover": { "name": "v6.portfw.test", "port": %d } } ] }
+        """.formatted(dns.address(), port, v6Port, backendPort, backendPort, backendPort)));
     AdminHttp admin = new AdminHttp(forwarder.adminUrl());
 
     // Found before the listener accepted anything: the static backend and both records' addresses.
@@ -75,6 +82,10 @@ class DiscoveryIT {
     assertThat(discoveredFrom(admin)).containsEntry("127.0.0.11:" + backendPort, "web.portfw.test A")
         .containsEntry("127.0.0.12:" + backendPort, "web.portfw.test A")
         .containsEntry("127.0.0.14:" + backendPort, null);
+    // A name with only an AAAA record: its IPv6 address is the backend.
+    assertThat(answers(v6Port, 1)).containsOnlyKeys("b6");
+    assertThat(backendAt(pool(admin, 1), "[::1]:" + backendPort).getString("discoveredFrom"))
+        .isEqualTo("v6.portfw.test AAAA");
 
     // Its records decide: a runtime weight or removal would outlast them, so they are refused.
     AdminHttp.Answer weight = admin.post("/api/v1/pools/web/backends/127.0.0.11:" + backendPort + "/weight",
@@ -98,6 +109,14 @@ class DiscoveryIT {
         () -> discover(admin).getString("failingSince") != null);
     assertThat(discover(admin).getInteger("backends")).isEqualTo(2);
     assertThat(answers(port, 9)).containsOnlyKeys("b11", "b13", "b14");
+
+    // The server is back and the name has no record any more (NXDOMAIN): the discovered backends go, the listed stays.
+    Files.writeString(hosts, "127.0.0.99 other.portfw.test\n");
+    closeLater(Dnsmasq.authority(dnsPort, "portfw.test", hosts));
+    Eventually.holds(Duration.ofSeconds(10), () -> "only the listed backend is left",
+        () -> answersOrEmpty(port, 4).keySet().equals(Set.of("b14")));
+    assertThat(discover(admin).getString("failingSince")).isNull();
+    assertThat(discover(admin).getInteger("backends")).isZero();
   }
 
   @Test
@@ -109,7 +128,7 @@ class DiscoveryIT {
         + "127.0.0.24 s24.portfw.test\n");
     String service = "_app._tcp.portfw.test";
     int dnsPort = Ports.free();
-    Dnsmasq dns = closeLater(Dnsmasq.withSrv(dnsPort, hosts, srv(service, "s21", 0, 3), srv(service, "s22", 0, 1),
+    Dnsmasq dns = closeLater(Dnsmasq.authority(dnsPort, "portfw.test", hosts, srv(service, "s21", 0, 3), srv(service, "s22", 0, 1),
         srv(service, "s23", 1, 1)));
     int port = Ports.free();
     RunningForwarder forwarder = closeLater(RunningForwarder.start("""
@@ -133,7 +152,7 @@ class DiscoveryIT {
 
     // SIGHUP does not re-read SRV records: a new dnsmasq on the same port answers with the new set.
     dns.close();
-    dns = closeLater(Dnsmasq.withSrv(dnsPort, hosts, srv(service, "s22", 0, 1), srv(service, "s24", 0, 1),
+    dns = closeLater(Dnsmasq.authority(dnsPort, "portfw.test", hosts, srv(service, "s22", 0, 1), srv(service, "s24", 0, 1),
         srv(service, "s23", 1, 1)));
     Eventually.holds(Duration.ofSeconds(10), () -> "the new SRV set is served",
         () -> answersOrEmpty(port, 8).keySet().equals(Set.of("s22", "s24")));
@@ -194,7 +213,11 @@ class DiscoveryIT {
   }
 
   private static JsonObject pool(AdminHttp admin) throws Exception {
-    return admin.get("/api/v1/pools").json().getJsonArray("pools").getJsonObject(0);
+    return pool(admin, 0);
+  }
+
+  private static JsonObject pool(AdminHttp admin, int index) throws Exception {
+    return admin.get("/api/v1/pools").json().getJsonArray("pools").getJsonObject(index);
   }
 
   private static JsonObject discover(AdminHttp admin) {
