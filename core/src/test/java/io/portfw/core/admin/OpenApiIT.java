@@ -114,12 +114,14 @@ class OpenApiIT {
       Path config = dir.resolve("portfw.json");
       Files.writeString(config, """
           { "admin": { "listen": "127.0.0.1:%d" },
+            "dns": { "servers": ["127.0.0.1:%d"], "timeout": "300ms" },
             "listeners": [ { "name": "web", "listen": "127.0.0.1:%d", "pool": "web" },
                            { "name": "dns", "protocol": "udp", "listen": "127.0.0.1:%d", "pool": "dns" } ],
             "pools": [ { "name": "web", "backends": [ { "address": "%s" }, { "address": "%s" } ],
                          "health": { "type": "tcp", "interval": "200ms", "timeout": "1s", "rise": 1, "fall": 1 } },
-                       { "name": "dns", "backends": [ { "address": "127.0.0.1:%d" } ] } ] }
-          """.formatted(adminPort, port, udpPort, a.address(), b.address(), dns.port()));
+                       { "name": "dns", "backends": [ { "address": "127.0.0.1:%d" } ] },
+                       { "name": "found", "discover": { "srv": "_none._tcp.portfw.test" } } ] }
+          """.formatted(adminPort, Ports.free(), port, udpPort, a.address(), b.address(), dns.port()));
       try (PortfwProcess portfw = PortfwProcess.start("run", "--no-watch", "--config", config.toString())
           .awaitListening(port);
            Socket held = new Socket()) {
@@ -168,7 +170,8 @@ class OpenApiIT {
         String served = call.run("openapi", "GET", "/api/v1/openapi.yaml", null, 200);
         assertThat(served).as("the document served is docs/openapi.yaml").isEqualTo(Files.readString(DOCUMENT));
         call.run("listeners", "GET", "/api/v1/listeners", null, 200);
-        call.run("pools", "GET", "/api/v1/pools", null, 200);
+        String pools = call.run("pools", "GET", "/api/v1/pools", null, 200);
+        assertThat(pools).as("a pool's discover state is validated too").contains("\"question\" : \"_none._tcp.portfw.test SRV\"");
         String live = call.run("connections", "GET", "/api/v1/connections", null, 200);
         call.run("connections", "GET", "/api/v1/connections?limit=0", null, 400);
         call.run("history", "GET", "/api/v1/history", null, 200);
