@@ -7,6 +7,7 @@ import io.portfw.testing.BlockingBackend;
 import io.portfw.testing.Clients;
 import io.portfw.testing.Dnsmasq;
 import io.portfw.testing.Eventually;
+import io.portfw.testing.PortfwProcess;
 import io.portfw.testing.Ports;
 import io.portfw.testing.RunningForwarder;
 import io.vertx.core.json.JsonObject;
@@ -109,6 +110,10 @@ class DiscoveryIT {
         () -> discover(admin).getString("failingSince") != null);
     assertThat(discover(admin).getInteger("backends")).isEqualTo(2);
     assertThat(answers(port, 9)).containsOnlyKeys("b11", "b13", "b14");
+    PortfwProcess status = PortfwProcess.start("status", "--admin", forwarder.adminUrl());
+    assertThat(status.exitCode()).as(status.stderr()).isZero();
+    assertThat(status.stdout()).contains("127.0.0.13:" + backendPort + " (dns: web.portfw.test A)")
+        .contains("pool web: discover web.portfw.test A/AAAA failing since");
 
     // The server is back and the name has no record any more (NXDOMAIN): the discovered backends go, the listed stays.
     Files.writeString(hosts, "127.0.0.99 other.portfw.test\n");
