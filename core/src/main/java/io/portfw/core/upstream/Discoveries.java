@@ -32,8 +32,8 @@ public final class Discoveries {
   private final Consumer<String> changed;
   /** By pool name; changed on the loop only. */
   private final Map<String, PoolDiscovery> byPool = new ConcurrentHashMap<>();
-  /** What the last {@link #applyTo} added: pool, address, record. */
-  private volatile Map<String, Map<BackendAddress, String>> added = Map.of();
+  /** What the last {@link #applyTo} added to each pool. */
+  private volatile Map<String, List<PoolDiscovery.Found>> added = Map.of();
 
   /** {@code changed}: told a pool's name (on the DNS loop) when its discovered backends changed. */
   public Discoveries(DnsLookups dns, Consumer<String> changed) {
@@ -75,37 +75,41 @@ public final class Discoveries {
    * {@code config} with each pool's discovered backends added after its own (an address the pool
    * lists itself stays as listed). A pool whose {@code discover} is not (yet) followed gets none.
    */
-  public PortfwConfig applyTo(PortfwConfig config) {
-    Map<String, Map<BackendAddress, String>> from = new HashMap<>();
+  public synchronized PortfwConfig applyTo(PortfwConfig config) {
+    Map<String, List<PoolDiscovery.Found>> next = new HashMap<>();
     List<PoolConfig> pools = new ArrayList<>();
     boolean any = false;
     for (PoolConfig p : config.pools()) {
-      PoolDiscovery discovery = byPool.get(p.name());
-      if (p.discover().isEmpty() || discovery == null || !discovery.config().equals(p.discover().get())) {
+      if (p.discover().isEmpty()) {
         pools.add(p);
         continue;
       }
-      any = true;
+      PoolDiscovery discovery = byPool.get(p.name());
+      // Not followed as this config says (a reload under way has switched it already): what was added stays meanwhile.
+      List<PoolDiscovery.Found> found = discovery != null && discovery.config().equals(p.discover().get())
+          ? discovery.backends() : added.getOrDefault(p.name(), List.of());
       Set<BackendAddress> listed = new HashSet<>();
       p.backends().forEach(b -> listed.add(b.address()));
       List<BackendConfig> backends = new ArrayList<>(p.backends());
-      Map<BackendAddress, String> records = new HashMap<>();
-      for (PoolDiscovery.Found f : discovery.backends()) {
+      List<PoolDiscovery.Found> kept = new ArrayList<>();
+      for (PoolDiscovery.Found f : found) {
         if (listed.add(f.backend().address())) {
           backends.add(f.backend());
-          records.put(f.backend().address(), f.record());
+          kept.add(f);
         }
       }
-      from.put(p.name(), Map.copyOf(records));
+      any = true;
+      next.put(p.name(), List.copyOf(kept));
       pools.add(p.withBackends(backends));
     }
-    added = Map.copyOf(from);
+    added = Map.copyOf(next);
     return any ? config.withPools(pools) : config;
   }
 
   /** The record a backend of a pool was found by ({@code "web.internal A"}), if it was discovered. */
   public Optional<String> discoveredFrom(String pool, BackendAddress address) {
-    return Optional.ofNullable(added.getOrDefault(pool, Map.of()).get(address));
+    return added.getOrDefault(pool, List.of()).stream().filter(f -> f.backend().address().equals(address))
+        .map(PoolDiscovery.Found::record).findFirst();
   }
 
   /** Each discovering pool's state, for the API and the metrics. */
