@@ -2,6 +2,7 @@ package io.portfw.core.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portfw.core.observe.ReloadResult;
 import io.portfw.testing.AdminHttp;
 import io.portfw.testing.BlockingBackend;
 import io.portfw.testing.Clients;
@@ -68,14 +69,16 @@ class DiscoveryIT {
     Dnsmasq dns = closeLater(Dnsmasq.authority(dnsPort, "portfw.test", hosts));
     int port = Ports.free();
     int v6Port = Ports.free();
-    RunningForwarder forwarder = closeLater(RunningForwarder.start("""
+    String config = """
         { "dns": { "servers": ["%s"], "minTtl": "200ms" },
           "listeners": [ { "name": "web", "listen": "127.0.0.1:%d", "pool": "web" },
                          { "name": "v6", "listen": "127.0.0.1:%d", "pool": "v6" } ],
-          "pools": [ { "name": "web", "backends": [ { "address": "127.0.0.14:%d" } ],
+          "pools": [ { "name": "web", "retries": %d, "backends": [ { "address": "127.0.0.14:%d" } ],
                        "discover": { "name": "web.portfw.test", "port": %d } },
                      { "name": "v6", "discover": { "name": "v6.portfw.test", "port": %d } } ] }
-        """.formatted(dns.address(), port, v6Port, backendPort, backendPort, backendPort)));
+        """;
+    RunningForwarder forwarder = closeLater(RunningForwarder.start(config.formatted(dns.address(), port, v6Port, 2,
+        backendPort, backendPort, backendPort)));
     AdminHttp admin = new AdminHttp(forwarder.adminUrl());
 
     // Found before the listener accepted anything: the static backend and both records' addresses.
@@ -102,6 +105,14 @@ class DiscoveryIT {
     assertThat(Clients.echo(held, "still here\n")).as("the removed backend's connection drains, not cut")
         .isEqualTo("still here\n");
     held.close();
+
+    // A reload of the file that changes the pool keeps the discovered backends, with their state.
+    Socket open = connectionTo(port, "b13");
+    assertThat(forwarder.reload(config.formatted(dns.address(), port, v6Port, 1, backendPort, backendPort,
+        backendPort)).outcome()).isEqualTo(ReloadResult.Outcome.APPLIED);
+    assertThat(backendAt(pool(admin), "127.0.0.13:" + backendPort).getLong("active")).isEqualTo(1);
+    assertThat(Clients.echo(open, "across the reload\n")).isEqualTo("across the reload\n");
+    open.close();
     assertThat(discoveredFrom(admin)).containsOnlyKeys("127.0.0.11:" + backendPort, "127.0.0.13:" + backendPort,
         "127.0.0.14:" + backendPort);
 
