@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
  *     they must be bound anew
  * @param changed listeners (as in the next config) with the same address and other settings
  *     changed (pool, timeouts): they change in place
- * @param adminChanged the admin endpoint, the access log, the dns settings or the state directory changed: applied at the next start
+ * @param adminChanged the admin endpoint, the access log, the dns settings, the state directory or the cluster changed:
+ *     applied at the next start
  * @param renamed listeners that only changed their name (new name to old name): they keep
  *     their socket and connections and change in place too
  * @param loggingChanged portfw's own log level or format changed: applied in place
@@ -76,7 +77,8 @@ public record ConfigDiff(
     List<PoolConfig> poolsRemoved = old.pools().stream().filter(p -> !poolsAfter.containsKey(p.name())).toList();
     return new ConfigDiff(added, removed, rebound, changed, renamed, poolsAdded, poolsRemoved, poolsChanged,
         !old.admin().equals(next.admin()) || !old.accessLog().equals(next.accessLog())
-            || !old.dns().equals(next.dns()) || !old.stateDir().equals(next.stateDir()),
+            || !old.dns().equals(next.dns()) || !old.stateDir().equals(next.stateDir())
+            || !old.cluster().equals(next.cluster()),
         !old.logging().equals(next.logging()));
   }
 
@@ -98,7 +100,7 @@ public record ConfigDiff(
     count(parts, "-", poolsRemoved.size(), "pool");
     count(parts, "~", poolsChanged.size(), "pool");
     if (adminChanged) {
-      parts.add("admin, accessLog, dns or stateDir changed (applies at the next start)");
+      parts.add("admin, accessLog, dns, stateDir or cluster changed (applies at the next start)");
     }
     if (loggingChanged) {
       parts.add("logging changed");

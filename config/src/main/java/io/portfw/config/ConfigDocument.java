@@ -45,8 +45,10 @@ final class ConfigDocument {
       problems.add(top.pathOf("stateDir"), "must be a directory path (or left out: beside the config file)");
     }
     LoggingConfig logging = top.has("logging") ? sections.logging(top.object("logging")) : LoggingConfig.DEFAULT;
+    Optional<ClusterConfig> cluster = top.has("cluster")
+        ? new ClusterSection(problems, addresses).read(top.object("cluster")) : Optional.empty();
     top.rejectUnknownKeys();
     cross.checkPoolReferences(); // only now is every pool name known
-    return problems.isEmpty() ? new PortfwConfig(admin, listeners, pools, accessLog, dns, stateDir, logging) : null;
+    return problems.isEmpty() ? new PortfwConfig(admin, listeners, pools, accessLog, dns, stateDir, logging, cluster) : null;
   }
 }

@@ -13,9 +13,11 @@ import java.util.Optional;
  * @param stateDir where a running portfw keeps what a take-over needs (its control socket), as
  *     written; empty: beside the config file. Relative to the config file's directory.
  * @param logging portfw's own log: level and format, applied on reload
+ * @param cluster several instances acting as one, when set; applies at the next start
  */
 public record PortfwConfig(AdminConfig admin, List<ListenerConfig> listeners, List<PoolConfig> pools,
-    Optional<AccessLogConfig> accessLog, DnsConfig dns, Optional<String> stateDir, LoggingConfig logging) {
+    Optional<AccessLogConfig> accessLog, DnsConfig dns, Optional<String> stateDir, LoggingConfig logging,
+    Optional<ClusterConfig> cluster) {
 
   public PortfwConfig {
     requireNonNull(admin, "admin");
@@ -25,6 +27,12 @@ public record PortfwConfig(AdminConfig admin, List<ListenerConfig> listeners, Li
     requireNonNull(dns, "dns");
     requireNonNull(stateDir, "stateDir");
     requireNonNull(logging, "logging");
+    requireNonNull(cluster, "cluster");
+  }
+
+  public PortfwConfig(AdminConfig admin, List<ListenerConfig> listeners, List<PoolConfig> pools,
+      Optional<AccessLogConfig> accessLog, DnsConfig dns, Optional<String> stateDir, LoggingConfig logging) {
+    this(admin, listeners, pools, accessLog, dns, stateDir, logging, Optional.empty());
   }
 
   public PortfwConfig(AdminConfig admin, List<ListenerConfig> listeners, List<PoolConfig> pools,
@@ -48,12 +56,12 @@ public record PortfwConfig(AdminConfig admin, List<ListenerConfig> listeners, Li
 
   /** The same config with another admin endpoint. */
   public PortfwConfig withAdmin(AdminConfig next) {
-    return new PortfwConfig(next, listeners, pools, accessLog, dns, stateDir, logging);
+    return new PortfwConfig(next, listeners, pools, accessLog, dns, stateDir, logging, cluster);
   }
 
   /** The same config with other pools (the listeners and the rest kept). */
   public PortfwConfig withPools(List<PoolConfig> next) {
-    return new PortfwConfig(admin, listeners, next, accessLog, dns, stateDir, logging);
+    return new PortfwConfig(admin, listeners, next, accessLog, dns, stateDir, logging, cluster);
   }
 
   public Optional<PoolConfig> pool(String name) {

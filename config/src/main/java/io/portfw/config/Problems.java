@@ -12,6 +12,10 @@ final class Problems {
     errors.add(new ConfigError(path, message));
   }
 
+  int size() {
+    return errors.size();
+  }
+
   boolean isEmpty() {
     return errors.isEmpty();
   }

@@ -229,7 +229,7 @@ class ConfigLoaderTest {
     assertThat(errorsOf("{ \"pools\": {}, \"extra\": 1 }")).containsExactly(
         "listeners: is required",
         "pools: must be an array, not an object",
-        "extra: unknown key (known keys: admin, listeners, pools, accessLog, dns, stateDir, logging)");
+        "extra: unknown key (known keys: admin, listeners, pools, accessLog, dns, stateDir, logging, cluster)");
     assertThat(errorsOf("[]")).containsExactly("(root): must be an object, not an array");
     assertThat(errorsOf("")).containsExactly("(json): the file is empty");
   }

@@ -52,6 +52,8 @@ class ConfigSchemaTest {
         { "admin": { "listen": "127.0.0.1:9900", "token": "${PORTFW_TOKEN:-0123456789abcdef}" },
           "accessLog": { "format": "json", "output": "/var/log/portfw/access.log" },
           "logging": { "level": "DEBUG", "format": "json" },
+          "cluster": { "name": "edge", "members": ["10.0.0.1:5701", "10.0.0.2"], "listen": "10.0.0.1:5701",
+                       "secret": "${CLUSTER_SECRET:-0123456789abcdef}", "shareEjections": true },
           "listeners": [ { "name": "web", "protocol": "tcp", "listen": "0.0.0.0:${WEB_PORT:-8080}", "pool": "web",
                            "timeouts": { "connect": "250ms", "idle": "2m", "drain": "5s", "fin": "30s" } },
                          { "name": "range", "listen": "[::]:30000-30100", "pool": "web",
@@ -126,7 +128,12 @@ class ConfigSchemaTest {
         withPool("\"discover\": { \"name\": \"10.0.0.1\", \"port\": 80 }"),
         withPool("\"discover\": { \"name\": \"web internal\", \"port\": 80 }"),
         "{ \"listeners\": [], \"pools\": [ { \"name\": \"p\", \"backends\": [], "
-            + "\"discover\": { \"srv\": \"_http._tcp.web.internal\" } } ] }");
+            + "\"discover\": { \"srv\": \"_http._tcp.web.internal\" } } ] }",
+        "{ \"cluster\": { \"name\": \"edge\", \"members\": [], \"secret\": \"too short\" }, \"listeners\": [], \"pools\": [] }",
+        "{ \"cluster\": { \"name\": \"edge\", \"members\": [], \"secret\": \"0123456789abcdef\", \"port\": 1 }, "
+            + "\"listeners\": [], \"pools\": [] }",
+        "{ \"cluster\": { \"name\": \"edge\", \"secret\": \"0123456789abcdef\", \"listen\": \"10.0.0.1\", "
+            + "\"kubernetes\": { \"namespace\": \"prod\" } }, \"listeners\": [], \"pools\": [] }");
   }
 
   /** One pool with the given keys added. */
