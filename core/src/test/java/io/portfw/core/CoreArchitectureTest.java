@@ -32,12 +32,13 @@ class CoreArchitectureTest {
       Map.entry("relay", List.of("observe")),
       Map.entry("tcp", List.of("listener", "filter", "upstream", "relay", "observe", "tls")),
       Map.entry("udp", List.of("listener", "filter", "upstream", "observe")),
-      Map.entry("runtime", List.of("tcp", "udp", "listener", "upstream", "observe", "tls")),
-      Map.entry("admin", List.of("runtime", "listener", "observe", "tls")),
+      Map.entry("runtime", List.of("tcp", "udp", "listener", "upstream", "observe", "tls", "cluster")),
+      Map.entry("cluster", List.of("observe")),
+      Map.entry("admin", List.of("runtime", "listener", "observe", "tls", "cluster")),
       Map.entry("takeover", List.of("runtime", "listener", "observe")),
       Map.entry("importing", List.of()),
       Map.entry("cli", List.of("admin", "takeover", "importing", "runtime", "tcp", "udp", "relay", "upstream", "filter",
-          "listener", "observe", "tls")));
+          "listener", "observe", "tls", "cluster")));
 
   private static JavaClasses product;
 

@@ -6,6 +6,8 @@ import io.portfw.balancing.Pool;
 import io.portfw.balancing.StateChange;
 import io.portfw.config.ListenerConfig;
 import io.portfw.config.Protocol;
+import io.portfw.core.cluster.ClusterStatus;
+import io.portfw.core.cluster.MemberStatus;
 import io.portfw.core.observe.Connection;
 import io.portfw.core.observe.ListenerCounters;
 import io.portfw.core.observe.DiscoveryStats;
@@ -272,12 +274,34 @@ final class AdminApi {
     }
     Backend backend = found.get();
     StateChange change = backend.admin(target);
+    runtime.adminStateSet(poolName, backend.address(), target); // every other cluster member does the same
     LOG.atInfo().addKeyValue("pool", poolName).addKeyValue("backend", String.valueOf(backend))
         .addKeyValue("state", String.valueOf(change.to()))
         .log("pool {}: backend {} {} by the operator ({})", poolName, backend, change, action);
     json(ctx, new JsonObject().put("pool", poolName).put("backend", backend.address().toString())
         .put("previous", word(change.from().name())).put("state", word(change.to().name()))
         .put("adminState", word(backend.adminState().name())));
+  }
+
+  /** {@code GET /api/v1/cluster}: the group as this member sees it, or {@code {"enabled": false}} without a cluster. */
+  void cluster(RoutingContext ctx) {
+    Optional<ClusterStatus> cluster = runtime.cluster();
+    if (cluster.isEmpty()) {
+      json(ctx, new JsonObject().put("enabled", false));
+      return;
+    }
+    ClusterStatus c = cluster.get();
+    JsonArray members = new JsonArray();
+    for (MemberStatus m : c.members()) {
+      members.add(new JsonObject().put("id", m.info().id()).put("address", m.info().address())
+          .put("version", m.info().version()).put("configHash", m.info().configHash())
+          .put("startedAt", Instant.ofEpochMilli(m.info().startedAt()).toString())
+          .put("lastContactMs", m.lastContactMillis()).put("lagMs", m.lagMillis())
+          .put("self", m.self()).put("sameConfig", m.sameConfig()));
+    }
+    json(ctx, new JsonObject().put("enabled", true).put("name", c.name()).put("state", c.state())
+        .put("since", c.since().toString()).put("message", c.message()).put("configMismatches", c.configMismatches())
+        .put("members", members));
   }
 
   void reload(RoutingContext ctx) {

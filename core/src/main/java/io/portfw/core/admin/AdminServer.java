@@ -113,6 +113,7 @@ public final class AdminServer {
     router.get("/api/v1/listeners").handler(api::listeners);
     router.get("/api/v1/pools").handler(api::pools);
     router.get("/api/v1/connections").handler(api::connections);
+    router.get("/api/v1/cluster").handler(api::cluster);
     RuntimeControl control = new RuntimeControl(runtime);
     router.post("/api/v1/pools/:pool/backends/:address/weight").handler(body).handler(control::weight);
     router.post("/api/v1/pools/:pool/backends").handler(body).handler(control::add);

@@ -46,6 +46,10 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     // Netty and Vert.x are chatty at info; what they say at warn is worth reading.
     context.getLogger("io.netty").setLevel(Level.WARN);
     context.getLogger("io.vertx").setLevel(Level.WARN);
+    // Hazelcast (clustering) tells its whole start at info; portfw logs what the operator needs of it itself.
+    context.getLogger("com.hazelcast").setLevel(Level.WARN);
+    // It warns about its CP subsystem being off at every start: portfw uses none of it.
+    context.getLogger("com.hazelcast.cp").setLevel(Level.ERROR);
     Logging.installed(context);
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
   }

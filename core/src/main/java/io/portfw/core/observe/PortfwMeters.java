@@ -78,7 +78,17 @@ public enum PortfwMeters {
   BACKEND_CONNECT_TIME("portfw.backend.connect.time", Meter.Type.TIMER, "time to connect to the backend", "pool",
       "backend"),
   BACKEND_CONNECT_ERRORS("portfw.backend.connect.errors", Meter.Type.COUNTER, "failed backend connects, by reason",
-      "pool", "backend", "reason");
+      "pool", "backend", "reason"),
+
+  CLUSTER_MEMBERS("portfw.cluster.members", Meter.Type.GAUGE, "cluster members in contact, this one included"),
+  CLUSTER_ALONE("portfw.cluster.alone", Meter.Type.GAUGE,
+      "1 while this member has lost contact with every other member (it forwards with what it knows)"),
+  CLUSTER_CONFIG_MISMATCH("portfw.cluster.config.mismatch", Meter.Type.GAUGE,
+      "cluster members whose config hash differs from this member's"),
+  CLUSTER_MEMBER_LAST_CONTACT("portfw.cluster.member.last.contact", Meter.Type.GAUGE,
+      "seconds since the member's last heartbeat arrived", "member"),
+  CLUSTER_MEMBER_LAG("portfw.cluster.member.lag", Meter.Type.GAUGE,
+      "seconds the member's last heartbeat took to arrive (the clocks' difference included)", "member");
 
   private final String name;
   private final Meter.Type type;

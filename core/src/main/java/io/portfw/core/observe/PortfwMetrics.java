@@ -55,6 +55,8 @@ public final class PortfwMetrics implements ConnectObserver, AutoCloseable {
   private final Map<Backend, Timer> connectTimers = new ConcurrentHashMap<>();
   private final Map<Backend, Map<ConnectError, Counter>> connectErrors = new ConcurrentHashMap<>();
   private final Map<ReloadResult.Outcome, Counter> reloads = new EnumMap<>(ReloadResult.Outcome.class);
+  /** The per-member cluster meters, by member address. */
+  private final Map<String, List<Meter>> clusterMemberMeters = new HashMap<>();
 
   public PortfwMetrics(HealthChecks health, Connections connections, AccessLog accessLog, WarmCounts warm) {
     this.health = health;
@@ -118,6 +120,31 @@ public final class PortfwMetrics implements ConnectObserver, AutoCloseable {
         PortfwMeters.POOL_DISCOVERY_FAILING.gauge(s, DiscoveryStats::failing).tag("pool", pool).register(registry),
         PortfwMeters.POOL_DISCOVERY_FAILURES.functionCounter(s, DiscoveryStats::failures).tag("pool", pool)
             .register(registry))));
+  }
+
+  /** Registers the cluster meters: only a clustered instance calls this. */
+  public void cluster(ClusterStats stats) {
+    PortfwMeters.CLUSTER_MEMBERS.gauge(stats, ClusterStats::members).strongReference(true).register(registry);
+    PortfwMeters.CLUSTER_ALONE.gauge(stats, s -> s.alone() ? 1 : 0).strongReference(true).register(registry);
+    PortfwMeters.CLUSTER_CONFIG_MISMATCH.gauge(stats, ClusterStats::configMismatches).strongReference(true)
+        .register(registry);
+  }
+
+  /** Brings the per-member cluster meters in line with the members known now. */
+  public synchronized void syncClusterMembers(ClusterStats stats) {
+    var members = stats.otherMembers();
+    clusterMemberMeters.keySet().removeIf(member -> {
+      if (members.contains(member)) {
+        return false;
+      }
+      clusterMemberMeters.get(member).forEach(registry::remove);
+      return true;
+    });
+    members.forEach(member -> clusterMemberMeters.computeIfAbsent(member, m -> List.of(
+        PortfwMeters.CLUSTER_MEMBER_LAST_CONTACT.gauge(stats, s -> s.lastContactSeconds(m)).tag("member", m)
+            .strongReference(true).register(registry),
+        PortfwMeters.CLUSTER_MEMBER_LAG.gauge(stats, s -> s.lagSeconds(m)).tag("member", m)
+            .strongReference(true).register(registry))));
   }
 
   public synchronized void sync(Map<String, MeteredListener> listeners, Map<String, Pool> pools) {

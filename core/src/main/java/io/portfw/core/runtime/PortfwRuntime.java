@@ -4,15 +4,19 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.portfw.balancing.AdminState;
 import io.portfw.balancing.Pool;
 import io.portfw.config.BackendAddress;
 import io.portfw.config.BackendConfig;
+import io.portfw.config.ClusterConfig;
 import io.portfw.config.ConfigException;
 import io.portfw.config.ConfigLoader;
 import io.portfw.config.ListenerConfig;
 import io.portfw.config.PoolConfig;
 import io.portfw.config.PortfwConfig;
 import io.portfw.config.Protocol;
+import io.portfw.core.cluster.ClusterNode;
+import io.portfw.core.cluster.ClusterStatus;
 import io.portfw.core.listener.ListeningSockets;
 import io.portfw.core.listener.LiveListener;
 import io.portfw.core.listener.NettyTransport;
@@ -54,9 +58,13 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,6 +105,8 @@ public final class PortfwRuntime implements RuntimeView {
   private final Discoveries discoveries;
   private final WarmPools warm;
   private final Reconciler reconciler;
+  /** This instance as a cluster member; null without {@code cluster} in the config. */
+  private volatile ClusterNode cluster;
   /** What {@code POST /api/v1/reload} does: re-read the config file; none when the config came from no file. */
   private volatile Supplier<Future<ReloadResult>> reloadSource;
   private volatile ReloadResult lastReload = new ReloadResult(Instant.now(), ReloadResult.Outcome.UNCHANGED, List.of(),
@@ -137,15 +147,75 @@ public final class PortfwRuntime implements RuntimeView {
       throw new IllegalStateException("accessLog: cannot open " + e.getMessage(), e);
     }
     int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
-    Vertx vertx = Vertx.vertx(new VertxOptions()
+    VertxOptions options = new VertxOptions()
         .setPreferNativeTransport(true)
         .setEventLoopPoolSize(loops)
         // portfw serves no files: keep Vert.x from creating a file cache in the working directory.
-        .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
+        .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false));
+    Vertx vertx;
+    try {
+      // Without a cluster key nothing of Hazelcast is loaded: no threads, no ports.
+      vertx = config.cluster().isPresent() ? ClusterNode.clusteredVertx(options, config.cluster().get())
+          : Vertx.vertx(options);
+    } catch (IllegalStateException e) {
+      accessLog.close();
+      throw e;
+    }
     logTransport(vertx);
     PortfwRuntime runtime = new PortfwRuntime(vertx, loops, config, accessLog);
     runtime.warm.start();
+    if (config.cluster().isPresent()) {
+      runtime.joinCluster(config.cluster().get());
+    }
     return runtime;
+  }
+
+  /** Starts the heartbeats and the shared operator changes on the clustered Vert.x; blocks until they run. */
+  private void joinCluster(ClusterConfig config) {
+    try {
+      cluster = ClusterNode.start(vertx, config, this::fileConfigHash, metrics, new ClusterChangesApplied(this))
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      stop();
+      throw new IllegalStateException("cluster: cannot start the member's exchange: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stop();
+      throw new IllegalStateException("cluster: interrupted while starting", e);
+    }
+  }
+
+  /**
+   * The hash of the config file as read last, compared between cluster members: runtime changes
+   * aside (the group shares those anyway), and {@code cluster.listen} left out (each member's own).
+   */
+  private synchronized String fileConfigHash() {
+    if (fileConfig == null) {
+      return "-";
+    }
+    PortfwConfig c = fileConfig;
+    return ConfigHash.of(new PortfwConfig(c.admin(), c.listeners(), c.pools(), c.accessLog(), c.dns(), c.stateDir(),
+        c.logging(), c.cluster().map(k -> new ClusterConfig(k.name(), k.members(), new BackendAddress("0.0.0.0", 0),
+            k.secret(), k.kubernetes(), k.shareEjections()))));
+  }
+
+  /** Whether this instance runs clustered (the config has {@code cluster}): the shared state is on then. */
+  public boolean clustered() {
+    return vertx.isClustered();
+  }
+
+  @Override
+  public Optional<ClusterStatus> cluster() {
+    ClusterNode node = cluster;
+    return node == null ? Optional.empty() : Optional.of(node.status());
+  }
+
+  @Override
+  public void adminStateSet(String pool, BackendAddress address, AdminState state) {
+    ClusterNode node = cluster;
+    if (node != null) {
+      node.changes().adminState(pool, address.toString(), state.name().toLowerCase(Locale.ROOT));
+    }
   }
 
   /**
@@ -181,8 +251,14 @@ public final class PortfwRuntime implements RuntimeView {
       }
       return reconciler.apply(effective, true);
     }).compose(result -> result.outcome() == ReloadResult.Outcome.APPLIED
-        ? Future.succeededFuture()
+        ? catchUpWithCluster()
         : Future.failedFuture(new IllegalStateException(String.join("; ", result.errors()))));
+  }
+
+  /** A member that starts applies the operator changes its group kept; the start does not fail for them. */
+  private Future<Void> catchUpWithCluster() {
+    ClusterNode node = cluster;
+    return node == null ? Future.succeededFuture() : node.catchUp().<Void>mapEmpty().recover(e -> Future.succeededFuture());
   }
 
   private static void logTransport(Vertx vertx) {
@@ -317,6 +393,18 @@ public final class PortfwRuntime implements RuntimeView {
    * it cannot be applied.
    */
   public Future<ReloadResult> changeBackend(String pool, BackendAddress address, Optional<BackendConfig> wanted,
+      String kind, String who) {
+    return applyBackendChange(pool, address, wanted, kind, who).onSuccess(result -> {
+      ClusterNode node = cluster;
+      if (node != null && result.outcome() != ReloadResult.Outcome.FAILED
+          && result.outcome() != ReloadResult.Outcome.INVALID) {
+        node.changes().backend(pool, address.toString(), wanted.map(ClusterChangesApplied::json), kind);
+      }
+    });
+  }
+
+  /** {@link #changeBackend} without telling the cluster: for a change another member made. */
+  Future<ReloadResult> applyBackendChange(String pool, BackendAddress address, Optional<BackendConfig> wanted,
       String kind, String who) {
     String busy = frozen;
     if (busy != null) {
@@ -532,6 +620,10 @@ public final class PortfwRuntime implements RuntimeView {
    * drain timeout, closes what is left, then releases everything.
    */
   public Future<Void> stop() {
+    ClusterNode node = cluster;
+    if (node != null) {
+      node.stop();
+    }
     certificates.close();
     discoveries.close();
     resolver.close();

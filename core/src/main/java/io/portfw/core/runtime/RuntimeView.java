@@ -1,9 +1,11 @@
 package io.portfw.core.runtime;
 
+import io.portfw.balancing.AdminState;
 import io.portfw.balancing.Pool;
 import io.portfw.config.BackendAddress;
 import io.portfw.config.BackendConfig;
 import io.portfw.config.PortfwConfig;
+import io.portfw.core.cluster.ClusterStatus;
 import io.portfw.core.observe.Connections;
 import io.portfw.core.observe.DiscoveryStats;
 import io.portfw.core.observe.ListenerCounters;
@@ -69,4 +71,13 @@ public interface RuntimeView {
 
   /** Why operator changes and reloads are refused now (a take-over under way); empty when they are not. */
   Optional<String> frozen();
+
+  /** The cluster as this member sees it; empty when the config has no {@code cluster}. */
+  Optional<ClusterStatus> cluster();
+
+  /**
+   * The operator set a backend's admin state here (drain, enable, disable): in a cluster, every
+   * other member sets it too. Nothing without a cluster.
+   */
+  void adminStateSet(String pool, BackendAddress address, AdminState state);
 }

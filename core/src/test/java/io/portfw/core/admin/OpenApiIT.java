@@ -177,6 +177,7 @@ class OpenApiIT {
         call.run("history", "GET", "/api/v1/history", null, 200);
         call.run("history", "GET", "/api/v1/history?listener=web&pool=web", null, 200);
         call.run("configStatus", "GET", "/api/v1/config/status", null, 200);
+        call.run("cluster", "GET", "/api/v1/cluster", null, 200);
         call.run("backendAction", "POST", "/api/v1/pools/web/backends/" + encodedB + "/drain", null, 200);
         call.run("backendAction", "POST", "/api/v1/pools/web/backends/" + encodedB + "/enable", "{}", 200);
         call.run("backendAction", "POST", "/api/v1/pools/nopool/backends/" + encodedB + "/drain", null, 404);

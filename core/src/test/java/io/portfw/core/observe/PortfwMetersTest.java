@@ -54,6 +54,16 @@ class PortfwMetersTest {
         "https", new MeteredListener(new ListenerCounters(), false, List.of(new CertificateExpiry("www.pem", 1_800_000_000L)))),
         Map.of("web", pool), Map.of("web", new QueueStats(() -> 0)));
     metrics.discoveries(Map.of("web", new DiscoveryStats("web.internal A/AAAA")));
+    ClusterStats cluster = new ClusterStats() {
+      @Override public int members() { return 2; }
+      @Override public boolean alone() { return false; }
+      @Override public int configMismatches() { return 0; }
+      @Override public Set<String> otherMembers() { return Set.of("127.0.0.2:5701"); }
+      @Override public double lastContactSeconds(String member) { return 0.5; }
+      @Override public double lagSeconds(String member) { return 0.001; }
+    };
+    metrics.cluster(cluster);
+    metrics.syncClusterMembers(cluster);
 
     Map<String, Set<Set<String>>> registered = new TreeMap<>();
     for (Meter meter : metrics.registry().getMeters()) {
