@@ -12,7 +12,8 @@ import picocli.CommandLine.Mixin;
 /** {@code portfw status}: the listeners, pools and backends of a running portfw, as {@code portfw -ln} showed them. */
 @Command(name = "status", mixinStandardHelpOptions = true,
     description = {"Prints the listeners, pools and backends of a running portfw, read from its admin API.",
-        "With -o json: {\"listeners\": [...], \"pools\": [...]}, as GET /api/v1/listeners and /api/v1/pools answer.",
+        "With -o json: {\"listeners\": [...], \"pools\": [...]}, as GET /api/v1/listeners and /api/v1/pools answer,",
+        "and \"cluster\" as GET /api/v1/cluster answers when the instance runs in a cluster (printed under the table).",
         "Exits 1 when the admin API cannot be reached or refuses the request."})
 final class StatusCommand extends AdminCommand {
 
@@ -28,8 +29,11 @@ final class StatusCommand extends AdminCommand {
   String exchange(AdminClient client) throws AdminClient.AdminException {
     JsonArray listeners = client.get("/api/v1/listeners").getJsonArray("listeners");
     JsonArray pools = client.get("/api/v1/pools").getJsonArray("pools");
+    JsonObject cluster = client.get("/api/v1/cluster");
+    boolean clustered = cluster.getBoolean("enabled", false);
     if (output.json()) {
-      return OutputOption.render(new JsonObject().put("listeners", listeners).put("pools", pools));
+      JsonObject all = new JsonObject().put("listeners", listeners).put("pools", pools);
+      return OutputOption.render(clustered ? all.put("cluster", cluster) : all);
     }
     Map<String, JsonObject> poolByName = new HashMap<>();
     pools.forEach(p -> poolByName.put(((JsonObject) p).getString("name"), (JsonObject) p));
@@ -56,7 +60,8 @@ final class StatusCommand extends AdminCommand {
         }
       });
     }
-    return table + discoveryFailures(pools);
+    String text = table + discoveryFailures(pools);
+    return clustered ? text + System.lineSeparator() + cluster(cluster) : text;
   }
 
   /** A line per pool whose DNS discovery gets no answer now: it runs on the last answer's backends. */
@@ -72,5 +77,18 @@ final class StatusCommand extends AdminCommand {
       }
     }
     return out.toString();
+  }
+
+  /** The group under the table: this member's state, then every member it knows. */
+  private static String cluster(JsonObject cluster) {
+    TextTable members = new TextTable(Set.of(4), "member", "self", "version", "config", "last contact");
+    for (Object m : cluster.getJsonArray("members", new JsonArray())) {
+      JsonObject member = (JsonObject) m;
+      members.row(member.getString("address"), member.getBoolean("self") ? "*" : "", member.getString("version"),
+          member.getString("configHash") + (member.getBoolean("sameConfig") ? "" : " (differs)"),
+          member.getLong("lastContactMs") + " ms");
+    }
+    return "cluster " + cluster.getString("name") + ": " + cluster.getString("message") + System.lineSeparator()
+        + members;
   }
 }

@@ -1,0 +1,275 @@
+package io.portfw.core.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portfw.testing.AdminHttp;
+import io.portfw.testing.EchoBackend;
+import io.portfw.testing.Eventually;
+import io.portfw.testing.PortfwProcess;
+import io.portfw.testing.Ports;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three portfw processes on 127.0.0.1, .2 and .3 form a cluster on loopback (Linux routes all of
+ * 127/8 to lo), a fourth on 127.0.0.4 has the wrong secret. The processes start once for the class;
+ * the steps run in order, each building on the state the one before left.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+
+  private static final String SECRET = "the-right-cluster-secret";
+  private static final Duration JOINED = Duration.ofSeconds(90); // the machine is shared: JVM and Hazelcast starts are slow
+
+  @TempDir
+  static Path dir;
+  private static final EchoBackend first = new EchoBackend();
+  private static final EchoBackend second = new EchoBackend();
+  private static int clusterPort;
+  private static int adminPort;
+  private static int listenPort;
+  private static final PortfwProcess[] members = new PortfwProcess[4];
+
+  @BeforeAll
+  static void startCluster() throws IOException {
+    String[] hosts = {"127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"};
+    clusterPort = Ports.freeRange(2, hosts); // the cluster port and the event bus on the next
+    adminPort = Ports.freeRange(1, hosts);
+    listenPort = Ports.freeRange(1, hosts);
+    for (int i = 1; i <= 4; i++) {
+      members[i - 1] = start(i);
+    }
+    for (int i = 1; i <= 3; i++) {
+      int member = i;
+      Eventually.holds(JOINED, () -> "member " + member + " sees three members: " + clusterOf(member) + "\n"
+          + members[member - 1].stderr(), () -> clusterOf(member).getJsonArray("members", new JsonArray()).size() == 3
+          && "connected".equals(clusterOf(member).getString("state")));
+    }
+  }
+
+  @AfterAll
+  static void stopAll() throws IOException {
+    for (PortfwProcess p : members) {
+      if (p != null) {
+        p.close();
+      }
+    }
+    first.close();
+    second.close();
+  }
+
+  private static PortfwProcess start(int member) throws IOException {
+    String host = "127.0.0." + member;
+    String config = """
+        { "admin": { "listen": "%s:%d" },
+          "cluster": { "name": "edge", "listen": "%s:%d", "secret": "${CLUSTER_SECRET}",
+                       "members": ["127.0.0.1:%4$d", "127.0.0.2:%4$d", "127.0.0.3:%4$d"] },
+          "listeners": [ { "name": "echo", "listen": "%1$s:%5$d", "pool": "echo" } ],
+          "pools": [ { "name": "echo", "backends": [ { "address": "%6$s" }, { "address": "%7$s" } ] } ] }
+        """.formatted(host, adminPort, host, clusterPort, listenPort, first.address(), second.address());
+    Path file = Files.writeString(dir.resolve("member" + member + ".json"), config);
+    String secret = member == 4 ? "a-wrong-cluster-secret" : SECRET;
+    return PortfwProcess.startWith(Map.of("CLUSTER_SECRET", secret), List.of(), "run", "--no-watch", "--config",
+        file.toString());
+  }
+
+  private static AdminHttp admin(int member) {
+    return new AdminHttp("http://127.0.0." + member + ":" + adminPort);
+  }
+
+  /** The member's {@code /api/v1/cluster}, or an empty object while it does not answer. */
+  private static JsonObject clusterOf(int member) {
+    try {
+      AdminHttp.Answer answer = admin(member).get("/api/v1/cluster");
+      return answer.status() == 200 ? answer.json() : new JsonObject();
+    } catch (IOException e) {
+      return new JsonObject();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private static List<String> addressesSeenBy(int member) {
+    List<String> addresses = new ArrayList<>();
+    clusterOf(member).getJsonArray("members", new JsonArray())
+        .forEach(m -> addresses.add(((JsonObject) m).getString("address")));
+    return addresses;
+  }
+
+  /** The backend as the member's {@code /api/v1/pools} shows it, or an empty object. */
+  private static JsonObject backendOn(int member, String address) {
+    try {
+      AdminHttp.Answer answer = admin(member).get("/api/v1/pools");
+      if (answer.status() != 200) {
+        return new JsonObject();
+      }
+      for (Object p : answer.json().getJsonArray("pools")) {
+        for (Object b : ((JsonObject) p).getJsonArray("backends")) {
+          if (address.equals(((JsonObject) b).getString("address"))) {
+            return (JsonObject) b;
+          }
+        }
+      }
+      return new JsonObject();
+    } catch (IOException e) {
+      return new JsonObject();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private static String cluster(int p) {
+    return "127.0.0." + p + ":" + clusterPort;
+  }
+
+  @Test
+  @Order(1)
+  void members_seeEachOther_withTheirConfigsFlaggedWhereTheyDiffer() throws Exception {
+    for (int i = 1; i <= 3; i++) {
+      JsonObject view = clusterOf(i);
+      assertThat(view.getBoolean("enabled")).isTrue();
+      assertThat(view.getString("name")).isEqualTo("edge");
+      assertThat(addressesSeenBy(i)).as("member %d", i).containsExactlyInAnyOrder(cluster(1), cluster(2), cluster(3));
+      JsonObject self = view.getJsonArray("members").getJsonObject(0);
+      assertThat(self.getBoolean("self")).isTrue();
+      assertThat(self.getString("address")).isEqualTo(cluster(i));
+      for (Object o : view.getJsonArray("members")) {
+        JsonObject m = (JsonObject) o;
+        assertThat(m.getString("version")).isNotBlank();
+        assertThat(m.getString("configHash")).hasSize(16);
+        assertThat(m.getLong("lastContactMs")).isBetween(0L, 3_000L);
+        // Each member's listeners and admin endpoint are on its own address, so the files differ: flagged.
+        assertThat(m.getBoolean("sameConfig")).isEqualTo(m.getBoolean("self"));
+      }
+      assertThat(view.getInteger("configMismatches")).isEqualTo(2);
+      String scrape = admin(i).get("/metrics").body();
+      assertThat(AdminHttp.metric(scrape, "portfw_cluster_members")).isEqualTo(3.0);
+      assertThat(AdminHttp.metric(scrape, "portfw_cluster_alone")).isEqualTo(0.0);
+      assertThat(AdminHttp.metric(scrape, "portfw_cluster_config_mismatch")).isEqualTo(2.0);
+    }
+  }
+
+  @Test
+  @Order(2)
+  void wrongSecret_isNotLetIn_andRunsAlone() throws Exception {
+    Eventually.holds(JOINED, () -> "the member with the wrong secret answers: " + members[3].stderr(),
+        () -> clusterOf(4).containsKey("members"));
+    // Three heartbeats after it answers, it would be in contact if it had been let in.
+    Thread.sleep(3_500);
+    JsonObject outsider = clusterOf(4);
+    assertThat(outsider.getString("state")).isEqualTo("alone");
+    assertThat(outsider.getString("message")).startsWith("alone: no other member found since the start");
+    assertThat(addressesSeenBy(4)).containsExactly(cluster(4));
+    for (int i = 1; i <= 3; i++) {
+      assertThat(addressesSeenBy(i)).as("member %d", i).doesNotContain(cluster(4)).hasSize(3);
+    }
+    assertThat(AdminHttp.metric(admin(4).get("/metrics").body(), "portfw_cluster_alone")).isEqualTo(1.0);
+  }
+
+  @Test
+  @Order(3)
+  void drainAndWeight_onOneMember_areSeenOnTheOthersWithin2s() throws Exception {
+    assertThat(admin(1).post("/api/v1/pools/echo/backends/" + first.address() + "/drain").status()).isEqualTo(200);
+    Eventually.holds(Duration.ofSeconds(2), () -> "the drain on members 2 and 3: " + backendOn(2, first.address())
+        + " " + backendOn(3, first.address()), () -> "draining".equals(backendOn(2, first.address())
+        .getString("adminState")) && "draining".equals(backendOn(3, first.address()).getString("adminState")));
+    assertThat(admin(2).post("/api/v1/pools/echo/backends/" + second.address() + "/weight", "{\"weight\": 7}")
+        .status()).isEqualTo(200);
+    Eventually.holds(Duration.ofSeconds(2), () -> "the weight on members 1 and 3: " + backendOn(1, second.address())
+        + " " + backendOn(3, second.address()), () -> backendOn(1, second.address()).getInteger("weight", 0) == 7
+        && backendOn(3, second.address()).getInteger("weight", 0) == 7);
+    assertThat(backendOn(4, first.address()).getString("adminState")).as("the outsider").isEqualTo("enabled");
+  }
+
+  @Test
+  @Order(4)
+  void killedMember_leavesTheOthersServingTheirLiveConnections() throws Exception {
+    List<Socket> clients = new ArrayList<>();
+    try {
+      for (int member : new int[] {2, 3}) {
+        for (int i = 0; i < 3; i++) {
+          Socket s = new Socket();
+          s.connect(new InetSocketAddress("127.0.0." + member, listenPort), 2_000);
+          s.setSoTimeout(3_000);
+          clients.add(s);
+        }
+      }
+      clients.forEach(s -> roundTrip(s, "before"));
+      members[0].signal("KILL");
+      assertThat(members[0].waitFor(Duration.ofSeconds(10))).isTrue();
+      // Over the seconds in which Hazelcast notices the loss and repartitions, every byte still flows.
+      long until = System.nanoTime() + Duration.ofSeconds(7).toNanos();
+      int rounds = 0;
+      while (System.nanoTime() < until && rounds < 100) {
+        int round = rounds++;
+        clients.forEach(s -> roundTrip(s, "round " + round));
+        Thread.sleep(100);
+      }
+      assertThat(rounds).isGreaterThan(10);
+      for (int member : new int[] {2, 3}) {
+        try (Socket fresh = new Socket()) {
+          fresh.connect(new InetSocketAddress("127.0.0." + member, listenPort), 2_000);
+          fresh.setSoTimeout(3_000);
+          roundTrip(fresh, "a new connection");
+        }
+      }
+    } finally {
+      for (Socket s : clients) {
+        s.close();
+      }
+    }
+    Eventually.holds(Duration.ofSeconds(20), () -> "member 1 gone from the others' view: " + addressesSeenBy(2),
+        () -> addressesSeenBy(2).size() == 2 && addressesSeenBy(3).size() == 2);
+    assertThat(clusterOf(2).getString("state")).isEqualTo("connected");
+  }
+
+  @Test
+  @Order(5)
+  void restartedMember_rejoins_andGetsTheCurrentState() throws Exception {
+    members[0] = start(1);
+    Eventually.holds(JOINED, () -> "member 1 back among three: " + clusterOf(1) + "\n" + members[0].stderr(),
+        () -> addressesSeenBy(1).size() == 3 && addressesSeenBy(2).size() == 3
+            && "connected".equals(clusterOf(1).getString("state")));
+    // It applies what the group kept right after its listeners and pools run.
+    Eventually.holds(Duration.ofSeconds(2), () -> "the drain and the weight on member 1: "
+        + backendOn(1, first.address()) + " " + backendOn(1, second.address()),
+        () -> "draining".equals(backendOn(1, first.address()).getString("adminState"))
+            && backendOn(1, second.address()).getInteger("weight", 0) == 7);
+  }
+
+  private static void roundTrip(Socket s, String text) {
+    try {
+      byte[] sent = (text + "\n").getBytes(StandardCharsets.US_ASCII);
+      OutputStream out = s.getOutputStream();
+      out.write(sent);
+      out.flush();
+      InputStream in = s.getInputStream();
+      byte[] got = in.readNBytes(sent.length);
+      assertThat(new String(got, StandardCharsets.US_ASCII)).isEqualTo(text + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException("through " + s.getRemoteSocketAddress() + ": " + text, e);
+    }
+  }
+}
