@@ -286,13 +286,38 @@ async function refreshConnections() {
   renderConnections();
 }
 
+// ---- cluster (only with the config key cluster) -------------------------------------------
+
+function renderCluster(cluster) {
+  const section = document.getElementById("cluster");
+  section.hidden = !cluster.enabled;
+  if (!cluster.enabled) return;
+  document.getElementById("cluster-name").textContent = cluster.name;
+  const state = document.getElementById("cluster-state");
+  state.textContent = cluster.message;
+  state.className = cluster.state === "alone" ? "state-alone" : "meta";
+  const body = document.querySelector("#cluster-members tbody");
+  body.replaceChildren();
+  for (const m of cluster.members) {
+    const row = document.createElement("tr");
+    cell(row, m.address + (m.self ? " (this one)" : ""));
+    cell(row, m.id);
+    cell(row, m.version);
+    cell(row, m.configHash + (m.sameConfig ? "" : " (differs)"), m.sameConfig ? "" : "differs");
+    cell(row, m.self ? "–" : duration(m.lastContactMs), "num");
+    cell(row, m.self ? "–" : m.lagMs + " ms", "num");
+    body.appendChild(row);
+  }
+}
+
 // ---- refresh ------------------------------------------------------------------------------
 
 async function refresh() {
   try {
-    const [listeners, pools, status] = await Promise.all(
-      [api("/api/v1/listeners"), api("/api/v1/pools"), api("/api/v1/config/status")]);
+    const [listeners, pools, status, cluster] = await Promise.all(
+      [api("/api/v1/listeners"), api("/api/v1/pools"), api("/api/v1/config/status"), api("/api/v1/cluster")]);
     render(listeners, pools, status);
+    renderCluster(cluster);
     await refreshConnections();
     showError(null);
     document.getElementById("refreshed").textContent = new Date().toLocaleTimeString();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.portfw.testing.AdminHttp;
 import io.portfw.testing.EchoBackend;
 import io.portfw.testing.Eventually;
+import io.portfw.testing.HeadlessChromium;
 import io.portfw.testing.PortfwProcess;
 import io.portfw.testing.Ports;
 import io.vertx.core.json.JsonArray;
@@ -173,6 +174,32 @@ class ClusterIT {
 
   @Test
   @Order(2)
+  void statusAndDashboard_showTheGroup() throws Exception {
+    PortfwProcess text = PortfwProcess.start("status", "--admin", "http://127.0.0.2:" + adminPort);
+    assertThat(text.exitCode()).as(text.stderr()).isZero();
+    assertThat(text.stdout()).contains("cluster edge: connected to 2 other members")
+        .contains(cluster(1)).contains(cluster(3)).contains("(differs)");
+    PortfwProcess json = PortfwProcess.start("status", "--admin", "http://127.0.0.2:" + adminPort, "-o", "json");
+    assertThat(json.exitCode()).as(json.stderr()).isZero();
+    assertThat(new JsonObject(json.stdout()).getJsonObject("cluster").getJsonArray("members")).hasSize(3);
+
+    boolean required = System.getenv("PORTFW_REQUIRE_TOOLS") != null;
+    if (required) {
+      assertThat(HeadlessChromium.BINARY).as("CI needs Debian's chromium (apt-get install chromium)").exists();
+    } else if (!Files.isExecutable(HeadlessChromium.BINARY)) {
+      return; // the dashboard part needs Debian's chromium; the rest above ran
+    }
+    try (HeadlessChromium browser = HeadlessChromium.start(1280, 900)) {
+      browser.open("http://127.0.0.3:" + adminPort + "/");
+      browser.awaitTrue("!document.getElementById('cluster').hidden"
+          + " && document.querySelectorAll('#cluster-members tbody tr').length === 3", Duration.ofSeconds(15));
+      assertThat((String) browser.eval("document.getElementById('cluster-members').textContent"))
+          .contains(cluster(1)).contains(cluster(2)).contains(cluster(3) + " (this one)");
+    }
+  }
+
+  @Test
+  @Order(3)
   void wrongSecret_isNotLetIn_andRunsAlone() throws Exception {
     Eventually.holds(JOINED, () -> "the member with the wrong secret answers: " + members[3].stderr(),
         () -> clusterOf(4).containsKey("members"));
@@ -189,7 +216,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void drainAndWeight_onOneMember_areSeenOnTheOthersWithin2s() throws Exception {
     assertThat(admin(1).post("/api/v1/pools/echo/backends/" + first.address() + "/drain").status()).isEqualTo(200);
     Eventually.holds(Duration.ofSeconds(2), () -> "the drain on members 2 and 3: " + backendOn(2, first.address())
@@ -204,7 +231,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void killedMember_leavesTheOthersServingTheirLiveConnections() throws Exception {
     List<Socket> clients = new ArrayList<>();
     try {
@@ -246,7 +273,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void restartedMember_rejoins_andGetsTheCurrentState() throws Exception {
     members[0] = start(1);
     Eventually.holds(JOINED, () -> "member 1 back among three: " + clusterOf(1) + "\n" + members[0].stderr(),
@@ -257,6 +284,23 @@ class ClusterIT {
         + backendOn(1, first.address()) + " " + backendOn(1, second.address()),
         () -> "draining".equals(backendOn(1, first.address()).getString("adminState"))
             && backendOn(1, second.address()).getInteger("weight", 0) == 7);
+  }
+
+  @Test
+  @Order(7)
+  void memberLeftAlone_saysSo_andGoesOnForwarding() throws Exception {
+    members[1].signal("KILL");
+    members[2].signal("KILL");
+    Eventually.holds(Duration.ofSeconds(10), () -> "member 1 alone: " + clusterOf(1),
+        () -> "alone".equals(clusterOf(1).getString("state")));
+    assertThat(clusterOf(1).getString("message")).startsWith("alone: lost contact since ");
+    assertThat(AdminHttp.metric(admin(1).get("/metrics").body(), "portfw_cluster_alone")).isEqualTo(1.0);
+    assertThat(members[0].stderr()).contains("lost contact with every other member; forwarding goes on");
+    try (Socket client = new Socket()) {
+      client.connect(new InetSocketAddress("127.0.0.1", listenPort), 2_000);
+      client.setSoTimeout(3_000);
+      roundTrip(client, "alone");
+    }
   }
 
   private static void roundTrip(Socket s, String text) {
