@@ -40,7 +40,11 @@ public final class HazelcastSetup {
       Map.entry("hazelcast.merge.next.run.delay.seconds", "5"),
       // The first member waits this long for others before it forms a group alone (defaults 5 s and 20 s).
       Map.entry("hazelcast.wait.seconds.before.join", "1"),
-      Map.entry("hazelcast.max.wait.seconds.before.join", "3"));
+      Map.entry("hazelcast.max.wait.seconds.before.join", "3"),
+      // portfw keeps little in the cluster: fewer partitions (default 271) make joins and repartitions
+      // quick, and one input and one output thread (default 3 each) are plenty. Every member must agree.
+      Map.entry("hazelcast.partition.count", "31"),
+      Map.entry("hazelcast.io.thread.count", "1"));
 
   private HazelcastSetup() {}
 

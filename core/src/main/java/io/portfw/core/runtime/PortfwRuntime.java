@@ -11,12 +11,14 @@ import io.portfw.config.BackendConfig;
 import io.portfw.config.ClusterConfig;
 import io.portfw.config.ConfigException;
 import io.portfw.config.ConfigLoader;
+import io.portfw.config.Hosts;
 import io.portfw.config.ListenerConfig;
 import io.portfw.config.PoolConfig;
 import io.portfw.config.PortfwConfig;
 import io.portfw.config.Protocol;
 import io.portfw.core.cluster.ClusterNode;
 import io.portfw.core.cluster.ClusterStatus;
+import io.portfw.core.listener.BindCheck;
 import io.portfw.core.listener.ListeningSockets;
 import io.portfw.core.listener.LiveListener;
 import io.portfw.core.listener.NettyTransport;
@@ -51,6 +53,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.internal.VertxInternal;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -155,6 +158,9 @@ public final class PortfwRuntime implements RuntimeView {
     Vertx vertx;
     try {
       // Without a cluster key nothing of Hazelcast is loaded: no threads, no ports.
+      if (config.cluster().isPresent()) {
+        checkClusterPorts(config.cluster().get());
+      }
       vertx = config.cluster().isPresent() ? ClusterNode.clusteredVertx(options, config.cluster().get())
           : Vertx.vertx(options);
     } catch (IllegalStateException e) {
@@ -168,6 +174,20 @@ public final class PortfwRuntime implements RuntimeView {
       runtime.joinCluster(config.cluster().get());
     }
     return runtime;
+  }
+
+  /** The cluster and event bus ports, tried before Hazelcast starts: a taken one is said plainly, not in its stack traces. */
+  private static void checkClusterPorts(ClusterConfig cluster) {
+    BackendAddress listen = cluster.listen();
+    for (int port : new int[] {listen.port(), listen.port() + 1}) {
+      try {
+        BindCheck.tryBindTcp(InetAddress.getByName(listen.host()), port);
+      } catch (IOException e) {
+        throw new IllegalStateException("cluster.listen: cannot bind " + Hosts.hostPort(listen.host(), port)
+            + (port == listen.port() ? "" : " (the event bus, the port after the cluster port)") + ": "
+            + e.getMessage());
+      }
+    }
   }
 
   /** Starts the heartbeats and the shared operator changes on the clustered Vert.x; blocks until they run. */
