@@ -53,7 +53,7 @@ class ReloadProcessIT {
       replace(file, config(first).replace("\"pools\"", "\"colour\": \"blue\", \"pools\""));
       Eventually.holds(Duration.ofSeconds(10), () -> "the refusal logged; stderr: " + portfw.stderr(),
           () -> portfw.stderr().contains("reload refused, the running config stays"));
-      assertThat(portfw.stderr()).contains("colour: unknown key (known keys: admin, listeners, pools, accessLog, dns, stateDir, logging)");
+      assertThat(portfw.stderr()).contains("colour: unknown key (known keys: admin, listeners, pools, accessLog, dns, stateDir, logging, cluster)");
       assertThat(echo(live, "two")).isEqualTo("two");
 
       replace(file, config(first, second));
