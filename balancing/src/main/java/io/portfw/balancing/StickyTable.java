@@ -9,6 +9,7 @@ import io.portfw.config.BackendAddress;
 import io.portfw.config.StickyConfig;
 import java.net.InetAddress;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * Which backend each client address was last given, bounded in size and forgetting a client
@@ -19,6 +20,8 @@ public final class StickyTable {
 
   private final StickyConfig config;
   private final Cache<InetAddress, BackendAddress> entries;
+  /** Told of each client this table decides on (not of carried ones); null for an instance alone. */
+  private volatile BiConsumer<InetAddress, BackendAddress> onRemember;
 
   public StickyTable(StickyConfig config, Ticker ticker) {
     this.config = requireNonNull(config, "config");
@@ -41,6 +44,19 @@ public final class StickyTable {
 
   void remember(InetAddress client, BackendAddress backend) {
     entries.put(client, backend);
+    BiConsumer<InetAddress, BackendAddress> told = onRemember;
+    if (told != null) {
+      told.accept(client, backend);
+    }
+  }
+
+  /**
+   * {@code told} hears of every client this table remembers from now on, on the thread that
+   * picked (an event loop): it must only hand the entry on. Entries laid in by {@link #carry}
+   * are not told, so what a cluster member receives is not sent back out.
+   */
+  public void onRemember(BiConsumer<InetAddress, BackendAddress> told) {
+    this.onRemember = told;
   }
 
   /** Every client remembered now and its backend, for a process that takes this one over. */
@@ -48,7 +64,7 @@ public final class StickyTable {
     return Map.copyOf(entries.asMap());
   }
 
-  /** Clients remembered by the process this one took over; each one's time to live starts again. */
+  /** Clients remembered elsewhere (the process this one took over, a cluster member); each one's time to live starts again. */
   public void carry(Map<InetAddress, BackendAddress> remembered) {
     entries.putAll(remembered);
   }

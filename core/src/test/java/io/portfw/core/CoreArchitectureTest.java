@@ -33,7 +33,7 @@ class CoreArchitectureTest {
       Map.entry("tcp", List.of("listener", "filter", "upstream", "relay", "observe", "tls")),
       Map.entry("udp", List.of("listener", "filter", "upstream", "observe")),
       Map.entry("runtime", List.of("tcp", "udp", "listener", "upstream", "observe", "tls", "cluster")),
-      Map.entry("cluster", List.of("observe")),
+      Map.entry("cluster", List.of("listener", "filter", "observe")),
       Map.entry("admin", List.of("runtime", "listener", "observe", "tls", "cluster")),
       Map.entry("takeover", List.of("runtime", "listener", "observe")),
       Map.entry("importing", List.of()),

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 /**
  * The health of every pool: runs the active checks of its backends and the passive ejection
@@ -52,6 +53,8 @@ public final class HealthChecks {
   /** Read from API threads, so concurrent; written on the context. */
   private final Map<String, Map<BackendAddress, ProbeLoop>> loopsByAddress = new ConcurrentHashMap<>();
   private final Map<String, OutlierDetector> detectors = new ConcurrentHashMap<>();
+  /** Told of every ejection decided here, by pool; null unless a cluster shares them. */
+  private volatile BiConsumer<String, OutlierDetector.Ejection> onEjection;
   /** The snapshot last returned by {@link #watch} for each pool; guarded by this. */
   private final Map<String, Pool> watched = new HashMap<>();
 
@@ -83,7 +86,8 @@ public final class HealthChecks {
     if (config.outlier().isPresent()) {
       outcomes = detectors.compute(name, (key, existing) -> {
         if (existing == null) {
-          return new OutlierDetector(name, config.outlier().get(), pool.backends(), vertx, context);
+          return new OutlierDetector(name, config.outlier().get(), pool.backends(), vertx, context,
+              ejection -> ejected(name, ejection));
         }
         existing.reconfigure(config.outlier().get(), pool.backends());
         return existing;
@@ -130,9 +134,32 @@ public final class HealthChecks {
 
   /** Keeps a backend out for what was left of an ejection made by the process this one took over. */
   public void carryEjection(String pool, OutlierDetector.Ejection ejection) {
+    carryEjection(pool, ejection, "carried over from the process this one took over");
+  }
+
+  /**
+   * Keeps a backend out for what was left of an ejection made elsewhere, {@code why} saying where
+   * in the log; nothing when the pool has no passive checks here or the backend is out already.
+   */
+  public void carryEjection(String pool, OutlierDetector.Ejection ejection, String why) {
     OutlierDetector detector = detectors.get(pool);
     if (detector != null) {
-      detector.carry(ejection);
+      detector.carry(ejection, why);
+    }
+  }
+
+  /**
+   * {@code told} hears of every ejection passive checking decides here from now on (not of
+   * carried ones), with its pool, on the health context; null stops it.
+   */
+  public void onEjection(BiConsumer<String, OutlierDetector.Ejection> told) {
+    this.onEjection = told;
+  }
+
+  private void ejected(String pool, OutlierDetector.Ejection ejection) {
+    BiConsumer<String, OutlierDetector.Ejection> told = onEjection;
+    if (told != null) {
+      told.accept(pool, ejection);
     }
   }
 

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Passive health for one pool, after Envoy's outlier detection: a backend whose live traffic
@@ -46,10 +47,14 @@ public final class OutlierDetector implements ConnectionOutcomes {
   private volatile OutlierConfig config;
   private volatile List<Backend> backends;
   private final Map<Backend, History> histories = new HashMap<>();
+  /** Told of each ejection decided here (not of carried ones), on the health context. */
+  private final Consumer<Ejection> ejected;
   private boolean closed;
 
-  OutlierDetector(String pool, OutlierConfig config, List<Backend> backends, Vertx vertx, Context context) {
+  OutlierDetector(String pool, OutlierConfig config, List<Backend> backends, Vertx vertx, Context context,
+      Consumer<Ejection> ejected) {
     this.pool = pool;
+    this.ejected = ejected;
     this.config = config;
     this.backends = List.copyOf(backends);
     this.vertx = vertx;
@@ -141,6 +146,7 @@ public final class OutlierDetector implements ConnectionOutcomes {
         streak + " failures in a row, last: " + reason);
     history.outUntilNanos = now + TimeUnit.MILLISECONDS.toNanos(millis);
     history.timer = vertx.setTimer(millis, id -> letBack(backend, history, millis));
+    ejected.accept(new Ejection(backend.address(), millis, history.steps));
   }
 
   /** The backends out now, for a process that takes this one over. */
@@ -160,8 +166,11 @@ public final class OutlierDetector implements ConnectionOutcomes {
     return out.future();
   }
 
-  /** An ejection the process this one took over had made: the backend stays out for what was left of it. */
-  void carry(Ejection e) {
+  /**
+   * An ejection made elsewhere (by the process this one took over, by a cluster member): the
+   * backend stays out for what was left of it; {@code why} says where it came from in the log.
+   */
+  void carry(Ejection e, String why) {
     context.runOnContext(v -> {
       Backend backend = backends.stream().filter(b -> b.address().equals(e.backend())).findFirst().orElse(null);
       if (closed || backend == null || backend.isEjected()) {
@@ -171,7 +180,7 @@ public final class OutlierDetector implements ConnectionOutcomes {
       history.steps = e.steps();
       history.outUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(e.remainingMillis());
       StateLog.changed(pool, backend, backend.ejected(true), "ejected for " + DurationWords.words(e.remainingMillis()),
-          "carried over from the process this one took over");
+          why);
       history.timer = vertx.setTimer(e.remainingMillis(), id -> letBack(backend, history, e.remainingMillis()));
     });
   }

@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
@@ -47,13 +48,13 @@ class OutlierDetectorTest {
 
   private OutlierDetector detector(List<Backend> backends, int percent) {
     return new OutlierDetector("web", new OutlierConfig(3, EJECTION, Duration.ofSeconds(10), percent), backends, vertx,
-        context);
+        context, e -> {});
   }
 
   /** Ejections that last minutes: nothing comes back while the test looks. */
   private OutlierDetector longEjections(List<Backend> backends, int percent) {
     return new OutlierDetector("web", new OutlierConfig(3, Duration.ofMinutes(1), Duration.ofMinutes(5), percent), backends,
-        vertx, context);
+        vertx, context, e -> {});
   }
 
   /** How many of a pool of {@code n} are ejected once each has failed five times in a row. */
@@ -156,7 +157,7 @@ class OutlierDetectorTest {
   void coolDown_stopsGrowingAtTheMaximum_soGoodBehaviourShortensItSoon() throws Exception {
     List<Backend> b = backends(2);
     OutlierDetector d = new OutlierDetector("web", new OutlierConfig(1, Duration.ofMillis(100), Duration.ofMillis(200), 50),
-        b, vertx, context);
+        b, vertx, context, e -> {});
     for (int i = 0; i < 6; i++) {
       d.connectFailed(b.get(0), REFUSED);
       await(() -> b.get(0).isEjected(), "ejected " + i);
@@ -168,6 +169,20 @@ class OutlierDetectorTest {
     long at = System.nanoTime();
     await(() -> !b.get(0).isEjected(), "back again");
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - at)).as("one step, not the maximum").isLessThan(190);
+  }
+
+  @Test
+  void ejection_isToldWithItsTime_butACarriedOneIsNot() throws Exception {
+    List<Backend> b = backends(3);
+    List<OutlierDetector.Ejection> told = new CopyOnWriteArrayList<>();
+    OutlierDetector d = new OutlierDetector("web", new OutlierConfig(1, Duration.ofMinutes(1), Duration.ofMinutes(5), 100),
+        b, vertx, context, told::add);
+    d.carry(new OutlierDetector.Ejection(b.get(1).address(), 60_000, 1), "from a cluster member");
+    await(() -> b.get(1).isEjected(), "the carried ejection");
+    d.connectFailed(b.get(0), REFUSED);
+    await(() -> b.get(0).isEjected(), "ejected here");
+    settle();
+    assertThat(told).containsExactly(new OutlierDetector.Ejection(b.get(0).address(), 60_000, 1));
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.portfw.config.LimitsConfig;
 import io.portfw.core.observe.Refusal;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,6 +31,12 @@ public final class Admission {
       lastNanos = now;
     }
 
+    /** Connections admitted elsewhere in the group: taken too, down to at most one second of debt. */
+    synchronized void takeElsewhere(int n, int rate, long now) {
+      tokens = Math.max(-rate, Math.min(rate, tokens + (now - lastNanos) / 1e9 * rate) - n);
+      lastNanos = now;
+    }
+
     synchronized boolean take(int rate, long now) {
       tokens = Math.min(rate, tokens + (now - lastNanos) / 1e9 * rate);
       lastNanos = now;
@@ -47,6 +54,13 @@ public final class Admission {
   private final LongSupplier clock;
   /** Sources quiet for a few seconds are forgotten: their bucket would be full again anyway. */
   private final Cache<InetAddress, Bucket> buckets;
+  /**
+   * Connections open per source on the other members of a cluster, as last heard (an immutable
+   * map replaced whole); null for an instance alone, which then does no cluster work at all.
+   */
+  private volatile Map<InetAddress, Integer> openElsewhere;
+  /** New connections per source since the cluster was last told; kept only in a cluster. */
+  private final Map<InetAddress, AtomicInteger> arrivals = new ConcurrentHashMap<>();
 
   public Admission() {
     this(System::nanoTime);
@@ -65,8 +79,14 @@ public final class Admission {
       return Refusal.ACL;
     }
     int rate = limits.connectionRate();
-    if (rate > 0 && !buckets.get(source, s -> new Bucket(rate, clock.getAsLong())).take(rate, clock.getAsLong())) {
-      return Refusal.RATE_LIMIT;
+    Map<InetAddress, Integer> elsewhere = openElsewhere;
+    if (rate > 0) {
+      if (!buckets.get(source, s -> new Bucket(rate, clock.getAsLong())).take(rate, clock.getAsLong())) {
+        return Refusal.RATE_LIMIT;
+      }
+      if (elsewhere != null) {
+        arrivals.computeIfAbsent(source, s -> new AtomicInteger()).incrementAndGet();
+      }
     }
     if (limits.maxConnections() > 0 && open.incrementAndGet() > limits.maxConnections()) {
       open.decrementAndGet();
@@ -76,7 +96,8 @@ public final class Admission {
     }
     // Counted per source always, limit or not: a reload may turn the limit on while connections are open.
     int now = enterSource(source);
-    if (limits.maxConnectionsPerSource() > 0 && now > limits.maxConnectionsPerSource()) {
+    if (limits.maxConnectionsPerSource() > 0
+        && now + (elsewhere == null ? 0 : elsewhere.getOrDefault(source, 0)) > limits.maxConnectionsPerSource()) {
       releaseSource(source);
       open.decrementAndGet();
       return Refusal.SOURCE_LIMIT;
@@ -88,6 +109,59 @@ public final class Admission {
   public void left(InetAddress source) {
     open.decrementAndGet();
     releaseSource(source);
+  }
+
+  /**
+   * Joins a cluster: from now on {@code others} (connections open per source on the other
+   * members, replaced whole as news comes) count against the per-source limit, and new
+   * connections are counted for {@link #takeArrivals}. Called from the cluster's context.
+   */
+  public void openElsewhere(Map<InetAddress, Integer> others) {
+    this.openElsewhere = Map.copyOf(others);
+  }
+
+  /** Connections from {@code source} open on the other members of the cluster as last heard; 0 alone. */
+  public int openElsewhere(InetAddress source) {
+    Map<InetAddress, Integer> elsewhere = openElsewhere;
+    return elsewhere == null ? 0 : elsewhere.getOrDefault(source, 0);
+  }
+
+  /** Connections open here now, per source that has any: what the other members are told. */
+  public Map<InetAddress, Integer> openHere() {
+    Map<InetAddress, Integer> out = new HashMap<>();
+    perSource.forEach((source, count) -> {
+      int n = count.get();
+      if (n > 0) {
+        out.put(source, n);
+      }
+    });
+    return out;
+  }
+
+  /**
+   * New connections per source since the last call, let through the connection rate here: the
+   * other members take them from their buckets. A connection counted at the very moment of the
+   * call may be missed (a little slack, never a wrong refusal).
+   */
+  public Map<InetAddress, Integer> takeArrivals() {
+    Map<InetAddress, Integer> out = new HashMap<>();
+    arrivals.forEach((source, count) -> {
+      int n = count.getAndSet(0);
+      if (n > 0) {
+        out.put(source, n);
+      } else {
+        arrivals.remove(source, count);
+      }
+    });
+    return out;
+  }
+
+  /** {@code n} new connections of {@code source} were let in by another member: they use up this rate too. */
+  public void arrivedElsewhere(InetAddress source, int n, int rate) {
+    if (rate > 0 && n > 0) {
+      long now = clock.getAsLong();
+      buckets.get(source, s -> new Bucket(rate, now)).takeElsewhere(n, rate, now);
+    }
   }
 
   /**

@@ -17,6 +17,7 @@ import io.portfw.config.PoolConfig;
 import io.portfw.config.PortfwConfig;
 import io.portfw.config.Protocol;
 import io.portfw.core.cluster.ClusterNode;
+import io.portfw.core.cluster.ClusterSharing;
 import io.portfw.core.cluster.ClusterStatus;
 import io.portfw.core.listener.BindCheck;
 import io.portfw.core.listener.ListeningSockets;
@@ -110,6 +111,8 @@ public final class PortfwRuntime implements RuntimeView {
   private final Reconciler reconciler;
   /** This instance as a cluster member; null without {@code cluster} in the config. */
   private volatile ClusterNode cluster;
+  /** What this member shares with its cluster; null for an instance alone (a Vert.x not clustered). */
+  private volatile ClusterSharing sharing;
   /** What {@code POST /api/v1/reload} does: re-read the config file; none when the config came from no file. */
   private volatile Supplier<Future<ReloadResult>> reloadSource;
   private volatile ReloadResult lastReload = new ReloadResult(Instant.now(), ReloadResult.Outcome.UNCHANGED, List.of(),
@@ -143,12 +146,7 @@ public final class PortfwRuntime implements RuntimeView {
    */
   public static PortfwRuntime create(PortfwConfig config) {
     requireNonNull(config, "config");
-    AccessLog accessLog;
-    try {
-      accessLog = AccessLog.open(config.accessLog());
-    } catch (IOException e) {
-      throw new IllegalStateException("accessLog: cannot open " + e.getMessage(), e);
-    }
+    AccessLog accessLog = openAccessLog(config);
     int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
     VertxOptions options = new VertxOptions()
         .setPreferNativeTransport(true)
@@ -172,6 +170,7 @@ public final class PortfwRuntime implements RuntimeView {
     runtime.warm.start();
     if (config.cluster().isPresent()) {
       runtime.joinCluster(config.cluster().get());
+      runtime.shareClusterState(config.cluster().get().shareEjections());
     }
     return runtime;
   }
@@ -235,6 +234,44 @@ public final class PortfwRuntime implements RuntimeView {
     ClusterNode node = cluster;
     if (node != null) {
       node.changes().adminState(pool, address.toString(), state.name().toLowerCase(Locale.ROOT));
+    }
+  }
+
+  /**
+   * As {@link #create(PortfwConfig)}, on a Vert.x made by the caller: when it is clustered, this
+   * runtime shares its sticky tables, per-source counts and (with {@code shareEjections}) its
+   * passive ejections with the other members. The runtime owns it from now on and closes it.
+   */
+  public static PortfwRuntime create(PortfwConfig config, Vertx vertx, boolean shareEjections) {
+    requireNonNull(config, "config");
+    requireNonNull(vertx, "vertx");
+    AccessLog accessLog = openAccessLog(config);
+    logTransport(vertx);
+    PortfwRuntime runtime = new PortfwRuntime(vertx, Math.max(1, Runtime.getRuntime().availableProcessors()), config,
+        accessLog);
+    runtime.warm.start();
+    runtime.shareClusterState(shareEjections);
+    return runtime;
+  }
+
+  private static AccessLog openAccessLog(PortfwConfig config) {
+    try {
+      return AccessLog.open(config.accessLog());
+    } catch (IOException e) {
+      throw new IllegalStateException("accessLog: cannot open " + e.getMessage(), e);
+    }
+  }
+
+  /** Starts sharing state with the cluster when the Vert.x is clustered; nothing at all otherwise. */
+  private void shareClusterState(boolean shareEjections) {
+    sharing = ClusterSharing.startIfClustered(vertx, health, shareEjections);
+  }
+
+  /** The cluster follows the running pools and listeners (called after every start, reload and change). */
+  private void shareWithCluster() {
+    ClusterSharing s = sharing;
+    if (s != null) {
+      s.apply(reconciler.pools(), reconciler.listeners());
     }
   }
 
@@ -582,6 +619,7 @@ public final class PortfwRuntime implements RuntimeView {
     queues.apply(reconciler.config().pools()); // the pools' waiting lines follow the running config too
     metrics.sync(metered, Map.copyOf(reconciler.pools()), queues.stats());
     metrics.discoveries(discoveries.stats());
+    shareWithCluster();
   }
 
   /** The listening sockets a take-over hands on (or was handed). */
@@ -630,6 +668,12 @@ public final class PortfwRuntime implements RuntimeView {
     return listenerCounters(listener).refusedCount(reason);
   }
 
+  /** Connections from {@code source} open on the other cluster members' listener of that name, as last heard here. */
+  public int openElsewhere(String listener, java.net.InetAddress source) {
+    LiveListener live = reconciler.listeners().get(listener);
+    return live == null ? 0 : live.admission().openElsewhere(source);
+  }
+
   /** How many datagrams a UDP listener dropped, for that reason. */
   public long udpDropped(String listener, UdpDrop reason) {
     return listenerCounters(listener).droppedCount(reason);
@@ -640,6 +684,11 @@ public final class PortfwRuntime implements RuntimeView {
    * drain timeout, closes what is left, then releases everything.
    */
   public Future<Void> stop() {
+    ClusterSharing s = sharing;
+    sharing = null;
+    if (s != null) {
+      s.close(); // its consumers go with the event bus anyway: no need to wait
+    }
     ClusterNode node = cluster;
     if (node != null) {
       node.stop();

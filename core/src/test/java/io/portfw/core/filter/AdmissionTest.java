@@ -8,6 +8,7 @@ import io.portfw.config.LimitsConfig;
 import io.portfw.core.observe.Refusal;
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -168,5 +169,45 @@ class AdmissionTest {
     assertThat(door.admit(A, deny, limits)).isEqualTo(Refusal.ACL);
 
     assertThat(door.admit(A, AclConfig.OPEN, limits)).as("the token and the slot are still there").isNull();
+  }
+  @Test
+  void alone_countsNoArrivals_andSeesNothingElsewhere() {
+    assertThat(admit(A, new LimitsConfig(0, 2, 5))).isNull();
+    assertThat(door.takeArrivals()).isEmpty();
+    assertThat(door.openElsewhere(A)).isZero();
+  }
+
+  @Test
+  void perSourceLimit_countsTheOtherMembers_andFollowsTheirNews() {
+    LimitsConfig sixPerSource = new LimitsConfig(0, 6, 0);
+    door.openElsewhere(Map.of(A, 4));
+    assertThat(admit(A, sixPerSource)).isNull();
+    assertThat(admit(A, sixPerSource)).isNull();
+    assertThat(admit(A, sixPerSource)).as("2 here and 4 elsewhere make 6").isEqualTo(Refusal.SOURCE_LIMIT);
+    assertThat(admit(B, sixPerSource)).as("another source").isNull();
+    assertThat(door.openHere()).isEqualTo(Map.of(A, 2, B, 1));
+
+    door.openElsewhere(Map.of(A, 3)); // one closed on another member
+    assertThat(admit(A, sixPerSource)).isNull();
+    assertThat(admit(A, sixPerSource)).isEqualTo(Refusal.SOURCE_LIMIT);
+  }
+
+  @Test
+  void connectionRate_inACluster_countsArrivals_andTakesThoseElsewhereFromTheBucket() {
+    LimitsConfig fourPerSecond = new LimitsConfig(0, 0, 4);
+    door.openElsewhere(Map.of()); // in a cluster, nothing heard yet
+    assertThat(admit(A, fourPerSecond)).isNull();
+    assertThat(door.takeArrivals()).isEqualTo(Map.of(A, 1));
+    assertThat(door.takeArrivals()).as("told once").isEmpty();
+
+    door.arrivedElsewhere(A, 2, 4); // 3 of the 4 this second are used now
+    assertThat(admit(A, fourPerSecond)).isNull();
+    assertThat(admit(A, fourPerSecond)).isEqualTo(Refusal.RATE_LIMIT);
+
+    door.arrivedElsewhere(A, 10, 4); // a burst elsewhere: at most one second of debt
+    advanceMillis(1_000);
+    assertThat(admit(A, fourPerSecond)).as("a second later the debt is paid, nothing saved").isEqualTo(Refusal.RATE_LIMIT);
+    advanceMillis(250);
+    assertThat(admit(A, fourPerSecond)).isNull();
   }
 }
