@@ -8,6 +8,7 @@ import io.portfw.config.PoolConfig;
 import io.portfw.config.StickyConfig;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -85,6 +86,19 @@ class StickyTest {
     pool.backends().get(0).checks(true);
 
     assertThat(pool.balancer().pick(client(1))).isSameAs(pool.backends().get(0));
+  }
+
+  @Test
+  void onRemember_hearsOfEveryNewHome_butNotOfCarriedClientsOrReturns() {
+    Pool pool = pool(100, primary(0), primary(1), primary(2));
+    StickyTable table = pool.sticky().orElseThrow();
+    Map<java.net.InetAddress, io.portfw.config.BackendAddress> told = new java.util.HashMap<>();
+    table.onRemember(told::put);
+    table.carry(Map.of(client(7).source().getAddress(), pool.backends().get(2).address()));
+    Backend home = pool.balancer().pick(client(1));
+    pool.balancer().pick(client(1));
+    assertThat(pool.balancer().pick(client(7))).as("the carried client goes where it was").isSameAs(pool.backends().get(2));
+    assertThat(told).isEqualTo(Map.of(client(1).source().getAddress(), home.address()));
   }
 
   @Test

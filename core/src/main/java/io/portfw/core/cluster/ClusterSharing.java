@@ -9,6 +9,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
+import java.net.InetAddress;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +66,11 @@ public final class ClusterSharing {
     if (ejections != null) {
       ejections.apply(p);
     }
+  }
+
+  /** Connections from {@code source} open on the other members' listener of that name, as last heard here. */
+  public int openElsewhere(LiveListener listener, InetAddress source) {
+    return listener.admission().openElsewhere(source);
   }
 
   /** Stops sharing: consumers unregistered, timers cancelled; what was learnt stays in the tables. */

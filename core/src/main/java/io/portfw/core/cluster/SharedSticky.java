@@ -18,6 +18,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The pools' sticky tables kept alike on every member: a client a table remembers here is
@@ -27,17 +31,27 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 final class SharedSticky {
 
+  private static final Logger LOG = LoggerFactory.getLogger(SharedSticky.class);
+
   static final String ENTRIES = "portfw.cluster.sticky";
   static final String HELLO = "portfw.cluster.sticky.hello";
   /** How long a new entry may wait before it is sent: the window in which another member may pick otherwise. */
   static final long BATCH_MILLIS = 50;
   private static final int MAX_PER_MESSAGE = 2000;
+  /** New entries held while the exchange falls behind; beyond it they are not sent (each member still decides alone). */
+  static final int MAX_PENDING = 200_000;
+
+  /** One entry remembered here, as the picking thread hands it on: formatting waits for the flush. */
+  private record Remembered(String pool, InetAddress client, BackendAddress backend) {}
 
   private final Vertx vertx;
   private final Context context;
   private final String member;
-  /** Entries remembered here, not yet sent: [pool, client, backend]. Filled on the event loops. */
-  private final ConcurrentLinkedQueue<JsonArray> pending = new ConcurrentLinkedQueue<>();
+  /** Entries remembered here, not yet sent. Filled on the event loops. */
+  private final ConcurrentLinkedQueue<Remembered> pending = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger pendingCount = new AtomicInteger();
+  /** Entries not sent because too many were waiting; read and reset on the context. */
+  private final AtomicLong dropped = new AtomicLong();
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
   private final Promise<Void> listening = Promise.promise();
   private volatile Map<String, Pool> pools = Map.of();
@@ -69,8 +83,14 @@ final class SharedSticky {
       String name = pool.name();
       if (pool.sticky().isPresent()) {
         any = true;
-        pool.sticky().get().onRemember((client, backend) ->
-            pending.add(JsonArray.of(name, client.getHostAddress(), backend.toString())));
+        pool.sticky().get().onRemember((client, backend) -> {
+          if (pendingCount.incrementAndGet() <= MAX_PENDING) {
+            pending.add(new Remembered(name, client, backend));
+          } else {
+            pendingCount.decrementAndGet();
+            dropped.incrementAndGet();
+          }
+        });
       }
     }
     if (any) {
@@ -84,10 +104,15 @@ final class SharedSticky {
   }
 
   private void flush() {
+    long notSent = dropped.getAndSet(0);
+    if (notSent > 0) {
+      LOG.warn("cluster: {} sticky client(s) not sent to the group, more than {} were waiting", notSent, MAX_PENDING);
+    }
     List<JsonArray> batch = new ArrayList<>();
-    JsonArray entry;
+    Remembered entry;
     while ((entry = pending.poll()) != null) {
-      batch.add(entry);
+      pendingCount.decrementAndGet();
+      batch.add(JsonArray.of(entry.pool(), entry.client().getHostAddress(), entry.backend().toString()));
       if (batch.size() == MAX_PER_MESSAGE) {
         vertx.eventBus().publish(ENTRIES, message(batch));
         batch = new ArrayList<>();

@@ -671,7 +671,8 @@ public final class PortfwRuntime implements RuntimeView {
   /** Connections from {@code source} open on the other cluster members' listener of that name, as last heard here. */
   public int openElsewhere(String listener, java.net.InetAddress source) {
     LiveListener live = reconciler.listeners().get(listener);
-    return live == null ? 0 : live.admission().openElsewhere(source);
+    ClusterSharing s = sharing;
+    return live == null || s == null ? 0 : s.openElsewhere(live, source);
   }
 
   /** How many datagrams a UDP listener dropped, for that reason. */
