@@ -88,7 +88,8 @@ final class GroupSourceCounts {
     JsonObject byListener = new JsonObject();
     listeners.forEach((name, live) -> {
       Admission door = live.admission();
-      Map<InetAddress, Integer> open = door.openHere();
+      // Only what a limit here reads: a cluster without per-source limits or rates sends nothing.
+      Map<InetAddress, Integer> open = live.config().limits().maxConnectionsPerSource() > 0 ? door.openHere() : Map.of();
       Map<InetAddress, Integer> arrived = door.takeArrivals();
       if (!open.isEmpty() || !arrived.isEmpty()) {
         byListener.put(name, new JsonObject().put("open", json(open)).put("arrived", json(arrived)));

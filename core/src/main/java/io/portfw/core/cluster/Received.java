@@ -4,6 +4,8 @@ import io.portfw.balancing.Backend;
 import io.portfw.balancing.Pool;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.HashMap;
+import java.util.Map;
 
 /** Reading what a member sent: addresses travel as text and are matched against the pools as they run here. */
 final class Received {
@@ -24,14 +26,15 @@ final class Received {
 
   /** The backend of that address in the pool here, or null when the pool or the backend is not here. */
   static Backend backend(Pool pool, String address) {
-    if (pool == null || address == null) {
-      return null;
-    }
+    return pool == null || address == null ? null : byAddress(pool).get(address);
+  }
+
+  /** A pool's backends by their address as text, for matching many entries at once. */
+  static Map<String, Backend> byAddress(Pool pool) {
+    Map<String, Backend> out = new HashMap<>();
     for (Backend b : pool.backends()) {
-      if (b.address().toString().equals(address)) {
-        return b;
-      }
+      out.put(b.address().toString(), b);
     }
-    return null;
+    return out;
   }
 }

@@ -160,12 +160,16 @@ final class SharedSticky {
     }
     Map<String, Pool> running = pools;
     Map<StickyTable, Map<InetAddress, BackendAddress>> byTable = new HashMap<>();
+    Map<String, Map<String, Backend>> backends = new HashMap<>();
     for (int i = 0; i < entries.size(); i++) {
       JsonArray e = entries.getJsonArray(i);
       Pool pool = running.get(e.getString(0));
+      if (pool == null || pool.sticky().isEmpty()) {
+        continue;
+      }
       InetAddress client = Received.client(e.getString(1));
-      Backend backend = Received.backend(pool, e.getString(2));
-      if (backend != null && client != null && pool.sticky().isPresent()) {
+      Backend backend = backends.computeIfAbsent(pool.name(), n -> Received.byAddress(pool)).get(e.getString(2));
+      if (backend != null && client != null) {
         byTable.computeIfAbsent(pool.sticky().get(), t -> new HashMap<>()).put(client, backend.address());
       }
     }
