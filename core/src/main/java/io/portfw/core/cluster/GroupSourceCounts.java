@@ -20,12 +20,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Per-source limits and connection rates counted over the group. Every {@value #INTERVAL_MILLIS}
- * ms each member publishes, per listener, the connections open per source (only sources that have
+ * ms (by default) each member publishes, per listener, the connections open per source (only sources that have
  * any) and the new connections per source since its last report; each member keeps every other
  * member's latest report and hands the sums to its listeners' {@link Admission}, which admits
  * only while here plus elsewhere stays within the limit. New connections elsewhere are taken
  * from the connection-rate buckets here. A member not heard from for {@value #STALE_MILLIS} ms
- * (gone, cut off) no longer counts.
+ * by default (gone, cut off) no longer counts.
  */
 final class GroupSourceCounts {
 
@@ -41,6 +41,8 @@ final class GroupSourceCounts {
   private final Vertx vertx;
   private final Context context;
   private final String member;
+  private final long intervalMillis;
+  private final long staleNanos;
   private volatile Map<String, LiveListener> listeners = Map.of();
   /** Confined to the context, like everything below. */
   private final Map<String, Report> reports = new HashMap<>();
@@ -49,16 +51,26 @@ final class GroupSourceCounts {
   private long timer = -1;
 
   GroupSourceCounts(Vertx vertx, Context context, String member) {
+    this(vertx, context, member, INTERVAL_MILLIS, STALE_MILLIS);
+  }
+
+  GroupSourceCounts(Vertx vertx, Context context, String member, long intervalMillis, long staleMillis) {
     this.vertx = vertx;
     this.context = context;
     this.member = member;
+    this.intervalMillis = intervalMillis;
+    this.staleNanos = TimeUnit.MILLISECONDS.toNanos(staleMillis);
   }
 
-  void start() {
+  /** Starts listening and reporting; the future completes once the group's reports reach this member. */
+  Future<Void> start() {
+    Promise<Void> listening = Promise.promise();
     context.runOnContext(v -> {
       consumer = vertx.eventBus().consumer(ADDRESS, this::received);
-      timer = vertx.setPeriodic(INTERVAL_MILLIS, id -> tick());
+      consumer.completion().onComplete(listening);
+      timer = vertx.setPeriodic(intervalMillis, id -> tick());
     });
+    return listening.future();
   }
 
   /** Joins every running listener's door to the group (a new listener starts counting the others at once). */
@@ -72,10 +84,10 @@ final class GroupSourceCounts {
     long now = System.nanoTime();
     Set<String> touched = new HashSet<>();
     reports.entrySet().removeIf(e -> {
-      boolean stale = now - e.getValue().heardAtNanos() > TimeUnit.MILLISECONDS.toNanos(STALE_MILLIS);
+      boolean stale = now - e.getValue().heardAtNanos() > staleNanos;
       if (stale) {
         LOG.info("cluster: member {} not heard from for {} ms, its per-source counts no longer count", e.getKey(),
-            STALE_MILLIS);
+            TimeUnit.NANOSECONDS.toMillis(staleNanos));
         touched.addAll(e.getValue().open().keySet());
       }
       return stale;
@@ -124,7 +136,9 @@ final class GroupSourceCounts {
         counts(counts.getJsonObject("arrived")).forEach((source, n) -> live.admission().arrivedElsewhere(source, n, rate));
       }
     }
-    Report before = reports.put(from, new Report(System.nanoTime(), open));
+    // A member with nothing open any more is forgotten at once: only one with counts can go stale.
+    boolean any = open.values().stream().anyMatch(m -> !m.isEmpty());
+    Report before = any ? reports.put(from, new Report(System.nanoTime(), open)) : reports.remove(from);
     Set<String> touched = new HashSet<>(open.keySet());
     if (before != null) {
       touched.addAll(before.open().keySet());

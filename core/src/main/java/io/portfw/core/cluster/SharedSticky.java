@@ -18,8 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +36,8 @@ final class SharedSticky {
   /** How long a new entry may wait before it is sent: the window in which another member may pick otherwise. */
   static final long BATCH_MILLIS = 50;
   private static final int MAX_PER_MESSAGE = 2000;
-  /** New entries held while the exchange falls behind; beyond it they are not sent (each member still decides alone). */
-  static final int MAX_PENDING = 200_000;
+  /** The most new entries sent in one round; more are dropped (the exchange has fallen behind; each member still decides alone). */
+  static final int MAX_PER_ROUND = 200_000;
 
   /** One entry remembered here, as the picking thread hands it on: formatting waits for the flush. */
   private record Remembered(String pool, InetAddress client, BackendAddress backend) {}
@@ -49,9 +47,6 @@ final class SharedSticky {
   private final String member;
   /** Entries remembered here, not yet sent. Filled on the event loops. */
   private final ConcurrentLinkedQueue<Remembered> pending = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger pendingCount = new AtomicInteger();
-  /** Entries not sent because too many were waiting; read and reset on the context. */
-  private final AtomicLong dropped = new AtomicLong();
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
   private final Promise<Void> listening = Promise.promise();
   private volatile Map<String, Pool> pools = Map.of();
@@ -83,14 +78,7 @@ final class SharedSticky {
       String name = pool.name();
       if (pool.sticky().isPresent()) {
         any = true;
-        pool.sticky().get().onRemember((client, backend) -> {
-          if (pendingCount.incrementAndGet() <= MAX_PENDING) {
-            pending.add(new Remembered(name, client, backend));
-          } else {
-            pendingCount.decrementAndGet();
-            dropped.incrementAndGet();
-          }
-        });
+        pool.sticky().get().onRemember((client, backend) -> pending.add(new Remembered(name, client, backend)));
       }
     }
     if (any) {
@@ -104,14 +92,16 @@ final class SharedSticky {
   }
 
   private void flush() {
-    long notSent = dropped.getAndSet(0);
-    if (notSent > 0) {
-      LOG.warn("cluster: {} sticky client(s) not sent to the group, more than {} were waiting", notSent, MAX_PENDING);
-    }
     List<JsonArray> batch = new ArrayList<>();
+    int sent = 0;
+    long dropped = 0;
     Remembered entry;
     while ((entry = pending.poll()) != null) {
-      pendingCount.decrementAndGet();
+      if (sent == MAX_PER_ROUND) {
+        dropped++;
+        continue;
+      }
+      sent++;
       batch.add(JsonArray.of(entry.pool(), entry.client().getHostAddress(), entry.backend().toString()));
       if (batch.size() == MAX_PER_MESSAGE) {
         vertx.eventBus().publish(ENTRIES, message(batch));
@@ -120,6 +110,10 @@ final class SharedSticky {
     }
     if (!batch.isEmpty()) {
       vertx.eventBus().publish(ENTRIES, message(batch));
+    }
+    if (dropped > 0) {
+      LOG.warn("cluster: {} new sticky client(s) not sent to the group: more than {} in {} ms", dropped, MAX_PER_ROUND,
+          BATCH_MILLIS);
     }
   }
 
