@@ -180,6 +180,9 @@ final class GroupSourceCounts {
       if (timer >= 0) {
         vertx.cancelTimer(timer);
       }
+      if (toldSomething) { // a member that stops takes its counts back at once rather than going stale
+        vertx.eventBus().publish(ADDRESS, new JsonObject().put("from", member).put("listeners", new JsonObject()));
+      }
       (consumer == null ? Future.<Void>succeededFuture() : consumer.unregister()).onComplete(closed);
     });
     return closed.future();
