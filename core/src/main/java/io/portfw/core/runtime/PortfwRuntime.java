@@ -688,7 +688,9 @@ public final class PortfwRuntime implements RuntimeView {
     ClusterSharing s = sharing;
     sharing = null;
     if (s != null) {
-      s.close(); // its consumers go with the event bus anyway: no need to wait
+      // Best effort, never waited for: it takes this member's counts back from the group (else they go stale in 1 s),
+      // and its consumers go with the event bus anyway.
+      s.close();
     }
     ClusterNode node = cluster;
     if (node != null) {
