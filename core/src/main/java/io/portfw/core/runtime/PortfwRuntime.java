@@ -669,7 +669,7 @@ public final class PortfwRuntime implements RuntimeView {
   }
 
   /** Connections from {@code source} open on the other cluster members' listener of that name, as last heard here. */
-  public int openElsewhere(String listener, java.net.InetAddress source) {
+  public int openElsewhere(String listener, InetAddress source) {
     LiveListener live = reconciler.listeners().get(listener);
     ClusterSharing s = sharing;
     return live == null || s == null ? 0 : s.openElsewhere(live, source);
