@@ -24,11 +24,24 @@ public record ClusterConfig(String name, List<BackendAddress> members, BackendAd
   /** The fewest characters a secret may have. */
   public static final int MIN_SECRET = 16;
 
-  /** Members found through the Kubernetes API: the pods behind a Service. */
-  public record KubernetesJoin(String service, Optional<String> namespace) {
+  /**
+   * Members found in Kubernetes: the pods behind a Service, asked of the Kubernetes API
+   * ({@code service}, with {@code namespace}), or the addresses a headless Service's DNS name
+   * gives ({@code dns}: no API permission needed). Exactly one of {@code service} and {@code dns}.
+   */
+  public record KubernetesJoin(Optional<String> service, Optional<String> namespace, Optional<String> dns) {
     public KubernetesJoin {
       requireNonNull(service, "service");
       requireNonNull(namespace, "namespace");
+      requireNonNull(dns, "dns");
+      if (service.isPresent() == dns.isPresent()) {
+        throw new IllegalArgumentException("give either a service or a dns name");
+      }
+    }
+
+    /** Through the Kubernetes API. */
+    public KubernetesJoin(String service, Optional<String> namespace) {
+      this(Optional.of(service), namespace, Optional.empty());
     }
   }
 

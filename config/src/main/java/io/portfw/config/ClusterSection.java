@@ -39,10 +39,18 @@ final class ClusterSection {
     Optional<ClusterConfig.KubernetesJoin> kubernetes = Optional.empty();
     if (r.has("kubernetes")) {
       JsonObjectReader k = r.object("kubernetes");
-      Optional<String> service = k.name("service");
+      Optional<String> service = k.has("service") || !k.has("dns") ? k.name("service") : Optional.empty();
       Optional<String> namespace = k.has("namespace") ? k.name("namespace") : Optional.empty();
+      Optional<String> dns = k.has("dns") ? k.string("dns", true) : Optional.empty();
+      if (k.has("service") && k.has("dns")) {
+        problems.add(k.pathOf("dns"), "give either service (the Kubernetes API) or dns (a headless Service's name),"
+            + " not both");
+      } else if (dns.isPresent() && k.has("namespace")) {
+        problems.add(k.pathOf("namespace"), "belongs to service: a dns name says its namespace itself");
+      } else if (service.isPresent() || dns.isPresent()) {
+        kubernetes = Optional.of(new ClusterConfig.KubernetesJoin(service, namespace, dns));
+      }
       k.rejectUnknownKeys();
-      kubernetes = service.map(s -> new ClusterConfig.KubernetesJoin(s, namespace));
     }
     boolean shareEjections = r.bool("shareEjections", false);
     r.rejectUnknownKeys();

@@ -53,6 +53,22 @@ class ClusterSectionTest {
   }
 
   @Test
+  void cluster_kubernetesDns_takesAHeadlessServicesName_alone() throws Exception {
+    ClusterConfig c = parse(", \"cluster\": { \"name\": \"edge\", \"listen\": \"10.1.2.3\", \"secret\": \"" + SECRET
+        + "\", \"kubernetes\": { \"dns\": \"portfw-peers.prod.svc.cluster.local\" } }").cluster().orElseThrow();
+    assertThat(c.kubernetes()).contains(new ClusterConfig.KubernetesJoin(Optional.empty(), Optional.empty(),
+        Optional.of("portfw-peers.prod.svc.cluster.local")));
+    String both = ", \"cluster\": { \"name\": \"edge\", \"listen\": \"10.1.2.3\", \"secret\": \"" + SECRET
+        + "\", \"kubernetes\": { \"service\": \"portfw\", \"dns\": \"portfw-peers.prod.svc.cluster.local\" } }";
+    assertThat(errors(both)).containsExactly("cluster.kubernetes.dns: give either service (the Kubernetes API) or dns"
+        + " (a headless Service's name), not both");
+    String namespaced = ", \"cluster\": { \"name\": \"edge\", \"listen\": \"10.1.2.3\", \"secret\": \"" + SECRET
+        + "\", \"kubernetes\": { \"namespace\": \"prod\", \"dns\": \"portfw-peers.prod.svc.cluster.local\" } }";
+    assertThat(errors(namespaced)).containsExactly("cluster.kubernetes.namespace: belongs to service: a dns name says"
+        + " its namespace itself");
+  }
+
+  @Test
   void cluster_secretMissingOrShort_isRefusedWithWhy() {
     assertThat(errors(", \"cluster\": { \"name\": \"edge\", \"members\": [] }"))
         .containsExactly("cluster.secret: is missing: members prove they belong with a shared secret"

@@ -72,7 +72,9 @@ public final class HazelcastSetup {
     cluster.members().forEach(m -> tcp.addMember(Hosts.hostPort(m.host(), m.port())));
     KubernetesConfig kubernetes = join.getKubernetesConfig().setEnabled(cluster.kubernetes().isPresent());
     cluster.kubernetes().ifPresent(k -> {
-      kubernetes.setProperty("service-name", k.service());
+      // Hazelcast's two Kubernetes lookups: the API (the Service's endpoints), or DNS (a headless Service's records).
+      k.service().ifPresent(service -> kubernetes.setProperty("service-name", service));
+      k.dns().ifPresent(dns -> kubernetes.setProperty("service-dns", dns));
       kubernetes.setProperty("service-port", String.valueOf(listen.port()));
       k.namespace().ifPresent(ns -> kubernetes.setProperty("namespace", ns));
     });

@@ -81,7 +81,17 @@ class ConfigSchemaTest {
                        "backends": [ { "address": "10.0.0.22:22" } ] },
                      { "name": "found", "discover": { "name": "web.internal", "port": 80 } },
                      { "name": "mixed", "discover": { "srv": "_http._tcp.web.internal." },
-                       "backends": [ { "address": "10.0.0.23:80" } ] } ] }
+                       "backends": [ { "address": "10.0.0.23:80" } ] },
+                     { "name": "real-client", "transparent": true, "backends": [ { "address": "10.0.0.24:80" } ] },
+                     { "name": "inside", "source": "127.0.0.1:1025-65000",
+                       "backends": [ { "address": "10.0.0.25:80", "source": "127.0.0.2" } ] } ] }
+        """,
+        """
+        { "cluster": { "name": "edge", "listen": "10.0.0.1", "secret": "${CLUSTER_SECRET:-0123456789abcdef}",
+                       "kubernetes": { "dns": "portfw-peers.prod.svc.cluster.local" } },
+          "listeners": [ { "name": "a", "listen": "0.0.0.0:80", "pool": "p" },
+                         { "name": "b", "listen": "0.0.0.0:81", "pool": "p" } ],
+          "pools": [ { "name": "p", "backends": [ { "address": "10.0.0.1:80" } ] } ] }
         """);
   }
 
@@ -133,7 +143,11 @@ class ConfigSchemaTest {
         "{ \"cluster\": { \"name\": \"edge\", \"members\": [], \"secret\": \"0123456789abcdef\", \"port\": 1 }, "
             + "\"listeners\": [], \"pools\": [] }",
         "{ \"cluster\": { \"name\": \"edge\", \"secret\": \"0123456789abcdef\", \"listen\": \"10.0.0.1\", "
-            + "\"kubernetes\": { \"namespace\": \"prod\" } }, \"listeners\": [], \"pools\": [] }");
+            + "\"kubernetes\": { \"namespace\": \"prod\" } }, \"listeners\": [], \"pools\": [] }",
+        "{ \"cluster\": { \"name\": \"edge\", \"secret\": \"0123456789abcdef\", \"listen\": \"10.0.0.1\", "
+            + "\"kubernetes\": { \"service\": \"portfw\", \"dns\": \"portfw.prod.svc.cluster.local\" } }, "
+            + "\"listeners\": [], \"pools\": [] }",
+        withPool("\"source\": \"127.0.0.1:5000\""));
   }
 
   /** One pool with the given keys added. */

@@ -58,6 +58,18 @@ class HazelcastSetupTest {
   }
 
   @Test
+  void config_kubernetesDns_asksTheHeadlessServicesName() {
+    ClusterConfig k = new ClusterConfig("edge", List.of(), new BackendAddress("10.1.2.3", 5701), SECRET,
+        Optional.of(new ClusterConfig.KubernetesJoin(Optional.empty(), Optional.empty(),
+            Optional.of("portfw-peers.prod.svc.cluster.local"))), false);
+    JoinConfig join = HazelcastSetup.config(k, new ClusterSecret(SECRET)).getNetworkConfig().getJoin();
+    assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
+    assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
+    assertThat(join.getKubernetesConfig().getProperty("service-dns")).isEqualTo("portfw-peers.prod.svc.cluster.local");
+    assertThat(join.getKubernetesConfig().getProperty("service-name")).isNull();
+  }
+
+  @Test
   void clusterName_dependsOnTheSecret_andHidesIt() {
     String right = HazelcastSetup.clusterName(staticMembers(SECRET), new ClusterSecret(SECRET));
     String again = HazelcastSetup.clusterName(staticMembers(SECRET), new ClusterSecret(SECRET));
