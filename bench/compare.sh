@@ -29,7 +29,7 @@
 # collapsed stacks; bench/profile_summary.py FILE says where the time went).
 # Needs Java, haproxy, nginx with the stream module, wrk, iperf3, python3, ss and pgrep; installs
 # all but Java from Debian when missing (as root), and builds core/target/portfw.jar when it is
-# missing. Uses TCP ports 26000-26071 on 127.0.0.1. The load generator, the proxies and the
+# missing. Uses TCP ports 26000-26073 on 127.0.0.1. The load generator, the proxies and the
 # backends share the machine's cores, so compare the columns with each other, not with numbers
 # from elsewhere.
 set -euo pipefail
@@ -43,7 +43,7 @@ PORTFW_HTTP=26030 PORTFW_BULK=26031 PORTFW_ADMIN=26032
 HAPROXY_TLS=26012 NGINX_TLS=26022 PORTFW_TLS=26033     # TLS terminated by the proxy, plaintext to the HTTP backend
 STICKY_HTTP=26040 STICKY_BULK=26041 STICKY_ADMIN=26042  # portfw-sticky
 CLUSTER_HTTP=26050 CLUSTER_BULK=26051 CLUSTER_ADMIN=26052 PEER_HTTP=26060 PEER_BULK=26061 PEER_ADMIN=26062
-CLUSTER_PORT=26070 PEER_CLUSTER_PORT=26071             # portfw-cluster and its idle second member
+CLUSTER_PORT=26070 PEER_CLUSTER_PORT=26072   # portfw-cluster and its idle second member; each event bus on the next port
 COMMAND="DURATION=$DURATION REPS=$REPS WARMUP=$WARMUP IDLE=$IDLE${TARGETS:+ TARGETS=\"$TARGETS\"} TESTS=\"$TESTS\" $0${*:+ $*}"
 LOAD_BEFORE=$(cut -d ' ' -f 1-3 /proc/loadavg)      # anything else busy on the machine skews every figure
 
@@ -187,8 +187,10 @@ PIDS+=($!)
 # sticky_config HTTP BULK ADMIN [CLUSTER]: portfw's HTTP and bulk listeners with a sticky HTTP pool, and the
 # top-level "cluster" object when given (the price of clustering is measured with sticky tables to share)
 sticky_config() {
+  local cluster=""
+  [ -z "${4:-}" ] || cluster=" \"cluster\": $4,"
   cat <<JSON
-{ "admin": { "listen": "127.0.0.1:$3" },${4:+ "cluster": $4,}
+{ "admin": { "listen": "127.0.0.1:$3" },$cluster
   "listeners": [ { "name": "http", "listen": "127.0.0.1:$1", "pool": "http", "timeouts": { "drain": "1s" } },
                  { "name": "bulk", "listen": "127.0.0.1:$2", "pool": "bulk", "timeouts": { "drain": "1s" } } ],
   "pools": [ { "name": "http", "sticky": {}, "backends": [ { "address": "127.0.0.1:$HTTP" } ] },
