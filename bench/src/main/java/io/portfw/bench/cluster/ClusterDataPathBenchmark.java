@@ -131,19 +131,18 @@ public class ClusterDataPathBenchmark extends BenchmarkDefaults {
   /** A connection let in under a per-source limit, and out again. */
   @Benchmark
   public Refusal admitAndLeave(Cursor cursor) {
-    InetAddress source = sources[cursor.next++ & 1023];
-    Refusal r = door.admit(source, AclConfig.OPEN, PER_SOURCE);
-    if (r == null) {
-      door.left(source);
-    }
-    return r;
+    return throughTheDoor(cursor, PER_SOURCE);
   }
 
   /** A connection let in under a connection rate, and out again. */
   @Benchmark
   public Refusal admitUnderRateAndLeave(Cursor cursor) {
+    return throughTheDoor(cursor, RATE);
+  }
+
+  private Refusal throughTheDoor(Cursor cursor, LimitsConfig limits) {
     InetAddress source = sources[cursor.next++ & 1023];
-    Refusal r = door.admit(source, AclConfig.OPEN, RATE);
+    Refusal r = door.admit(source, AclConfig.OPEN, limits);
     if (r == null) {
       door.left(source);
     }

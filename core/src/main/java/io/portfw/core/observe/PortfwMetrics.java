@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The Prometheus metrics of a running portfw, all named {@code portfw_*} and tagged with
@@ -108,13 +109,7 @@ public final class PortfwMetrics implements ConnectObserver, AutoCloseable {
 
   /** Meters for each pool's DNS discovery as it runs now, none for gone ones. */
   public synchronized void discoveries(Map<String, DiscoveryStats> discoveries) {
-    discoveryMeters.keySet().removeIf(stats -> {
-      if (discoveries.containsValue(stats)) {
-        return false;
-      }
-      discoveryMeters.get(stats).forEach(registry::remove);
-      return true;
-    });
+    forgetGone(discoveryMeters, discoveries::containsValue);
     discoveries.forEach((pool, stats) -> discoveryMeters.computeIfAbsent(stats, s -> List.of(
         PortfwMeters.POOL_DISCOVERY_BACKENDS.gauge(s, DiscoveryStats::backends).tag("pool", pool).register(registry),
         PortfwMeters.POOL_DISCOVERY_FAILING.gauge(s, DiscoveryStats::failing).tag("pool", pool).register(registry),
@@ -133,18 +128,23 @@ public final class PortfwMetrics implements ConnectObserver, AutoCloseable {
   /** Brings the per-member cluster meters in line with the members known now. */
   public synchronized void syncClusterMembers(ClusterStats stats) {
     var members = stats.otherMembers();
-    clusterMemberMeters.keySet().removeIf(member -> {
-      if (members.contains(member)) {
-        return false;
-      }
-      clusterMemberMeters.get(member).forEach(registry::remove);
-      return true;
-    });
+    forgetGone(clusterMemberMeters, members::contains);
     members.forEach(member -> clusterMemberMeters.computeIfAbsent(member, m -> List.of(
         PortfwMeters.CLUSTER_MEMBER_LAST_CONTACT.gauge(stats, s -> s.lastContactSeconds(m)).tag("member", m)
             .strongReference(true).register(registry),
         PortfwMeters.CLUSTER_MEMBER_LAG.gauge(stats, s -> s.lagSeconds(m)).tag("member", m)
             .strongReference(true).register(registry))));
+  }
+
+  /** Removes the meters of whatever no longer runs. */
+  private <K> void forgetGone(Map<K, List<Meter>> meters, Predicate<K> stillRuns) {
+    meters.keySet().removeIf(key -> {
+      if (stillRuns.test(key)) {
+        return false;
+      }
+      meters.get(key).forEach(registry::remove);
+      return true;
+    });
   }
 
   public synchronized void sync(Map<String, MeteredListener> listeners, Map<String, Pool> pools) {
@@ -157,13 +157,7 @@ public final class PortfwMetrics implements ConnectObserver, AutoCloseable {
    */
   public synchronized void sync(Map<String, MeteredListener> listeners, Map<String, Pool> pools,
       Map<String, QueueStats> queues) {
-    queueMeters.keySet().removeIf(stats -> {
-      if (queues.containsValue(stats)) {
-        return false;
-      }
-      queueMeters.get(stats).forEach(registry::remove);
-      return true;
-    });
+    forgetGone(queueMeters, queues::containsValue);
     queues.forEach((pool, stats) -> queueMeters.computeIfAbsent(stats, s -> List.of(
         PortfwMeters.POOL_QUEUE_LENGTH.gauge(s, QueueStats::length).tag("pool", pool).register(registry),
         PortfwMeters.POOL_QUEUE_WAITED.functionCounter(s, QueueStats::waited).tag("pool", pool).register(registry),
