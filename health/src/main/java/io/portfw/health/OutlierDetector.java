@@ -172,16 +172,29 @@ public final class OutlierDetector implements ConnectionOutcomes {
    */
   void carry(Ejection e, String why) {
     context.runOnContext(v -> {
-      Backend backend = backends.stream().filter(b -> b.address().equals(e.backend())).findFirst().orElse(null);
+      OutlierConfig c = config;
+      List<Backend> all = backends;
+      Backend backend = all.stream().filter(b -> b.address().equals(e.backend())).findFirst().orElse(null);
       if (closed || backend == null || backend.isEjected()) {
         return;
       }
+      // The same bounds as an ejection decided here: several members each ejecting a different backend
+      // within their own share must not take the whole pool out together.
+      int out = (int) all.stream().filter(Backend::isEjected).count();
+      boolean lastUsable = all.stream().noneMatch(b -> b != backend && b.isUsable());
+      if (out >= Math.max(1, all.size() * c.maxEjectionPercent() / 100) || lastUsable) {
+        StateLog.note("pool {}: backend {} not ejected ({}): {}", pool, backend, why, lastUsable
+            ? "no other backend of the pool could take its clients"
+            : out + " of " + all.size() + " backends are already out, the most maxEjectionPercent allows");
+        return;
+      }
+      long millis = Math.max(1, Math.min(e.remainingMillis(), c.maxEjectionTime().toMillis()));
+      long maxSteps = Math.max(1, -Math.floorDiv(-c.maxEjectionTime().toMillis(), Math.max(1, c.ejectionTime().toMillis())));
       History history = histories.computeIfAbsent(backend, b -> new History());
-      history.steps = e.steps();
-      history.outUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(e.remainingMillis());
-      StateLog.changed(pool, backend, backend.ejected(true), "ejected for " + DurationWords.words(e.remainingMillis()),
-          why);
-      history.timer = vertx.setTimer(e.remainingMillis(), id -> letBack(backend, history, e.remainingMillis()));
+      history.steps = (int) Math.max(1, Math.min(e.steps(), maxSteps));
+      history.outUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+      StateLog.changed(pool, backend, backend.ejected(true), "ejected for " + DurationWords.words(millis), why);
+      history.timer = vertx.setTimer(millis, id -> letBack(backend, history, millis));
     });
   }
 

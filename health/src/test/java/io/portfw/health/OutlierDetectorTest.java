@@ -186,6 +186,22 @@ class OutlierDetectorTest {
   }
 
   @Test
+  void carriedEjections_keepToTheCeiling_andTheLongestCoolDown() throws Exception {
+    List<Backend> b = backends(4);
+    OutlierDetector d = longEjections(b, 50); // two of four at most; at most five minutes out
+    for (Backend each : b) { // every member of a group ejected a different one, each within its own share
+      d.carry(new OutlierDetector.Ejection(each.address(), 3_600_000, 99), "from a cluster member");
+    }
+    settle();
+    assertThat(b.stream().filter(Backend::isEjected).count()).as("carried ones count against the ceiling").isEqualTo(2);
+    List<OutlierDetector.Ejection> out = d.ejections().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertThat(out).hasSize(2).allSatisfy(e -> {
+      assertThat(e.remainingMillis()).as("an hour asked, five minutes at most").isBetween(1L, 300_000L);
+      assertThat(e.steps()).isEqualTo(5);
+    });
+  }
+
+  @Test
   void close_letsEveryEjectedBackendBack() throws Exception {
     List<Backend> b = backends(3);
     OutlierDetector d = longEjections(b, 50);

@@ -82,7 +82,7 @@ public class ClusterDataPathBenchmark extends BenchmarkDefaults {
     }
     if (mode.equals("clustered")) {
       vertx = clustered();
-      sharing = ClusterSharing.startIfClustered(vertx, new HealthChecks(vertx), true);
+      sharing = ClusterSharing.startIfClustered(vertx, "a-secret-of-the-benchmark", new HealthChecks(vertx), true);
       sharing.apply(Map.of("web", pool), Map.of("web", live));
       Thread.sleep(500); // the sharing's context has joined the door and hooked the table
       door.openElsewhere(elsewhere); // as if the other members had connections from every source

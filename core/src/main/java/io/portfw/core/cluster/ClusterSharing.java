@@ -29,27 +29,30 @@ public final class ClusterSharing {
   /** Null unless ejections are shared. */
   private final SharedEjections ejections;
 
-  private ClusterSharing(Vertx vertx, HealthChecks health, boolean shareEjections) {
+  private ClusterSharing(Vertx vertx, ClusterSecret secret, HealthChecks health, boolean shareEjections) {
     String member = ((VertxInternal) vertx).clusterManager().getNodeId();
     Context context = ((VertxInternal) vertx).createEventLoopContext();
-    this.sticky = new SharedSticky(vertx, context, member);
-    this.sources = new GroupSourceCounts(vertx, context, member);
-    this.ejections = shareEjections ? new SharedEjections(vertx, context, member, health) : null;
+    GroupBus bus = new GroupBus(vertx, secret);
+    this.sticky = new SharedSticky(vertx, bus, context, member);
+    this.sources = new GroupSourceCounts(vertx, bus, context, member);
+    this.ejections = shareEjections ? new SharedEjections(bus, context, member, health) : null;
     LOG.info("cluster: member {} shares sticky tables and per-source counts{} with the group", member,
         shareEjections ? " and passive ejections" : "");
   }
 
   /**
    * Starts sharing when {@code vertx} is clustered; null when it is not (an instance alone makes
-   * nothing of this: no timers, no consumers).
+   * nothing of this: no timers, no consumers). Every message is sealed with {@code secret}'s tag.
    */
-  public static ClusterSharing startIfClustered(Vertx vertx, HealthChecks health, boolean shareEjections) {
+  public static ClusterSharing startIfClustered(Vertx vertx, String secret, HealthChecks health,
+      boolean shareEjections) {
     requireNonNull(vertx, "vertx");
+    requireNonNull(secret, "secret");
     requireNonNull(health, "health");
     if (!vertx.isClustered()) {
       return null;
     }
-    ClusterSharing sharing = new ClusterSharing(vertx, health, shareEjections);
+    ClusterSharing sharing = new ClusterSharing(vertx, new ClusterSecret(secret), health, shareEjections);
     sharing.sticky.start();
     sharing.sources.start();
     if (sharing.ejections != null) {

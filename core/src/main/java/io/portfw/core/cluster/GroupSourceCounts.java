@@ -6,7 +6,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
@@ -39,6 +38,7 @@ final class GroupSourceCounts {
   private record Report(long heardAtNanos, Map<String, Map<InetAddress, Integer>> open) {}
 
   private final Vertx vertx;
+  private final GroupBus bus;
   private final Context context;
   private final String member;
   private final long intervalMillis;
@@ -50,12 +50,13 @@ final class GroupSourceCounts {
   private MessageConsumer<JsonObject> consumer;
   private long timer = -1;
 
-  GroupSourceCounts(Vertx vertx, Context context, String member) {
-    this(vertx, context, member, INTERVAL_MILLIS, STALE_MILLIS);
+  GroupSourceCounts(Vertx vertx, GroupBus bus, Context context, String member) {
+    this(vertx, bus, context, member, INTERVAL_MILLIS, STALE_MILLIS);
   }
 
-  GroupSourceCounts(Vertx vertx, Context context, String member, long intervalMillis, long staleMillis) {
+  GroupSourceCounts(Vertx vertx, GroupBus bus, Context context, String member, long intervalMillis, long staleMillis) {
     this.vertx = vertx;
+    this.bus = bus;
     this.context = context;
     this.member = member;
     this.intervalMillis = intervalMillis;
@@ -66,7 +67,7 @@ final class GroupSourceCounts {
   Future<Void> start() {
     Promise<Void> listening = Promise.promise();
     context.runOnContext(v -> {
-      consumer = vertx.eventBus().consumer(ADDRESS, this::received);
+      consumer = bus.consumer(ADDRESS, this::received);
       consumer.completion().onComplete(listening);
       timer = vertx.setPeriodic(intervalMillis, id -> tick());
     });
@@ -108,7 +109,7 @@ final class GroupSourceCounts {
       }
     });
     if (!byListener.isEmpty() || toldSomething) {
-      vertx.eventBus().publish(ADDRESS, new JsonObject().put("from", member).put("listeners", byListener));
+      bus.publish(ADDRESS, new JsonObject().put("from", member).put("listeners", byListener));
       toldSomething = !byListener.isEmpty();
     }
   }
@@ -119,9 +120,9 @@ final class GroupSourceCounts {
     return out;
   }
 
-  private void received(Message<JsonObject> msg) {
-    String from = msg.body().getString("from");
-    JsonObject byListener = msg.body().getJsonObject("listeners");
+  private void received(JsonObject body) {
+    String from = body.getString("from");
+    JsonObject byListener = body.getJsonObject("listeners");
     if (from == null || from.equals(member) || byListener == null) {
       return;
     }
@@ -181,7 +182,7 @@ final class GroupSourceCounts {
         vertx.cancelTimer(timer);
       }
       if (toldSomething) { // a member that stops takes its counts back at once rather than going stale
-        vertx.eventBus().publish(ADDRESS, new JsonObject().put("from", member).put("listeners", new JsonObject()));
+        bus.publish(ADDRESS, new JsonObject().put("from", member).put("listeners", new JsonObject()));
       }
       (consumer == null ? Future.<Void>succeededFuture() : consumer.unregister()).onComplete(closed);
     });

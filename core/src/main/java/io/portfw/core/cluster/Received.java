@@ -1,5 +1,6 @@
 package io.portfw.core.cluster;
 
+import io.netty.util.NetUtil;
 import io.portfw.balancing.Backend;
 import io.portfw.balancing.Pool;
 import java.net.InetAddress;
@@ -14,11 +15,12 @@ final class Received {
 
   /** A client address written by {@link InetAddress#getHostAddress}: a literal, never looked up; null when not one. */
   static InetAddress client(String text) {
-    if (text == null || text.isEmpty() || !(Character.digit(text.charAt(0), 16) >= 0 || text.charAt(0) == ':')) {
-      return null;
+    byte[] bytes = text == null ? null : NetUtil.createByteArrayFromIpAddressString(text);
+    if (bytes == null) {
+      return null; // a name would mean a lookup on the event loop: only literals are read
     }
     try {
-      return InetAddress.getByName(text);
+      return InetAddress.getByAddress(bytes);
     } catch (UnknownHostException e) {
       return null;
     }

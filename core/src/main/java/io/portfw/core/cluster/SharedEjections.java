@@ -7,8 +7,6 @@ import io.portfw.health.OutlierDetector;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
@@ -23,33 +21,38 @@ final class SharedEjections {
 
   static final String ADDRESS = "portfw.cluster.ejections";
 
-  private final Vertx vertx;
+  private final GroupBus bus;
   private final Context context;
   private final String member;
   private final HealthChecks health;
   private volatile Map<String, Pool> pools = Map.of();
   private MessageConsumer<JsonObject> consumer;
 
-  SharedEjections(Vertx vertx, Context context, String member, HealthChecks health) {
-    this.vertx = vertx;
+  SharedEjections(GroupBus bus, Context context, String member, HealthChecks health) {
+    this.bus = bus;
     this.context = context;
     this.member = member;
     this.health = health;
   }
 
-  void start() {
-    context.runOnContext(v -> consumer = vertx.eventBus().consumer(ADDRESS, this::received));
-    health.onEjection((pool, e) -> vertx.eventBus().publish(ADDRESS, new JsonObject().put("from", member)
+  /** Starts listening and telling; the future completes once the group's ejections reach this member. */
+  Future<Void> start() {
+    Promise<Void> listening = Promise.promise();
+    context.runOnContext(v -> {
+      consumer = bus.consumer(ADDRESS, this::received);
+      consumer.completion().onComplete(listening);
+    });
+    health.onEjection((pool, e) -> bus.publish(ADDRESS, new JsonObject().put("from", member)
         .put("pool", pool).put("backend", e.backend().toString()).put("remainingMillis", e.remainingMillis())
         .put("steps", e.steps())));
+    return listening.future();
   }
 
   void apply(Map<String, Pool> running) {
     this.pools = running;
   }
 
-  private void received(Message<JsonObject> msg) {
-    JsonObject body = msg.body();
+  private void received(JsonObject body) {
     String from = body.getString("from");
     String pool = body.getString("pool");
     if (from == null || from.equals(member) || pool == null) {

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,11 @@ public final class SharedRuntimeChanges {
   private final String selfAddress;
   private final ClusterChangeTarget target;
   private MessageConsumer<Object> consumer;
+  /**
+   * When the change applied or made last for each backend was made: a change heard late (a catch-up
+   * read while a newer one arrived) does not undo a newer one. Wall-clock milliseconds of its maker.
+   */
+  private final Map<String, Long> latest = new ConcurrentHashMap<>();
 
   SharedRuntimeChanges(Vertx vertx, String name, ClusterSecret secret, String selfId, String selfAddress,
       ClusterChangeTarget target) {
@@ -99,14 +105,30 @@ public final class SharedRuntimeChanges {
         e.getMessage()));
   }
 
+  /**
+   * This member's file now says otherwise for the backend, so its runtime change gave way: it is no
+   * longer kept for members that join later (they would lay it over the newer file again).
+   */
+  public void forget(String pool, String backend) {
+    map().compose(m -> m.remove(key(BACKEND, pool, backend))).onFailure(e -> LOG.warn(
+        "cluster {}: the change of pool {} backend {} stays kept for members that join: {}", name, pool, backend,
+        e.getMessage()));
+  }
+
+  private static String key(String kind, String pool, String backend) {
+    return kind + " " + pool + " " + backend;
+  }
+
   private Future<AsyncMap<String, String>> map() {
     return vertx.sharedData().getClusterWideMap(MAP);
   }
 
   private void publish(JsonObject change) {
-    change.put("origin", selfId).put("by", selfAddress);
+    long at = System.currentTimeMillis();
+    change.put("origin", selfId).put("by", selfAddress).put("at", at);
     JsonObject sealed = SignedMessage.seal(secret, change);
-    String key = change.getString("kind") + " " + change.getString("pool") + " " + change.getString("backend");
+    String key = key(change.getString("kind"), change.getString("pool"), change.getString("backend"));
+    latest.merge(key, at, Math::max);
     // Published at once: the map is for members that are not there now, and need not be written first.
     vertx.eventBus().publish(ADDRESS, sealed);
     map().compose(m -> m.put(key, sealed.encode())).onFailure(e -> LOG.warn(
@@ -117,6 +139,15 @@ public final class SharedRuntimeChanges {
     String pool = change.getString("pool");
     String backend = change.getString("backend");
     String who = "cluster member " + change.getString("by", "?");
+    long at = change.getLong("at", 0L);
+    boolean[] older = {false};
+    latest.compute(key(change.getString("kind"), pool, backend), (k, last) -> {
+      older[0] = last != null && last > at;
+      return older[0] ? last : at;
+    });
+    if (older[0]) {
+      return; // a newer change of this backend was applied or made here already
+    }
     try {
       if (ADMIN.equals(change.getString("kind"))) {
         target.adminState(pool, backend, change.getString("state"), who);

@@ -8,7 +8,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -43,6 +42,7 @@ final class SharedSticky {
   private record Remembered(String pool, InetAddress client, BackendAddress backend) {}
 
   private final Vertx vertx;
+  private final GroupBus bus;
   private final Context context;
   private final String member;
   /** Entries remembered here, not yet sent. Filled on the event loops. */
@@ -54,17 +54,18 @@ final class SharedSticky {
   private boolean greeted;
   private long timer = -1;
 
-  SharedSticky(Vertx vertx, Context context, String member) {
+  SharedSticky(Vertx vertx, GroupBus bus, Context context, String member) {
     this.vertx = vertx;
+    this.bus = bus;
     this.context = context;
     this.member = member;
   }
 
   void start() {
     context.runOnContext(v -> {
-      consumers.add(vertx.eventBus().consumer(ENTRIES, this::received));
-      consumers.add(vertx.eventBus().consumer(ENTRIES + "." + member, this::received));
-      consumers.add(vertx.eventBus().consumer(HELLO, this::hello));
+      consumers.add(bus.consumer(ENTRIES, this::received));
+      consumers.add(bus.consumer(ENTRIES + "." + member, this::received));
+      consumers.add(bus.consumer(HELLO, this::hello));
       Future.all(consumers.stream().map(MessageConsumer::completion).toList()).<Void>mapEmpty().onComplete(listening);
       timer = vertx.setPeriodic(BATCH_MILLIS, id -> flush());
     });
@@ -85,7 +86,7 @@ final class SharedSticky {
       listening.future().onSuccess(v -> context.runOnContext(x -> {
         if (!greeted) {
           greeted = true; // replies come to ENTRIES.member, registered before this
-          vertx.eventBus().publish(HELLO, new JsonObject().put("from", member));
+          bus.publish(HELLO, new JsonObject().put("from", member));
         }
       }));
     }
@@ -104,12 +105,12 @@ final class SharedSticky {
       sent++;
       batch.add(JsonArray.of(entry.pool(), entry.client().getHostAddress(), entry.backend().toString()));
       if (batch.size() == MAX_PER_MESSAGE) {
-        vertx.eventBus().publish(ENTRIES, message(batch));
+        bus.publish(ENTRIES, message(batch));
         batch = new ArrayList<>();
       }
     }
     if (!batch.isEmpty()) {
-      vertx.eventBus().publish(ENTRIES, message(batch));
+      bus.publish(ENTRIES, message(batch));
     }
     if (dropped > 0) {
       LOG.warn("cluster: {} new sticky client(s) not sent to the group: more than {} in {} ms", dropped, MAX_PER_ROUND,
@@ -122,8 +123,8 @@ final class SharedSticky {
   }
 
   /** A member joined: it gets every entry of every table here, sent to it alone. */
-  private void hello(Message<JsonObject> msg) {
-    String from = msg.body().getString("from");
+  private void hello(JsonObject body) {
+    String from = body.getString("from");
     if (from == null || from.equals(member)) {
       return;
     }
@@ -135,19 +136,18 @@ final class SharedSticky {
       for (Map.Entry<InetAddress, BackendAddress> e : pool.sticky().get().entries().entrySet()) {
         batch.add(JsonArray.of(pool.name(), e.getKey().getHostAddress(), e.getValue().toString()));
         if (batch.size() == MAX_PER_MESSAGE) {
-          vertx.eventBus().send(ENTRIES + "." + from, message(batch));
+          bus.send(ENTRIES + "." + from, message(batch));
           batch = new ArrayList<>();
         }
       }
     }
     if (!batch.isEmpty()) {
-      vertx.eventBus().send(ENTRIES + "." + from, message(batch));
+      bus.send(ENTRIES + "." + from, message(batch));
     }
   }
 
   /** Entries from another member: laid into the tables here as carried ones (not published again). */
-  private void received(Message<JsonObject> msg) {
-    JsonObject body = msg.body();
+  private void received(JsonObject body) {
     JsonArray entries = body.getJsonArray("entries");
     if (member.equals(body.getString("from")) || entries == null) {
       return;

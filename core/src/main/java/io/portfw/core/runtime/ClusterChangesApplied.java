@@ -52,8 +52,9 @@ final class ClusterChangesApplied implements ClusterChangeTarget {
   public void backend(String pool, String backend, Optional<String> backendJson, String what, String who) {
     Optional<BackendConfig> wanted;
     try {
+      // A source address is each machine's own: the sender's is not local here, this member's stays.
       wanted = backendJson.isEmpty() ? Optional.empty()
-          : Optional.of(ConfigLoader.parseBackend(backendJson.get(), "the change from " + who));
+          : Optional.of(withOwnSource(pool, ConfigLoader.parseBackend(backendJson.get(), "the change from " + who)));
     } catch (ConfigException e) {
       LOG.warn("pool {}: backend {}: {} by {} does not read here: {}", pool, backend, what, who, e.getMessage());
       return;
@@ -63,6 +64,12 @@ final class ClusterChangesApplied implements ClusterChangeTarget {
         .orElse(null);
     if (address == null) {
       return; // removed there, and not here either
+    }
+    if (runtime.discoveredFrom(pool, address).isPresent()) {
+      // As the admin API refuses it here: the records decide this backend, a runtime change would outlast them.
+      LOG.warn("pool {}: backend {}: {} by {} not applied here: this member found it in DNS", pool, backend, what,
+          who);
+      return;
     }
     if (wanted.isPresent() && find(pool, backend).map(b -> sameAs(b, wanted.get())).orElse(false)) {
       return; // already so: a catch-up of a change that was applied here
@@ -74,6 +81,12 @@ final class ClusterChangesApplied implements ClusterChangeTarget {
             done.failed() ? done.cause().getMessage() : String.join("; ", done.result().errors()));
       }
     });
+  }
+
+  private BackendConfig withOwnSource(String pool, BackendConfig wanted) {
+    return new BackendConfig(wanted.address(), wanted.weight(), wanted.backup(), wanted.maxConnections(),
+        runtime.config().pools().stream().filter(p -> p.name().equals(pool)).flatMap(p -> p.backends().stream())
+            .filter(c -> c.address().equals(wanted.address())).findFirst().flatMap(BackendConfig::source));
   }
 
   private static boolean sameAs(Backend running, BackendConfig wanted) {

@@ -170,7 +170,7 @@ public final class PortfwRuntime implements RuntimeView {
     runtime.warm.start();
     if (config.cluster().isPresent()) {
       runtime.joinCluster(config.cluster().get());
-      runtime.shareClusterState(config.cluster().get().shareEjections());
+      runtime.shareClusterState(config.cluster().get().secret(), config.cluster().get().shareEjections());
     }
     return runtime;
   }
@@ -242,7 +242,7 @@ public final class PortfwRuntime implements RuntimeView {
    * runtime shares its sticky tables, per-source counts and (with {@code shareEjections}) its
    * passive ejections with the other members. The runtime owns it from now on and closes it.
    */
-  public static PortfwRuntime create(PortfwConfig config, Vertx vertx, boolean shareEjections) {
+  public static PortfwRuntime create(PortfwConfig config, Vertx vertx, String secret, boolean shareEjections) {
     requireNonNull(config, "config");
     requireNonNull(vertx, "vertx");
     AccessLog accessLog = openAccessLog(config);
@@ -250,7 +250,7 @@ public final class PortfwRuntime implements RuntimeView {
     PortfwRuntime runtime = new PortfwRuntime(vertx, Math.max(1, Runtime.getRuntime().availableProcessors()), config,
         accessLog);
     runtime.warm.start();
-    runtime.shareClusterState(shareEjections);
+    runtime.shareClusterState(secret, shareEjections);
     return runtime;
   }
 
@@ -263,8 +263,8 @@ public final class PortfwRuntime implements RuntimeView {
   }
 
   /** Starts sharing state with the cluster when the Vert.x is clustered; nothing at all otherwise. */
-  private void shareClusterState(boolean shareEjections) {
-    sharing = ClusterSharing.startIfClustered(vertx, health, shareEjections);
+  private void shareClusterState(String secret, boolean shareEjections) {
+    sharing = ClusterSharing.startIfClustered(vertx, secret, health, shareEjections);
   }
 
   /** The cluster follows the running pools and listeners (called after every start, reload and change). */
@@ -405,9 +405,13 @@ public final class PortfwRuntime implements RuntimeView {
     return discoveries.follow(next.pools()).compose(found -> {
       PortfwConfig effective;
       synchronized (this) {
+        ClusterNode node = cluster;
         for (RuntimeChanges.Change gone : changes.fileChanged(next)) {
           LOG.info("pool {}: backend {}: the file now says otherwise, the runtime change ({}) gives way", gone.pool(),
               gone.address(), gone.kind());
+          if (node != null) {
+            node.changes().forget(gone.pool(), gone.address().toString());
+          }
         }
         fileConfig = next;
         effective = discoveries.applyTo(changes.applyTo(next));

@@ -31,6 +31,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One UDP client's session: a socket of its own toward the backend its first datagram was
@@ -40,6 +42,8 @@ import java.util.function.Supplier;
  * client came in on; whatever thread removes it from the session table hands the close over.
  */
 final class UdpSession {
+
+  private static final Logger LOG = LoggerFactory.getLogger(UdpSession.class);
 
   /** Datagrams held while the backend socket is being set up; a client that sends more waits for none. */
   static final int MAX_PENDING = 64;
@@ -148,14 +152,16 @@ final class UdpSession {
     try {
       local = from == null ? null : from.get();
     } catch (IllegalStateException wrongFamily) {
-      failed(wrongFamily);
+      failedHere(wrongFamily);
       return;
     }
     (local == null ? channel.connect(to) : channel.connect(to, local)).addListener((ChannelFutureListener) connected -> {
       if (!connected.isSuccess()) {
-        if (local != null && local.getPort() != 0 && busyPorts + 1 < LocalPorts.TRIES
-            && LocalPorts.portBusy(connected.cause()) && channel.isOpen()) {
+        boolean bindRefused = local != null && LocalPorts.portBusy(connected.cause());
+        if (bindRefused && local.getPort() != 0 && busyPorts + 1 < LocalPorts.TRIES && channel.isOpen()) {
           connect(to, from, busyPorts + 1);
+        } else if (bindRefused) {
+          failedHere(connected.cause());
         } else {
           failed(connected.cause());
         }
@@ -232,6 +238,15 @@ final class UdpSession {
   private void failed(Throwable cause) {
     observer.failed(pool.name(), backend, ConnectError.of(cause));
     pool.outcomes().connectFailed(backend, cause);
+    endBecause(Ending.BACKEND_UNREACHABLE);
+  }
+
+  /**
+   * It could not be bound here (its source address gone, every port of its range held, a client of
+   * the other family in a transparent pool): the backend is not to blame, so its health is left alone.
+   */
+  private void failedHere(Throwable cause) {
+    LOG.debug("{}: no socket toward {} from here: {}", pool.name(), backend, cause.getMessage());
     endBecause(Ending.BACKEND_UNREACHABLE);
   }
 

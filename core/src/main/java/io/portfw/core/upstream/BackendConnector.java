@@ -62,8 +62,8 @@ public final class BackendConnector {
   private final Function<String, SourceBinding> sourcesOf;
   private final LocalPorts localPorts = new LocalPorts();
   private final boolean nativeSockets;
-  private static final long FAMILY_WARNING_EVERY_NANOS = 10_000_000_000L;
-  private long lastFamilyWarning = System.nanoTime() - FAMILY_WARNING_EVERY_NANOS - 1;
+  private static final long LOCAL_WARNING_EVERY_NANOS = 10_000_000_000L;
+  private long lastLocalWarning = System.nanoTime() - LOCAL_WARNING_EVERY_NANOS - 1;
   /** Rebuilt when a reload changes the listener's socket options or connect timeout. */
   private volatile Template template;
 
@@ -239,22 +239,16 @@ public final class BackendConnector {
     if (binding != null) {
       try {
         local = binding.localFor(a.waiting().clientAddress(), backend.address(), ip, localPorts);
-      } catch (IllegalStateException wrongFamily) { // not the backend's fault: its health is left alone
-        backend.release();
-        queues.freed(a.pool().name());
-        long now = System.nanoTime();
-        if (now - lastFamilyWarning > FAMILY_WARNING_EVERY_NANOS) { // once in a while: each such client would repeat it
-          lastFamilyWarning = now;
-          LOG.warn("{}: pool {}: {}", a.client().listener(), a.pool().name(), wrongFamily.getMessage());
-        }
-        a.waiting().refused(Refusal.CONNECT_FAILED);
+      } catch (IllegalStateException wrongFamily) {
+        notFromHere(a, failures, backend, wrongFamily.getMessage());
         return;
       }
     }
-    Bootstrap bootstrap = a.bootstraps().from(binding, local).to(ip);
-    boolean ranged = local != null && local.getPort() != 0;
+    InetSocketAddress from = local;
+    Bootstrap bootstrap = a.bootstraps().from(binding, from).to(ip);
+    boolean ranged = from != null && from.getPort() != 0;
     long started = System.nanoTime();
-    (local == null ? bootstrap.connect(remote) : bootstrap.connect(remote, local))
+    (from == null ? bootstrap.connect(remote) : bootstrap.connect(remote, from))
         .addListener((ChannelFutureListener) connected -> {
           if (connected.isSuccess()) {
             observer.connected(a.pool().name(), backend, System.nanoTime() - started);
@@ -266,10 +260,33 @@ public final class BackendConnector {
             }
           } else if (ranged && busyPorts + 1 < LocalPorts.TRIES && LocalPorts.portBusy(connected.cause())) {
             dial(a, failures, backend, ip, busyPorts + 1);
+          } else if (from != null && LocalPorts.portBusy(connected.cause())) {
+            notFromHere(a, failures, backend, "cannot bind " + from + ": " + connected.cause().getMessage());
           } else {
             failed(a, failures, backend, connected.cause());
           }
         });
+  }
+
+  /**
+   * No socket toward this backend can be made from where the pool says (a client of the other family
+   * in a transparent pool, a source address gone, every port of its range held): the backend is not
+   * to blame, so its health is left alone, and another backend not yet tried is, as after a failed
+   * connect. Warned of once in a while: every such client would repeat it.
+   */
+  private void notFromHere(Attempt a, int failures, Backend backend, String why) {
+    backend.release();
+    queues.freed(a.pool().name());
+    long now = System.nanoTime();
+    if (now - lastLocalWarning > LOCAL_WARNING_EVERY_NANOS) {
+      lastLocalWarning = now;
+      LOG.warn("{}: pool {}: {}", a.client().listener(), a.pool().name(), why);
+    }
+    if (failures < a.pool().retries()) {
+      attempt(a, failures + 1);
+    } else {
+      a.waiting().refused(Refusal.CONNECT_FAILED);
+    }
   }
 
   private static boolean hasRoom(Pool pool) {

@@ -26,10 +26,12 @@ import org.junit.jupiter.api.Test;
 class GroupSourceCountsTest {
 
   private static final String SOURCE = "192.0.2.7";
+  private static final String SECRET = "the-group-secret-of-this-test";
 
   private Vertx vertx;
   private LiveListener web;
   private GroupSourceCounts counts;
+  private GroupBus bus;
 
   @BeforeEach
   void start() throws Exception {
@@ -40,7 +42,8 @@ class GroupSourceCountsTest {
           "pools": [ { "name": "p", "backends": [ { "address": "127.0.0.1:2" } ] } ] }
         """, "test").listeners().get(0));
     Context context = ((VertxInternal) vertx).createEventLoopContext();
-    counts = new GroupSourceCounts(vertx, context, "me", 50, 400);
+    bus = new GroupBus(vertx, new ClusterSecret(SECRET));
+    counts = new GroupSourceCounts(vertx, bus, context, "me", 50, 400);
     counts.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     counts.apply(Map.of("web", web));
     Promise<Void> applied = Promise.promise();
@@ -54,9 +57,13 @@ class GroupSourceCountsTest {
   }
 
   private void report(String member, int open) {
-    vertx.eventBus().publish(GroupSourceCounts.ADDRESS, new JsonObject().put("from", member).put("listeners",
-        open == 0 ? new JsonObject() : new JsonObject().put("web", new JsonObject()
-            .put("open", new JsonObject().put(SOURCE, open)).put("arrived", new JsonObject()))));
+    bus.publish(GroupSourceCounts.ADDRESS, reportOf(member, open));
+  }
+
+  private static JsonObject reportOf(String member, int open) {
+    return new JsonObject().put("from", member).put("listeners", open == 0 ? new JsonObject()
+        : new JsonObject().put("web", new JsonObject().put("open", new JsonObject().put(SOURCE, open))
+            .put("arrived", new JsonObject())));
   }
 
   private int elsewhere() throws Exception {
@@ -75,6 +82,16 @@ class GroupSourceCountsTest {
   }
 
   @Test
+  void reportsWithoutTheSecretsTag_areDropped() throws Exception {
+    vertx.eventBus().publish(GroupSourceCounts.ADDRESS, reportOf("forger", 1_000)); // unsigned
+    new GroupBus(vertx, new ClusterSecret("another-groups-secret")).publish(GroupSourceCounts.ADDRESS,
+        reportOf("outsider", 1_000));
+    report("b", 1); // after the two on the same bus: once it counts, they have been read
+    Eventually.holds(Duration.ofSeconds(2), "b's 1 count", () -> quietly(this::elsewhere) >= 1);
+    assertThat(elsewhere()).as("only the member with the secret counts").isEqualTo(1);
+  }
+
+  @Test
   void aMemberNotHeardFromForTheBound_noLongerCounts() throws Exception {
     report("a", 4);
     Eventually.holds(Duration.ofSeconds(2), "a's 4 count", () -> quietly(this::elsewhere) == 4);
@@ -87,7 +104,7 @@ class GroupSourceCountsTest {
   void ownCountsAndArrivals_areSent_andOwnReportsAreNotCounted() throws Exception {
     InetAddress source = InetAddress.getByName(SOURCE);
     var heard = new java.util.concurrent.CopyOnWriteArrayList<JsonObject>();
-    vertx.eventBus().<JsonObject>consumer(GroupSourceCounts.ADDRESS, m -> heard.add(m.body()));
+    bus.consumer(GroupSourceCounts.ADDRESS, heard::add);
     assertThat(web.admission().admit(source, io.portfw.config.AclConfig.OPEN, web.config().limits())).isNull();
     Eventually.holds(Duration.ofSeconds(2), "a report with 1 open and 1 arrived", () -> heard.stream().anyMatch(r ->
         r.getString("from").equals("me")

@@ -73,7 +73,7 @@ class ClusterSharingIT {
   private static PortfwRuntime member() throws Exception {
     PortfwConfig config = ConfigLoader.parse(CONFIG.formatted(Ports.free(), Ports.free(), Ports.free(), Ports.free(),
         tagged.get(0).port(), tagged.get(1).port(), tagged.get(2).port(), echo.port(), dead, live.port()), "cluster");
-    PortfwRuntime runtime = PortfwRuntime.create(config, cluster.join(), true);
+    PortfwRuntime runtime = PortfwRuntime.create(config, cluster.join(), "a-secret-of-the-test-group", true);
     runtime.run(config).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     configs.add(config);
     return runtime;
