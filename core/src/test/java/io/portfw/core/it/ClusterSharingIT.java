@@ -63,7 +63,7 @@ class ClusterSharingIT {
     echo = new EchoBackend();
     live = new TaggedBackend("live");
     dead = Ports.free();
-    cluster = new LoopbackCluster(4);
+    cluster = new LoopbackCluster(5); // three, and one joining later in two of the tests
     for (int i = 0; i < 3; i++) {
       members.add(member());
     }
@@ -252,11 +252,23 @@ class ClusterSharingIT {
     assertThat(ejected(0)).as("member 0 ejected the dead backend").isTrue();
     Eventually.holds(Duration.ofSeconds(2), "members 1 and 2 eject it too", () -> ejected(1) && ejected(2));
     assertThat(members.get(1).pool("ejecting").backends().stream().filter(Backend::isEjected).count()).isEqualTo(1);
+
+    PortfwRuntime late = member();
+    try {
+      Eventually.holds(Duration.ofSeconds(5), "the member that joined later learns the ejection in force",
+          () -> ejected(late));
+    } finally {
+      late.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      configs.remove(configs.size() - 1);
+    }
   }
 
   private static boolean ejected(int member) {
-    return members.get(member).pool("ejecting").backends().stream()
-        .anyMatch(b -> b.address().port() == dead && b.isEjected());
+    return ejected(members.get(member));
+  }
+
+  private static boolean ejected(PortfwRuntime runtime) {
+    return runtime.pool("ejecting").backends().stream().anyMatch(b -> b.address().port() == dead && b.isEjected());
   }
 
   private static InetAddress address(String literal) {
