@@ -60,8 +60,7 @@ final class RuntimeControl {
     int previous = b.weight();
     // Everything but the weight as the backend runs now, its source address included.
     BackendConfig wanted = new BackendConfig(b.address(), (int) weight, b.isBackup(), b.settings().maxConnections(),
-        runtime.config().pools().stream().filter(p -> p.name().equals(pool)).flatMap(p -> p.backends().stream())
-            .filter(c -> c.address().equals(b.address())).findFirst().flatMap(BackendConfig::source));
+        runtime.backendConfig(pool, b.address()).flatMap(BackendConfig::source));
     apply(ctx, pool, b.address(), Optional.of(wanted), "weight " + previous + " -> " + weight,
         () -> new JsonObject().put("pool", pool).put("backend", b.address().toString()).put("previousWeight", previous)
             .put("weight", runtime.pool(pool).backends().stream().filter(x -> x.address().equals(b.address()))

@@ -71,7 +71,10 @@ public final class ClusterSharing {
     }
   }
 
-  /** Connections from {@code source} open on the other members' listener of that name, as last heard here. */
+  /**
+   * Connections from {@code source} open on the other members' listener of that name, as last heard
+   * here. Read through this room: {@code runtime} may not use {@code filter}, where the door keeps them.
+   */
   public int openElsewhere(LiveListener listener, InetAddress source) {
     return listener.admission().openElsewhere(source);
   }

@@ -85,8 +85,7 @@ final class ClusterChangesApplied implements ClusterChangeTarget {
 
   private BackendConfig withOwnSource(String pool, BackendConfig wanted) {
     return new BackendConfig(wanted.address(), wanted.weight(), wanted.backup(), wanted.maxConnections(),
-        runtime.config().pools().stream().filter(p -> p.name().equals(pool)).flatMap(p -> p.backends().stream())
-            .filter(c -> c.address().equals(wanted.address())).findFirst().flatMap(BackendConfig::source));
+        runtime.backendConfig(pool, wanted.address()).flatMap(BackendConfig::source));
   }
 
   private static boolean sameAs(Backend running, BackendConfig wanted) {

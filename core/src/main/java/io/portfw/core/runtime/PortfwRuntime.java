@@ -642,6 +642,11 @@ public final class PortfwRuntime implements RuntimeView {
   }
 
   @Override
+  public Optional<BackendConfig> backendConfig(String pool, BackendAddress address) {
+    return RuntimeChanges.backendIn(config(), pool, address);
+  }
+
+  @Override
   public ReloadResult lastReload() {
     return lastReload;
   }

@@ -44,6 +44,9 @@ public interface RuntimeView {
   /** The outcome of the last start or reload attempt. */
   ReloadResult lastReload();
 
+  /** A backend of a pool as the running config has it (the file with the runtime changes); empty when none. */
+  Optional<BackendConfig> backendConfig(String pool, BackendAddress address);
+
   /** What the operator changed about this backend at runtime ("weight", "added"), if that still stands. */
   Optional<String> runtimeChange(String pool, BackendAddress address);
 
