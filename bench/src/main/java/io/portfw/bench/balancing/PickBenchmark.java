@@ -5,12 +5,12 @@ import io.portfw.balancing.ClientContext;
 import io.portfw.balancing.LoadBalancer;
 import io.portfw.balancing.LoadBalancers;
 import io.portfw.bench.BenchmarkDefaults;
+import io.portfw.bench.ThreadCursor;
 import io.portfw.config.BackendAddress;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -51,29 +51,19 @@ public class PickBenchmark extends BenchmarkDefaults {
     }
   }
 
-  /** Each thread walks the client addresses on its own. */
-  @State(Scope.Thread)
-  public static class Cursor {
-    int next;
-
-    @Setup(Level.Iteration)
-    public void reset() {
-      next = (int) Thread.currentThread().getId() * 131;
-    }
-  }
 
   @Benchmark
-  public Backend pickAndRelease(Cursor cursor) {
+  public Backend pickAndRelease(ThreadCursor cursor) {
     return place(cursor);
   }
 
   @Benchmark
   @Threads(4)
-  public Backend pickAndReleaseFromFourThreads(Cursor cursor) {
+  public Backend pickAndReleaseFromFourThreads(ThreadCursor cursor) {
     return place(cursor);
   }
 
-  private Backend place(Cursor cursor) {
+  private Backend place(ThreadCursor cursor) {
     Backend b = balancer.pick(clients[cursor.next++ & 1023]);
     if (b.tryAcquire()) {
       b.release();

@@ -7,6 +7,7 @@ import io.portfw.balancing.ClientContext;
 import io.portfw.balancing.Pool;
 import io.portfw.balancing.Pools;
 import io.portfw.bench.BenchmarkDefaults;
+import io.portfw.bench.ThreadCursor;
 import io.portfw.config.AclConfig;
 import io.portfw.config.ConfigLoader;
 import io.portfw.config.LimitsConfig;
@@ -28,7 +29,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -117,30 +117,20 @@ public class ClusterDataPathBenchmark extends BenchmarkDefaults {
     vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
-  /** Each thread walks the addresses on its own. */
-  @State(Scope.Thread)
-  public static class Cursor {
-    int next;
-
-    @Setup(Level.Iteration)
-    public void reset() {
-      next = (int) Thread.currentThread().getId() * 131;
-    }
-  }
 
   /** A connection let in under a per-source limit, and out again. */
   @Benchmark
-  public Refusal admitAndLeave(Cursor cursor) {
+  public Refusal admitAndLeave(ThreadCursor cursor) {
     return throughTheDoor(cursor, PER_SOURCE);
   }
 
   /** A connection let in under a connection rate, and out again. */
   @Benchmark
-  public Refusal admitUnderRateAndLeave(Cursor cursor) {
+  public Refusal admitUnderRateAndLeave(ThreadCursor cursor) {
     return throughTheDoor(cursor, RATE);
   }
 
-  private Refusal throughTheDoor(Cursor cursor, LimitsConfig limits) {
+  private Refusal throughTheDoor(ThreadCursor cursor, LimitsConfig limits) {
     InetAddress source = sources[cursor.next++ & 1023];
     Refusal r = door.admit(source, AclConfig.OPEN, limits);
     if (r == null) {
@@ -151,7 +141,7 @@ public class ClusterDataPathBenchmark extends BenchmarkDefaults {
 
   /** A sticky pick for a client the table does not hold (65,536 clients, 4,096 entries): it is remembered. */
   @Benchmark
-  public Backend stickyPickOfANewClient(Cursor cursor) {
+  public Backend stickyPickOfANewClient(ThreadCursor cursor) {
     return pool.balancer().pick(clients[cursor.next++ & 0xffff]);
   }
 }
